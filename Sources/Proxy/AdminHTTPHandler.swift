@@ -1,0 +1,50 @@
+import NIOCore
+import NIOHTTP1
+
+/// Routes each HTTP request to the first matching ``AdminServer/Route``.
+final class AdminHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let routes: [AdminServer.Route]
+    private var head: HTTPRequestHead?
+
+    init(routes: [AdminServer.Route]) {
+        self.routes = routes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+        case .body:
+            break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(to: head, context: context)
+        }
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var response: AdminResponse
+        if head.method != .GET && head.method != .HEAD {
+            response = AdminResponse(status: .methodNotAllowed, body: "only GET\n")
+        } else {
+            response = routes.lazy.compactMap { $0(head) }.first ?? AdminResponse(status: .notFound, body: "not found\n")
+        }
+        if head.method == .HEAD { response.body.clear() }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        let keepAlive = head.isKeepAlive
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { channel.close(promise: nil) }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import RESP
+
+/// Everything the proxy needs to run, validated by the CLI before it starts.
+public struct ProxyConfiguration: Sendable {
+    /// Where clients connect (default `127.0.0.1:6380`).
+    public var listen = HostPort(host: "127.0.0.1", port: 6380)
+    /// The real Redis.
+    public var upstream = UpstreamEndpoint(host: "127.0.0.1")
+    /// Where the admin HTTP endpoint listens (default `127.0.0.1:9122`).
+    public var adminListen = HostPort(host: "127.0.0.1", port: 9122)
+    /// Connection pool settings.
+    public var pool = PoolConfiguration()
+    /// Limits on what clients may send (Redis's own by default).
+    public var requestLimits = RESPLimits.requestDefaults
+    /// How long a graceful shutdown waits for in-flight replies, in seconds.
+    public var drainTimeoutSeconds: Double = 10
+
+    /// The default configuration.
+    public init() {}
+}
+
+/// Upstream connection pool settings.
+public struct PoolConfiguration: Sendable {
+    /// Idle connections kept open and ready (default 4).
+    public var minIdle = 4
+    /// Idle connections kept at most; more are closed when returned (default 16).
+    public var maxIdle = 16
+    /// Upstream connections open at most; clients beyond wait (default 10000, Redis's `maxclients`).
+    public var maxTotal = 10_000
+    /// How long a client waits for a connection when all are in use, in seconds (default 5).
+    public var waitTimeoutSeconds: Double = 5
+    /// Connect (and login) timeout for one upstream connection, in seconds (default 3).
+    public var connectTimeoutSeconds: Double = 3
+
+    /// The default settings.
+    public init() {}
+}

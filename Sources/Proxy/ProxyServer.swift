@@ -1,0 +1,87 @@
+import Logging
+import NIOCore
+import NIOPosix
+import RESP
+import RedisCommands
+import ServiceLifecycle
+
+/// Accepts Redis clients and gives each a ``ProxySession``.
+///
+/// On graceful shutdown it stops accepting, lets every session relay the replies it
+/// owes (up to the drain timeout), then closes what is left.
+public final class ProxyServer: Service, Sendable {
+    private let configuration: ProxyConfiguration
+    private let pool: UpstreamPool
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let registry = SessionRegistry()
+    private let makeSink: @Sendable (EventLoop) -> any CommandEventSink
+    private let onBound: @Sendable (SocketAddress) -> Void
+
+    /// Creates the server.
+    ///
+    /// - Parameters:
+    ///   - makeSink: returns the event sink for sessions on a given event loop (called
+    ///     on that loop, once per client connection; return the same sink per loop).
+    ///   - onBound: called with the bound address once listening (port 0 picks one).
+    public init(
+        configuration: ProxyConfiguration,
+        pool: UpstreamPool,
+        group: any EventLoopGroup,
+        logger: Logger,
+        makeSink: @escaping @Sendable (EventLoop) -> any CommandEventSink = { _ in DiscardingEventSink() },
+        onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.pool = pool
+        self.group = group
+        self.logger = logger
+        self.makeSink = makeSink
+        self.onBound = onBound
+    }
+
+    /// Number of open client connections.
+    public var clientConnections: Int { registry.count }
+
+    /// Listens until graceful shutdown, then drains.
+    public func run() async throws {
+        let channel: Channel
+        do {
+            channel = try await bootstrap().bind(host: configuration.listen.host, port: configuration.listen.port).get()
+        } catch {
+            throw ConfigurationError("cannot listen on \(configuration.listen): \(UpstreamError.describe(error))")
+        }
+        if let address = channel.localAddress { onBound(address) }
+        logger.info(
+            "listening",
+            metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)"])
+        await withGracefulShutdownHandler {
+            try? await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+        logger.info("draining client connections", metadata: ["open": "\(registry.count)"])
+        await registry.drain(timeout: configuration.drainTimeoutSeconds)
+    }
+
+    private func bootstrap() -> ServerBootstrap {
+        let pool = self.pool
+        let registry = self.registry
+        let logger = self.logger
+        let limits = configuration.requestLimits
+        let makeSink = self.makeSink
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let session = ProxySession(
+                        pool: pool, sink: makeSink(channel.eventLoop), registry: registry, requestLimits: limits,
+                        logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(session)
+                }
+            }
+    }
+}

@@ -1,0 +1,197 @@
+import NIOCore
+import RESP
+import RedisCommands
+
+/// Pairs replies with requests, in order, for one client connection.
+///
+/// Redis answers commands in the order it received them, so a FIFO suffices, except
+/// for frames that answer nothing: pub/sub messages, `MONITOR` lines, RESP3 pushes
+/// (client-tracking invalidations), and commands whose reply the client switched off.
+/// Forwarding never depends on this state: a frame the matcher cannot place is still
+/// forwarded, only left out of telemetry.
+struct ReplyMatcher {
+    enum ReplyKind: Equatable {
+        /// The reply completed or advanced a pending command.
+        case matched
+        /// Out-of-band data: a published message, a monitor line, a push.
+        case outOfBand
+        /// A reply with no pending command (the matcher lost track; counted, not fatal).
+        case unmatched
+    }
+
+    private enum ReplyMode { case on, off, skipNext }
+
+    private(set) var pending = CircularBuffer<PendingRequest>(initialCapacity: 16)
+    private var replyMode = ReplyMode.on
+    private var inTransaction = false
+    private var subscriptions: (channels: Int, patterns: Int, shards: Int) = (0, 0, 0)
+    private(set) var monitoring = false
+
+    /// Whether a reply is still owed to the client.
+    var awaitingReplies: Bool { pending.contains { $0.expectedReplies != 0 } }
+
+    /// Whether the connection is in RESP2 subscribed mode or streams monitor lines.
+    var isSubscribed: Bool { subscriptions.channels + subscriptions.patterns + subscriptions.shards > 0 }
+
+    /// Records a forwarded request. Returns false for an empty command (no reply comes).
+    mutating func request<Sink: CommandEventSink>(
+        _ frame: RESPFrame,
+        role: CommandRole,
+        at now: UInt64,
+        sink: Sink
+    ) -> Bool {
+        guard frame.count > 0 else { return false }
+        var expected: Int? = 1
+        if inTransaction && role != .endTransaction && role != .multi {
+            // Queued: answered `+QUEUED` now, takes effect inside EXEC.
+        } else {
+            switch role {
+            case .subscribe:
+                expected = max(frame.count - 1, 1)
+            case .unsubscribe:
+                expected = frame.count > 1 ? frame.count - 1 : nil
+            case .clientReplyOff:
+                replyMode = .off
+                expected = 0
+            case .clientReplySkip:
+                if replyMode == .on { replyMode = .skipNext }
+                expected = 0
+            case .clientReplyOn:
+                replyMode = .on
+            case .multi:
+                inTransaction = true
+            case .endTransaction:
+                inTransaction = false
+            default:
+                break
+            }
+        }
+        if expected != 0 {
+            switch replyMode {
+            case .on: break
+            case .off: expected = 0
+            case .skipNext:
+                replyMode = .on
+                expected = 0
+            }
+        }
+        let entry = PendingRequest(frame: frame, role: role, startNanos: now, expectedReplies: expected)
+        if expected == 0 && pending.isEmpty {
+            sink.record(entry.event(endNanos: now, outcome: .suppressed, reply: nil))
+        } else {
+            pending.append(entry)
+        }
+        return true
+    }
+
+    /// Places one reply frame, recording every command it completes.
+    mutating func reply<Sink: CommandEventSink>(_ frame: RESPFrame, at now: UInt64, sink: Sink) -> ReplyKind {
+        flushSuppressed(at: now, sink: sink)
+        if let kind = classifyOutOfBand(frame) {
+            if kind != .matched { return kind }
+        }
+        guard var head = pending.first else { return .unmatched }
+        if head.expectedReplies == nil, case .unsubscribe(let kind) = head.role {
+            head.expectedReplies = max(count(of: kind), 1)
+        }
+        if headIsPubSub { noteConfirmation(frame) }
+        head.repliesSeen += 1
+        head.replyBytes += frame.byteCount
+        if frame.type.isError || head.repliesSeen >= (head.expectedReplies ?? 1) {
+            pending.removeFirst()
+            applyEffects(of: head.role, reply: frame)
+            sink.record(head.event(endNanos: now, outcome: .replied, reply: frame))
+            flushSuppressed(at: now, sink: sink)
+        } else {
+            pending[pending.startIndex] = head
+        }
+        return .matched
+    }
+
+    /// Ends every pending command without a reply (the connection is gone); returns how
+    /// many of them were owed a reply.
+    mutating func abortAll<Sink: CommandEventSink>(at now: UInt64, sink: Sink) -> Int {
+        var owed = 0
+        while let entry = pending.popFirst() {
+            if entry.expectedReplies != 0 { owed += 1 }
+            sink.record(entry.event(endNanos: now, outcome: entry.expectedReplies == 0 ? .suppressed : .aborted, reply: nil))
+        }
+        return owed
+    }
+
+    // MARK: - Private
+
+    /// Returns `.outOfBand` for frames that answer no request, `.matched` for a pub/sub
+    /// confirmation the head command awaits, nil for an ordinary reply.
+    private mutating func classifyOutOfBand(_ frame: RESPFrame) -> ReplyKind? {
+        switch frame.type {
+        case .push:
+            if SubscriptionKind.confirmation(frame.first) != nil {
+                if headIsPubSub { return .matched }
+                noteConfirmation(frame)
+            }
+            return .outOfBand
+        case .array where isSubscribed || headIsPubSub:
+            if SubscriptionKind.isMessage(frame.first) && isSubscribed { return .outOfBand }
+            return nil
+        case .simpleString where monitoring:
+            if frame.first.count > 0 && frame.first[0] >= UInt8(ascii: "0") && frame.first[0] <= UInt8(ascii: "9") {
+                return .outOfBand
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private var headIsPubSub: Bool {
+        switch pending.first?.role {
+        case .subscribe, .unsubscribe: return true
+        default: return false
+        }
+    }
+
+    /// Tracks subscription counts from a (un)subscribe confirmation:
+    /// `[kind, channel, count]` where count is channels+patterns, or shard channels.
+    private mutating func noteConfirmation(_ frame: RESPFrame) {
+        guard frame.type == .array || frame.type == .push, frame.count == 3,
+            let kind = SubscriptionKind.confirmation(frame.first)
+        else { return }
+        let total = max(Int(clamping: frame.integer), 0)
+        switch kind {
+        case .channel: subscriptions.channels = max(total - subscriptions.patterns, 0)
+        case .pattern: subscriptions.patterns = max(total - subscriptions.channels, 0)
+        case .shard: subscriptions.shards = total
+        }
+    }
+
+    private func count(of kind: SubscriptionKind) -> Int {
+        switch kind {
+        case .channel: subscriptions.channels
+        case .pattern: subscriptions.patterns
+        case .shard: subscriptions.shards
+        }
+    }
+
+    private mutating func applyEffects(of role: CommandRole, reply: RESPFrame) {
+        guard !reply.type.isError else { return }
+        switch role {
+        case .monitor:
+            monitoring = true
+        case .reset:
+            replyMode = .on
+            inTransaction = false
+            subscriptions = (0, 0, 0)
+            monitoring = false
+        default:
+            break
+        }
+    }
+
+    private mutating func flushSuppressed<Sink: CommandEventSink>(at now: UInt64, sink: Sink) {
+        while let head = pending.first, head.expectedReplies == 0 {
+            pending.removeFirst()
+            sink.record(head.event(endNanos: now, outcome: .suppressed, reply: nil))
+        }
+    }
+}

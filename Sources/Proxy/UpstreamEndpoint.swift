@@ -1,0 +1,106 @@
+/// Where the real Redis is, and how the proxy logs in to it:
+/// `redis://[[user]:password@]host[:port][/db]`.
+///
+/// Every upstream connection authenticates with these credentials and selects this
+/// database before a client gets it, so clients need not send `AUTH` themselves (they
+/// still may). The password never appears in ``description``.
+public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// Host name or address.
+    public var host: String
+    /// TCP port (default 6379).
+    public var port: Int
+    /// ACL user name, if any.
+    public var username: String?
+    /// Password, if any. Never logged.
+    public var password: String?
+    /// Database index selected on every connection (default 0).
+    public var database: Int
+
+    /// Creates an endpoint.
+    public init(host: String, port: Int = 6379, username: String? = nil, password: String? = nil, database: Int = 0) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+    }
+
+    /// Parses a `redis://` URL. Errors never echo the password.
+    public init(parsing text: String) throws(ConfigurationError) {
+        guard text.hasPrefix("redis://") else {
+            let scheme = text.hasPrefix("rediss://") ? " (TLS to the upstream is not supported yet)" : ""
+            throw ConfigurationError("upstream must be redis://[user:password@]host[:port][/db]\(scheme)")
+        }
+        var rest = Substring(text.dropFirst("redis://".count))
+        var database = 0
+        if let slash = rest.firstIndex(of: "/") {
+            let dbText = rest[rest.index(after: slash)...]
+            if !dbText.isEmpty {
+                guard let db = Int(dbText), db >= 0 else {
+                    throw ConfigurationError("upstream database '\(dbText)' is not a non-negative number")
+                }
+                database = db
+            }
+            rest = rest[..<slash]
+        }
+        var username: String?
+        var password: String?
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                let user = Self.percentDecoded(userInfo[..<colon])
+                username = user.isEmpty ? nil : user
+                password = Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+            } else if !userInfo.isEmpty {
+                // redis://password@host is the common shorthand for requirepass.
+                password = Self.percentDecoded(userInfo)
+            }
+        }
+        let address: HostPort
+        if rest.hasPrefix("[") || rest.contains(":") {
+            address = try HostPort(parsing: String(rest))
+        } else {
+            address = HostPort(host: String(rest), port: 6379)
+        }
+        guard !address.host.isEmpty, address.host != "0.0.0.0" || rest.hasPrefix("0.0.0.0") else {
+            throw ConfigurationError("upstream URL has no host")
+        }
+        guard address.port > 0 else { throw ConfigurationError("upstream port must be 1-65535") }
+        self.init(
+            host: address.host, port: address.port, username: username, password: password, database: database)
+    }
+
+    /// The URL with the password replaced by `***`.
+    public var description: String {
+        var auth = ""
+        if username != nil || password != nil {
+            auth = (username ?? "") + (password == nil ? "" : ":***") + "@"
+        }
+        return "redis://\(auth)\(HostPort(host: host, port: port))/\(database)"
+    }
+
+    /// `host:port`.
+    public var address: String { HostPort(host: host, port: port).description }
+
+    private static func percentDecoded(_ text: Substring) -> String {
+        guard text.contains("%") else { return String(text) }
+        var bytes: [UInt8] = []
+        var index = text.utf8.startIndex
+        let utf8 = text.utf8
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%"), let hi = utf8.index(index, offsetBy: 1, limitedBy: utf8.endIndex),
+                let lo = utf8.index(index, offsetBy: 2, limitedBy: utf8.endIndex), lo < utf8.endIndex,
+                let value = UInt8(String(decoding: [utf8[hi], utf8[lo]], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                index = utf8.index(index, offsetBy: 3)
+            } else {
+                bytes.append(byte)
+                index = utf8.index(after: index)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

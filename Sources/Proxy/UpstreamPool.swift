@@ -1,0 +1,352 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Warm upstream connections, one leased per client connection.
+///
+/// A lease is always on the client's event loop, so client and upstream channel share
+/// a thread. The pool keeps `minIdle` connections ready (re-opening them once a second
+/// when Redis is down, which also keeps ``isUpstreamUp`` current), caps the total at
+/// `maxTotal` with a FIFO wait queue bounded in time, and takes a connection back only
+/// after `RESET` and re-login succeeded. Its lock is taken per client connection, never
+/// per command.
+public final class UpstreamPool: Service, Sendable {
+    private let configuration: PoolConfiguration
+    private let endpoint: UpstreamEndpoint
+    private let login: UpstreamLogin
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let state = NIOLockedValueBox(PoolState())
+
+    /// Creates a pool; connections open when ``run()`` starts or a client arrives.
+    public init(endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: any EventLoopGroup, logger: Logger) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.login = UpstreamLogin(endpoint: endpoint)
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Whether the last attempt to open an upstream connection succeeded.
+    public var isUpstreamUp: Bool { state.withLockedValue { $0.upstreamUp } }
+
+    /// Why the last attempt to open an upstream connection failed, if it did.
+    public var lastError: String? { state.withLockedValue { $0.upstreamUp ? nil : $0.lastError } }
+
+    /// Counts for monitoring.
+    public var snapshot: PoolSnapshot {
+        state.withLockedValue {
+            PoolSnapshot(
+                idle: $0.idle.count, used: $0.used, waiting: $0.waiters.count, total: $0.total,
+                created: $0.created, connectErrors: $0.connectErrors)
+        }
+    }
+
+    /// Keeps `minIdle` connections open until graceful shutdown, then closes every idle one.
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                self.replenish()
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+        shutdown()
+    }
+
+    // MARK: - Leasing
+
+    /// A connection on `loop`, logged in and ready, or an ``UpstreamError``.
+    func acquire(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
+        let promise = loop.makePromise(of: LeasedConnection.self)
+        let action = state.withLockedValue { state -> AcquireAction in
+            if state.isShutDown { return .fail("shutting down") }
+            if let index = state.idle.lastIndex(where: { $0.loop === loop }) {
+                state.used += 1
+                return .use(state.idle.remove(at: index))
+            }
+            if state.total < configuration.maxTotal {
+                state.total += 1
+                state.used += 1
+                return .open
+            }
+            if let other = state.idle.popLast() {
+                // All slots taken but one idles on another loop: replace it with one here.
+                state.used += 1
+                return .replace(other)
+            }
+            let id = state.nextWaiterID
+            state.nextWaiterID += 1
+            state.waiters.append(Waiter(id: id, loop: loop, promise: promise))
+            return .wait(id)
+        }
+        switch action {
+        case .use(let idle):
+            promise.succeed(idle.connection)
+        case .open:
+            open(on: loop, for: promise)
+        case .replace(let other):
+            other.loop.execute { other.connection.value.close() }
+            open(on: loop, for: promise)
+        case .wait(let id):
+            let timeout = configuration.waitTimeoutSeconds
+            loop.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
+                let expired = self.state.withLockedValue { state -> Bool in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return false }
+                    state.waiters.remove(at: index)
+                    return true
+                }
+                if expired {
+                    promise.fail(UpstreamError(reason: "pool exhausted: no connection free within \(timeout)s"))
+                }
+            }
+        case .fail(let reason):
+            promise.fail(UpstreamError(reason: reason))
+        }
+        return promise.futureResult
+    }
+
+    /// Takes back a connection whose session ended cleanly: `RESET`, re-login, then idle
+    /// (or to a waiting client). Must be called on the connection's event loop.
+    func release(_ lease: LeasedConnection) {
+        let connection = lease.value
+        connection.detach()
+        connection.resetForReuse(timeout: connectTimeout).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success: self.checkIn(lease, wasUsed: true)
+            case .failure(let error):
+                self.logger.debug("upstream connection not reusable", metadata: ["reason": "\(error)"])
+                connection.close()
+                self.discard(wasUsed: true)
+            }
+        }
+    }
+
+    /// Forgets a leased connection that was closed or is not reusable.
+    func discard(_ lease: LeasedConnection) {
+        lease.value.close()
+        discard(wasUsed: true)
+    }
+
+    // MARK: - Private
+
+    private var connectTimeout: TimeAmount { .nanoseconds(Int64(configuration.connectTimeoutSeconds * 1e9)) }
+
+    private func open(on loop: EventLoop, for promise: EventLoopPromise<LeasedConnection>) {
+        connect(on: loop).whenComplete { result in
+            switch result {
+            case .success(let lease):
+                self.noteConnect(success: true)
+                promise.succeed(lease)
+            case .failure(let error):
+                self.noteConnect(success: false, error: error)
+                self.discard(wasUsed: true)
+                promise.fail(UpstreamError(reason: UpstreamError.describe(error)))
+            }
+        }
+    }
+
+    private func connect(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
+        let login = self.login
+        let timeout = connectTimeout
+        return ClientBootstrap(group: loop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let connection = UpstreamConnection(eventLoop: channel.eventLoop, login: login)
+                    try channel.pipeline.syncOperations.addHandler(connection)
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .flatMap { channel in
+                let lease: LeasedConnection
+                do {
+                    let connection = try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
+                    lease = NIOLoopBound(connection, eventLoop: channel.eventLoop)
+                } catch {
+                    channel.close(promise: nil)
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+                return lease.value.logIn(timeout: timeout).map { lease }.flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }
+            }
+    }
+
+    private func noteConnect(success: Bool, error: Error? = nil) {
+        let reason = error.map { UpstreamError.describe($0) }
+        let changed = state.withLockedValue { state -> Bool in
+            if success { state.created += 1 } else { state.connectErrors += 1 }
+            let changed = state.upstreamUp != success || (state.lastError == nil && !success)
+            state.upstreamUp = success
+            if let reason { state.lastError = reason }
+            return changed
+        }
+        if changed {
+            if success {
+                logger.info("upstream reachable", metadata: ["upstream": "\(endpoint)"])
+            } else {
+                logger.warning(
+                    "upstream unavailable", metadata: ["upstream": "\(endpoint)", "reason": "\(reason ?? "")"])
+            }
+        }
+    }
+
+    private func replenish() {
+        let count = state.withLockedValue { state -> Int in
+            guard !state.isShutDown else { return 0 }
+            let deficit = configuration.minIdle - state.idle.count - state.openingIdle
+            let room = configuration.maxTotal - state.total
+            let count = max(0, min(deficit, room))
+            state.total += count
+            state.openingIdle += count
+            return count
+        }
+        for _ in 0..<count {
+            connect(on: group.next()).whenComplete { result in
+                self.state.withLockedValue { $0.openingIdle -= 1 }
+                switch result {
+                case .success(let lease):
+                    self.noteConnect(success: true)
+                    lease.eventLoop.execute { self.checkIn(lease, wasUsed: false) }
+                case .failure(let error):
+                    self.noteConnect(success: false, error: error)
+                    self.discard(wasUsed: false)
+                }
+            }
+        }
+    }
+
+    /// Puts a ready connection back: to the first waiter, into the idle list, or closed.
+    /// Runs on the connection's event loop.
+    private func checkIn(_ lease: LeasedConnection, wasUsed: Bool) {
+        let loop = lease.eventLoop
+        let action = state.withLockedValue { state -> CheckInAction in
+            if wasUsed { state.used -= 1 }
+            if state.isShutDown {
+                state.total -= 1
+                return .close
+            }
+            if !state.waiters.isEmpty {
+                let waiter = state.waiters.removeFirst()
+                state.used += 1
+                return waiter.loop === loop ? .handTo(waiter) : .replaceFor(waiter)
+            }
+            if state.idle.count < max(configuration.maxIdle, configuration.minIdle) {
+                state.idle.append(IdleConnection(connection: lease, loop: loop, id: ObjectIdentifier(lease.value)))
+                return .keep
+            }
+            state.total -= 1
+            return .close
+        }
+        switch action {
+        case .keep:
+            let id = ObjectIdentifier(lease.value)
+            lease.value.onIdleClose = { [self] in self.idleClosed(id) }
+        case .close:
+            lease.value.close()
+        case .handTo(let waiter):
+            waiter.promise.succeed(lease)
+        case .replaceFor(let waiter):
+            lease.value.close()
+            open(on: waiter.loop, for: waiter.promise)
+        }
+    }
+
+    private func idleClosed(_ id: ObjectIdentifier) {
+        state.withLockedValue { state in
+            if let index = state.idle.firstIndex(where: { $0.id == id }) {
+                state.idle.remove(at: index)
+                state.total -= 1
+            }
+        }
+    }
+
+    private func discard(wasUsed: Bool) {
+        let waiter = state.withLockedValue { state -> Waiter? in
+            state.total -= 1
+            if wasUsed { state.used -= 1 }
+            guard !state.isShutDown, !state.waiters.isEmpty, state.total < configuration.maxTotal else { return nil }
+            state.total += 1
+            state.used += 1
+            return state.waiters.removeFirst()
+        }
+        if let waiter { open(on: waiter.loop, for: waiter.promise) }
+    }
+
+    private func shutdown() {
+        let (idle, waiters) = state.withLockedValue { state in
+            state.isShutDown = true
+            defer {
+                state.total -= state.idle.count
+                state.idle.removeAll()
+                state.waiters.removeAll()
+            }
+            return (state.idle, state.waiters)
+        }
+        for connection in idle { connection.loop.execute { connection.connection.value.close() } }
+        for waiter in waiters { waiter.promise.fail(UpstreamError(reason: "shutting down")) }
+    }
+}
+
+/// A connection leased to one client session, usable on its event loop only.
+typealias LeasedConnection = NIOLoopBound<UpstreamConnection>
+
+/// Upstream pool counts at one moment.
+public struct PoolSnapshot: Sendable {
+    /// Connections ready for a client.
+    public var idle: Int
+    /// Connections serving a client (or being reset for reuse).
+    public var used: Int
+    /// Clients waiting for a connection.
+    public var waiting: Int
+    /// Connections open or opening.
+    public var total: Int
+    /// Connections opened successfully since start.
+    public var created: Int
+    /// Failed attempts to open a connection since start.
+    public var connectErrors: Int
+}
+
+private struct IdleConnection {
+    let connection: LeasedConnection
+    let loop: EventLoop
+    let id: ObjectIdentifier
+}
+
+private struct Waiter {
+    let id: UInt64
+    let loop: EventLoop
+    let promise: EventLoopPromise<LeasedConnection>
+}
+
+private enum AcquireAction {
+    case use(IdleConnection)
+    case open
+    case replace(IdleConnection)
+    case wait(UInt64)
+    case fail(String)
+}
+
+private enum CheckInAction {
+    case keep, close
+    case handTo(Waiter)
+    case replaceFor(Waiter)
+}
+
+private struct PoolState {
+    var total = 0
+    var used = 0
+    var openingIdle = 0
+    var idle: [IdleConnection] = []
+    var waiters: [Waiter] = []
+    var nextWaiterID: UInt64 = 0
+    var upstreamUp = false
+    var lastError: String?
+    var created = 0
+    var connectErrors = 0
+    var isShutDown = false
+}

@@ -1,0 +1,100 @@
+/// The first bytes of a value, copied into inline storage so that a frame's command
+/// name or key can be inspected after its bytes were forwarded, without allocating.
+public struct ByteHead: Sendable, Hashable {
+    /// How many leading bytes are kept.
+    public static let capacity = 32
+
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// How many bytes are stored (at most ``capacity``).
+    public private(set) var count: Int = 0
+    /// The full length of the value the bytes came from.
+    public private(set) var totalLength: Int = 0
+
+    /// An empty head.
+    public init() {}
+
+    /// A head holding the first bytes of `bytes` (for tests and lookups).
+    public init(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes { append(byte) }
+    }
+
+    /// Whether the value was longer than what is stored.
+    public var isTruncated: Bool { totalLength > count }
+
+    /// Adds one byte of the value.
+    public mutating func append(_ byte: UInt8) {
+        if count < Self.capacity {
+            withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
+            count += 1
+        }
+        totalLength += 1
+    }
+
+    /// Adds a run of the value's bytes, keeping the first ``capacity``.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        let room = Self.capacity - count
+        if room > 0 && !bytes.isEmpty {
+            let take = min(room, bytes.count)
+            withUnsafeMutableBytes(of: &storage) { dst in
+                dst.baseAddress!.advanced(by: count).copyMemory(from: bytes.baseAddress!, byteCount: take)
+            }
+            count += take
+        }
+        totalLength += bytes.count
+    }
+
+    /// Empties the head.
+    public mutating func reset() {
+        storage = (0, 0, 0, 0)
+        count = 0
+        totalLength = 0
+    }
+
+    /// The stored byte at `index` (`index < count`).
+    public subscript(index: Int) -> UInt8 {
+        precondition(index < count)
+        return Swift.withUnsafeBytes(of: storage) { $0[index] }
+    }
+
+    /// Calls `body` with the stored bytes.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: storage) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    /// Whether the whole value equals `name`, ignoring ASCII case of letters.
+    public func equalsCaseInsensitive(_ name: StaticString) -> Bool {
+        guard totalLength == name.utf8CodeUnitCount, count == totalLength else { return false }
+        return withUnsafeBytes { mine in
+            let other = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            for index in 0..<mine.count where !Self.asciiCaseInsensitiveEqual(mine[index], other[index]) {
+                return false
+            }
+            return true
+        }
+    }
+
+    /// The stored bytes as an array.
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// The stored bytes as text (invalid UTF-8 repaired); allocates, for logs and tests.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Equal when the stored bytes and the full lengths are equal.
+    public static func == (lhs: ByteHead, rhs: ByteHead) -> Bool {
+        lhs.totalLength == rhs.totalLength && lhs.count == rhs.count
+            && lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.elementsEqual(r) } }
+    }
+
+    /// Hashes the stored bytes and the full length.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(totalLength)
+        withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    @inline(__always)
+    static func asciiCaseInsensitiveEqual(_ lhs: UInt8, _ rhs: UInt8) -> Bool {
+        if lhs == rhs { return true }
+        let lower = lhs | 0x20
+        return lower == (rhs | 0x20) && lower >= 0x61 && lower <= 0x7A
+    }
+}

@@ -1,0 +1,132 @@
+import RESP
+
+/// What a command means for matching replies to requests: most commands get exactly
+/// one reply; these change how many replies come, or what counts as a reply.
+public enum CommandRole: Sendable, Equatable {
+    /// Exactly one reply.
+    case ordinary
+    /// `SUBSCRIBE`, `PSUBSCRIBE`, `SSUBSCRIBE`: one confirmation per channel.
+    case subscribe(SubscriptionKind)
+    /// `UNSUBSCRIBE`, `PUNSUBSCRIBE`, `SUNSUBSCRIBE`: one confirmation per channel
+    /// named, or per channel subscribed when none is named.
+    case unsubscribe(SubscriptionKind)
+    /// `MONITOR`: one `+OK`, then the connection streams monitor lines.
+    case monitor
+    /// `RESET`: `+RESET`, and the connection is back to its initial state.
+    case reset
+    /// `QUIT`: `+OK`, then Redis closes the connection.
+    case quit
+    /// `CLIENT REPLY OFF`: no reply to it or to anything after it until `CLIENT REPLY ON`.
+    case clientReplyOff
+    /// `CLIENT REPLY SKIP`: no reply to it or to the next command.
+    case clientReplySkip
+    /// `CLIENT REPLY ON`: replies resume.
+    case clientReplyOn
+    /// `MULTI`: commands until `EXEC`/`DISCARD` are queued (`+QUEUED`).
+    case multi
+    /// `EXEC` or `DISCARD`: ends a transaction.
+    case endTransaction
+    /// `SYNC`/`PSYNC`: the replication stream is not RESP, so the proxy refuses it.
+    case replication
+
+    /// The role of a request, from its command name and first argument.
+    public init(request frame: RESPFrame) {
+        let name = frame.first
+        switch name.totalLength {
+        case 4:
+            if name.equalsCaseInsensitive("QUIT") {
+                self = .quit
+            } else if name.equalsCaseInsensitive("EXEC") {
+                self = .endTransaction
+            } else if name.equalsCaseInsensitive("SYNC") {
+                self = .replication
+            } else {
+                self = .ordinary
+            }
+        case 5:
+            if name.equalsCaseInsensitive("RESET") {
+                self = .reset
+            } else if name.equalsCaseInsensitive("MULTI") {
+                self = .multi
+            } else if name.equalsCaseInsensitive("PSYNC") {
+                self = .replication
+            } else {
+                self = .ordinary
+            }
+        case 6:
+            self = name.equalsCaseInsensitive("CLIENT") ? Self.client(frame) : .ordinary
+        case 7:
+            if name.equalsCaseInsensitive("MONITOR") {
+                self = .monitor
+            } else if name.equalsCaseInsensitive("DISCARD") {
+                self = .endTransaction
+            } else {
+                self = .ordinary
+            }
+        case 9...12:
+            self = Self.pubsub(name)
+        default:
+            self = .ordinary
+        }
+    }
+
+    private static func client(_ frame: RESPFrame) -> CommandRole {
+        guard frame.count == 3, frame.second.equalsCaseInsensitive("REPLY") else { return .ordinary }
+        if frame.third.equalsCaseInsensitive("OFF") { return .clientReplyOff }
+        if frame.third.equalsCaseInsensitive("SKIP") { return .clientReplySkip }
+        if frame.third.equalsCaseInsensitive("ON") { return .clientReplyOn }
+        return .ordinary
+    }
+
+    private static func pubsub(_ name: ByteHead) -> CommandRole {
+        for kind in SubscriptionKind.allCases {
+            if name.equalsCaseInsensitive(kind.subscribeCommand) { return .subscribe(kind) }
+            if name.equalsCaseInsensitive(kind.unsubscribeCommand) { return .unsubscribe(kind) }
+        }
+        return .ordinary
+    }
+}
+
+/// The three kinds of pub/sub subscription.
+public enum SubscriptionKind: UInt8, Sendable, CaseIterable {
+    /// Plain channels (`SUBSCRIBE`).
+    case channel
+    /// Patterns (`PSUBSCRIBE`).
+    case pattern
+    /// Shard channels (`SSUBSCRIBE`).
+    case shard
+
+    /// The subscribing command's name.
+    public var subscribeCommand: StaticString {
+        switch self {
+        case .channel: "SUBSCRIBE"
+        case .pattern: "PSUBSCRIBE"
+        case .shard: "SSUBSCRIBE"
+        }
+    }
+
+    /// The unsubscribing command's name.
+    public var unsubscribeCommand: StaticString {
+        switch self {
+        case .channel: "UNSUBSCRIBE"
+        case .pattern: "PUNSUBSCRIBE"
+        case .shard: "SUNSUBSCRIBE"
+        }
+    }
+
+    /// The kind a confirmation or message frame names (`subscribe`, `pmessage`, ...), if any.
+    public static func confirmation(_ head: ByteHead) -> SubscriptionKind? {
+        for kind in allCases {
+            if head.equalsCaseInsensitive(kind.subscribeCommand) || head.equalsCaseInsensitive(kind.unsubscribeCommand) {
+                return kind
+            }
+        }
+        return nil
+    }
+
+    /// Whether a frame's first element names a published message (`message`, `pmessage`, `smessage`).
+    public static func isMessage(_ head: ByteHead) -> Bool {
+        head.equalsCaseInsensitive("message") || head.equalsCaseInsensitive("pmessage")
+            || head.equalsCaseInsensitive("smessage")
+    }
+}

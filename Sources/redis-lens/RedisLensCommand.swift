@@ -1,0 +1,111 @@
+import ArgumentParser
+import Logging
+import NIOCore
+import NIOPosix
+import Proxy
+import ServiceLifecycle
+
+/// `redis-lens`: a transparent Redis proxy that measures every command.
+///
+/// Every option can also come from an environment variable (`--pool-max` from
+/// `REDIS_LENS_POOL_MAX`, and so on); a flag on the command line wins.
+struct RedisLensCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redis-lens",
+        abstract: "A transparent Redis proxy that measures every command.",
+        discussion: "Every option can also be set by an environment variable REDIS_LENS_<OPTION> "
+            + "(e.g. REDIS_LENS_UPSTREAM); a flag on the command line wins."
+    )
+
+    @Option(help: "Address clients connect to, HOST:PORT. (default: 127.0.0.1:6380)")
+    var listen: String?
+
+    @Option(help: "The real Redis: redis://[user:password@]HOST:PORT[/db]. (default: redis://127.0.0.1:6379)")
+    var upstream: String?
+
+    @Option(help: "Admin HTTP endpoint (/healthz, /readyz), HOST:PORT. (default: 127.0.0.1:9122)")
+    var adminListen: String?
+
+    @Option(help: "Upstream connections kept open and idle, ready for clients. (default: 4)")
+    var poolMinIdle: String?
+
+    @Option(help: "Idle upstream connections kept at most. (default: 16)")
+    var poolMaxIdle: String?
+
+    @Option(help: "Upstream connections open at most (one per client). (default: 10000)")
+    var poolMax: String?
+
+    @Option(help: "Seconds a client waits for an upstream connection when all are in use. (default: 5)")
+    var poolWaitTimeout: String?
+
+    @Option(help: "Seconds to connect and log in to the upstream. (default: 3)")
+    var connectTimeout: String?
+
+    @Option(help: "Seconds a shutdown waits for in-flight replies. (default: 10)")
+    var drainTimeout: String?
+
+    @Option(help: "Largest bulk string a client may send, in bytes (Redis's proto-max-bulk-len). (default: 536870912)")
+    var maxBulkLength: String?
+
+    @Option(help: "Longest inline command a client may send, in bytes. (default: 65536)")
+    var maxInlineLength: String?
+
+    @Option(help: "Event-loop threads. (default: number of cores)")
+    var threads: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. (default: info)")
+    var logLevel: String?
+
+    @Option(help: "json, text, or auto (text on a terminal, else json). (default: auto)")
+    var logFormat: String?
+
+    /// Resolves flags, environment and defaults into a validated configuration.
+    func settings(environment: [String: String]) throws(ConfigurationError) -> Settings {
+        let values = OptionValues(environment: environment)
+        var proxy = ProxyConfiguration()
+        proxy.listen = try values.parse(listen, "listen", "127.0.0.1:6380") { text throws(ConfigurationError) in
+            try HostPort(parsing: text)
+        }
+        proxy.upstream = try values.parse(upstream, "upstream", "redis://127.0.0.1:6379") {
+            text throws(ConfigurationError) in try UpstreamEndpoint(parsing: text)
+        }
+        proxy.adminListen = try values.parse(adminListen, "admin-listen", "127.0.0.1:9122") {
+            text throws(ConfigurationError) in try HostPort(parsing: text)
+        }
+        proxy.pool.minIdle = try values.integer(poolMinIdle, "pool-min-idle", 4, in: 0...100_000)
+        proxy.pool.maxIdle = try values.integer(poolMaxIdle, "pool-max-idle", 16, in: 0...100_000)
+        proxy.pool.maxTotal = try values.integer(poolMax, "pool-max", 10_000, in: 1...1_000_000)
+        proxy.pool.waitTimeoutSeconds = try values.seconds(poolWaitTimeout, "pool-wait-timeout", 5)
+        proxy.pool.connectTimeoutSeconds = try values.seconds(connectTimeout, "connect-timeout", 3)
+        proxy.drainTimeoutSeconds = try values.seconds(drainTimeout, "drain-timeout", 10)
+        proxy.requestLimits.maxBulkLength = try values.integer(
+            maxBulkLength, "max-bulk-length", 512 * 1024 * 1024, in: 1...(1 << 40))
+        proxy.requestLimits.maxInlineLength = try values.integer(
+            maxInlineLength, "max-inline-length", 64 * 1024, in: 1...(1 << 30))
+        guard proxy.pool.minIdle <= proxy.pool.maxTotal else {
+            throw ConfigurationError("--pool-min-idle (\(proxy.pool.minIdle)) exceeds --pool-max (\(proxy.pool.maxTotal))")
+        }
+        let threads = try values.integer(threads, "threads", System.coreCount, in: 1...1024)
+        let level = try values.parse(logLevel, "log-level", "info") { text throws(ConfigurationError) in
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ConfigurationError("'\(text)' is not a log level (trace, debug, info, notice, warning, error, critical)")
+            }
+            return level
+        }
+        let format = try values.parse(logFormat, "log-format", "auto") { text throws(ConfigurationError) in
+            guard let format = LogFormat(rawValue: text.lowercased()) else {
+                throw ConfigurationError("'\(text)' is not a log format (json, text, auto)")
+            }
+            return format
+        }
+        return Settings(proxy: proxy, threads: threads, logLevel: level, logFormat: format)
+    }
+}
+
+/// The validated configuration of one run.
+struct Settings: Sendable {
+    var proxy: ProxyConfiguration
+    var threads: Int
+    var logLevel: Logger.Level
+    var logFormat: LogFormat
+}

@@ -1,0 +1,32 @@
+import RESP
+import RedisCommands
+import Testing
+
+@Suite struct CommandRoleTests {
+    @Test(arguments: [
+        (["get", "k"], CommandRole.ordinary),
+        (["SUBSCRIBE", "a"], .subscribe(.channel)),
+        (["psubscribe", "a*"], .subscribe(.pattern)),
+        (["SSubscribe", "a"], .subscribe(.shard)),
+        (["UNSUBSCRIBE"], .unsubscribe(.channel)),
+        (["punsubscribe"], .unsubscribe(.pattern)),
+        (["SUNSUBSCRIBE", "x"], .unsubscribe(.shard)),
+        (["monitor"], .monitor),
+        (["reset"], .reset),
+        (["QUIT"], .quit),
+        (["client", "reply", "off"], .clientReplyOff),
+        (["CLIENT", "REPLY", "skip"], .clientReplySkip),
+        (["CLIENT", "REPLY", "ON"], .clientReplyOn),
+        (["CLIENT", "SETNAME", "off"], .ordinary),
+        (["CLIENT", "REPLY"], .ordinary),
+        (["multi"], .multi),
+        (["EXEC"], .endTransaction),
+        (["discard"], .endTransaction),
+        (["SYNC"], .replication),
+        (["psync", "?", "-1"], .replication),
+        (["SUBSCRIBEX", "a"], .ordinary),
+    ])
+    func role(arguments: [String], expected: CommandRole) {
+        #expect(CommandRole(request: Frames.request(arguments)) == expected)
+    }
+}

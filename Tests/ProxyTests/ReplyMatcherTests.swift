@@ -1,0 +1,194 @@
+import RESP
+import RedisCommands
+import Testing
+
+@testable import Proxy
+
+@Suite final class ReplyMatcherTests {
+    var matcher = ReplyMatcher()
+    let sink = RecordingSink()
+    var clock: UInt64 = 1_000
+
+    func send(_ arguments: String...) {
+        let frame = Frames.request(arguments)
+        clock += 10
+        _ = matcher.request(frame, role: CommandRole(request: frame), at: clock, sink: sink)
+    }
+
+    @discardableResult
+    func receive(_ wire: String) -> ReplyMatcher.ReplyKind {
+        clock += 10
+        return matcher.reply(Frames.reply(wire), at: clock, sink: sink)
+    }
+
+    @Test func pipelinedRepliesMatchInOrder() {
+        send("SET", "k", "v")
+        send("GET", "k")
+        send("GET", "missing")
+        #expect(matcher.awaitingReplies)
+        receive("+OK\r\n")
+        receive("$1\r\nv\r\n")
+        receive("$-1\r\n")
+        #expect(sink.names == ["SET", "GET", "GET"])
+        #expect(sink.events.map(\.replyType) == [.simpleString, .bulkString, .bulkString])
+        #expect(sink.events.allSatisfy { $0.endNanos > $0.startNanos && $0.outcome == .replied })
+        #expect(!matcher.awaitingReplies)
+    }
+
+    @Test func errorRepliesCarryTheirPrefix() {
+        send("LPUSH", "string-key", "x")
+        receive("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n")
+        send("FOO")
+        receive("-SOMETHINGNEW text\r\n")
+        #expect(sink.events.map(\.error) == [.wrongtype, .other])
+    }
+
+    @Test func mgetReportsNullChildren() {
+        send("MGET", "a", "b", "c")
+        receive("*3\r\n$1\r\n1\r\n$-1\r\n$-1\r\n")
+        #expect(sink.events.first?.replyNullChildren == 2)
+        #expect(sink.events.first?.firstArgument.text == "a")
+    }
+
+    @Test func subscribeCompletesAfterEveryConfirmation() {
+        send("SUBSCRIBE", "a", "b")
+        #expect(receive("*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n") == .matched)
+        #expect(sink.events.isEmpty)
+        receive("*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n")
+        #expect(sink.names == ["SUBSCRIBE"])
+        #expect(matcher.isSubscribed)
+        // A message while subscribed answers nothing.
+        #expect(receive("*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n") == .outOfBand)
+        // PING in RESP2 subscribed mode replies with an array.
+        send("PING")
+        #expect(receive("*2\r\n$4\r\npong\r\n$0\r\n\r\n") == .matched)
+        // UNSUBSCRIBE with no channel: one confirmation per subscribed channel.
+        send("UNSUBSCRIBE")
+        receive("*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:1\r\n")
+        #expect(sink.names == ["SUBSCRIBE", "PING"])
+        receive("*3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:0\r\n")
+        #expect(sink.names == ["SUBSCRIBE", "PING", "UNSUBSCRIBE"])
+        #expect(!matcher.isSubscribed)
+    }
+
+    @Test func unsubscribeWhenNotSubscribedExpectsOneConfirmation() {
+        send("UNSUBSCRIBE")
+        receive("*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n")
+        #expect(sink.names == ["UNSUBSCRIBE"])
+    }
+
+    @Test func patternAndChannelCountsAreTrackedApart() {
+        send("SUBSCRIBE", "a")
+        receive("*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n")
+        send("PSUBSCRIBE", "p*", "q*")
+        receive("*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:2\r\n")
+        receive("*3\r\n$10\r\npsubscribe\r\n$2\r\nq*\r\n:3\r\n")
+        // PUNSUBSCRIBE with no pattern: two confirmations (two patterns), not three.
+        send("PUNSUBSCRIBE")
+        receive("*3\r\n$12\r\npunsubscribe\r\n$2\r\np*\r\n:2\r\n")
+        receive("*3\r\n$12\r\npunsubscribe\r\n$2\r\nq*\r\n:1\r\n")
+        #expect(sink.names == ["SUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE"])
+        #expect(matcher.isSubscribed)
+    }
+
+    @Test func ordinaryArrayThatLooksLikeAMessageIsAReplyWhenNotSubscribed() {
+        send("LRANGE", "list", "0", "-1")
+        #expect(receive("*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$1\r\nb\r\n") == .matched)
+        #expect(sink.names == ["LRANGE"])
+    }
+
+    @Test func resp3PushesAreOutOfBand() {
+        send("HELLO", "3")
+        receive("%1\r\n+server\r\n+redis\r\n")
+        send("GET", "k")
+        #expect(receive(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n") == .outOfBand)
+        receive("$1\r\nv\r\n")
+        send("SUBSCRIBE", "c")
+        #expect(receive(">3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n") == .matched)
+        #expect(receive(">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nx\r\n") == .outOfBand)
+        send("GET", "k")
+        receive("$1\r\nv\r\n")
+        #expect(sink.names == ["HELLO", "GET", "SUBSCRIBE", "GET"])
+        #expect(sink.events[1].replyType == .bulkString)
+    }
+
+    @Test func monitorLinesAreOutOfBand() {
+        send("MONITOR")
+        receive("+OK\r\n")
+        #expect(receive("+1700000000.123456 [0 127.0.0.1:5000] \"get\" \"k\"\r\n") == .outOfBand)
+        send("RESET")
+        #expect(receive("+RESET\r\n") == .matched)
+        #expect(sink.names == ["MONITOR", "RESET"])
+        #expect(!matcher.monitoring)
+    }
+
+    @Test func clientReplyOffSuppressesUntilOn() {
+        send("CLIENT", "REPLY", "OFF")
+        send("SET", "a", "1")
+        #expect(sink.outcomes == [.suppressed, .suppressed])
+        send("CLIENT", "REPLY", "ON")
+        #expect(matcher.awaitingReplies)
+        receive("+OK\r\n")
+        #expect(sink.outcomes == [.suppressed, .suppressed, .replied])
+    }
+
+    @Test func clientReplySkipSuppressesOneCommand() {
+        send("GET", "before")
+        send("CLIENT", "REPLY", "SKIP")
+        send("SET", "a", "1")
+        send("GET", "a")
+        receive("$-1\r\n")
+        // The skip and the skipped SET complete once the reply before them arrived.
+        #expect(sink.names == ["GET", "CLIENT", "SET"])
+        #expect(sink.outcomes == [.replied, .suppressed, .suppressed])
+        receive("$1\r\n1\r\n")
+        #expect(sink.names == ["GET", "CLIENT", "SET", "GET"])
+    }
+
+    @Test func clientReplyInsideMultiIsQueuedNotApplied() {
+        send("MULTI")
+        send("CLIENT", "REPLY", "OFF")
+        send("EXEC")
+        receive("+OK\r\n")
+        receive("+QUEUED\r\n")
+        receive("*1\r\n+OK\r\n")
+        #expect(sink.outcomes == [.replied, .replied, .replied])
+    }
+
+    @Test func emptyCommandExpectsNoReply() {
+        var scanner = RESPScanner(mode: .request)
+        let frame = Array("*0\r\n".utf8).withUnsafeBytes { bytes in
+            var offset = 0
+            return try! scanner.next(bytes, offset: &offset)!
+        }
+        let expectsReply = matcher.request(frame, role: .ordinary, at: 1, sink: sink)
+        #expect(!expectsReply)
+        #expect(!matcher.awaitingReplies)
+    }
+
+    @Test func unmatchedReplyIsReportedNotFatal() {
+        #expect(receive("+OK\r\n") == .unmatched)
+        send("PING")
+        receive("+PONG\r\n")
+        #expect(sink.names == ["PING"])
+    }
+
+    @Test func abortAllCountsOnlyOwedReplies() {
+        send("GET", "a")
+        send("CLIENT", "REPLY", "SKIP")
+        send("SET", "b", "1")
+        send("BLPOP", "q", "0")
+        #expect(matcher.abortAll(at: clock + 1, sink: sink) == 2)
+        #expect(sink.outcomes == [.aborted, .suppressed, .suppressed, .aborted])
+        #expect(!matcher.awaitingReplies)
+    }
+
+    @Test func subscribeErrorEndsTheCommand() {
+        send("SUBSCRIBE", "a", "b")
+        receive("-NOAUTH Authentication required.\r\n")
+        send("PING")
+        receive("+PONG\r\n")
+        #expect(sink.names == ["SUBSCRIBE", "PING"])
+        #expect(sink.events.first?.error == .noauth)
+    }
+}
