@@ -31,7 +31,8 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         if head.method != .GET && head.method != .HEAD {
             response = AdminResponse(status: .methodNotAllowed, body: "only GET\n")
         } else {
-            response = routes.lazy.compactMap { $0(head) }.first ?? AdminResponse(status: .notFound, body: "not found\n")
+            response =
+                routes.lazy.compactMap { $0(head) }.first ?? AdminResponse(status: .notFound, body: "not found\n")
         }
         if head.method == .HEAD { response.body.clear() }
         var headers = HTTPHeaders()

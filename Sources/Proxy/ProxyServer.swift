@@ -54,7 +54,9 @@ public final class ProxyServer: Service, Sendable {
         if let address = channel.localAddress { onBound(address) }
         logger.info(
             "listening",
-            metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)"])
+            metadata: [
+                "address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)",
+            ])
         await withGracefulShutdownHandler {
             try? await channel.closeFuture.get()
         } onGracefulShutdown: {

@@ -199,7 +199,8 @@ final class ProxySession: ChannelDuplexHandler {
         if let failure {
             upstreamReusable = false
             upstream?.close()
-            upstreamClosed(reason: failure, forwardedPartialFrame: forwardable < buffer.readableBytes && forwardable > 0)
+            upstreamClosed(
+                reason: failure, forwardedPartialFrame: forwardable < buffer.readableBytes && forwardable > 0)
         } else if state == .closing {
             finishClosingIfDone()
         }
@@ -230,7 +231,8 @@ final class ProxySession: ChannelDuplexHandler {
             context.write(wrapOutboundOut(buffer), promise: nil)
         }
         if owed > 0 {
-            logger.info("upstream connection lost with replies owed", metadata: ["reason": "\(reason)", "owed": "\(owed)"])
+            logger.info(
+                "upstream connection lost with replies owed", metadata: ["reason": "\(reason)", "owed": "\(owed)"])
         }
         state = .closing
         closeAfterWrites(context)
@@ -263,8 +265,12 @@ final class ProxySession: ChannelDuplexHandler {
             pool.release(lease)
             return
         }
+        guard lease.value.attach(self) else {
+            pool.discard(lease)
+            refuse(UpstreamError(reason: lease.value.closeReason ?? "connection closed before use"))
+            return
+        }
         self.lease = lease
-        lease.value.attach(self)
         state = .active
         if clientReadPending {
             clientReadPending = false

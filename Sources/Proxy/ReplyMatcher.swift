@@ -26,9 +26,11 @@ struct ReplyMatcher {
     private var inTransaction = false
     private var subscriptions: (channels: Int, patterns: Int, shards: Int) = (0, 0, 0)
     private(set) var monitoring = false
+    /// Pending commands that expect a reply (not switched off by `CLIENT REPLY`).
+    private var owed = 0
 
     /// Whether a reply is still owed to the client.
-    var awaitingReplies: Bool { pending.contains { $0.expectedReplies != 0 } }
+    var awaitingReplies: Bool { owed > 0 }
 
     /// Whether the connection is in RESP2 subscribed mode or streams monitor lines.
     var isSubscribed: Bool { subscriptions.channels + subscriptions.patterns + subscriptions.shards > 0 }
@@ -79,6 +81,7 @@ struct ReplyMatcher {
         if expected == 0 && pending.isEmpty {
             sink.record(entry.event(endNanos: now, outcome: .suppressed, reply: nil))
         } else {
+            if expected != 0 { owed += 1 }
             pending.append(entry)
         }
         return true
@@ -99,6 +102,7 @@ struct ReplyMatcher {
         head.replyBytes += frame.byteCount
         if frame.type.isError || head.repliesSeen >= (head.expectedReplies ?? 1) {
             pending.removeFirst()
+            owed -= 1
             applyEffects(of: head.role, reply: frame)
             sink.record(head.event(endNanos: now, outcome: .replied, reply: frame))
             flushSuppressed(at: now, sink: sink)
@@ -111,12 +115,13 @@ struct ReplyMatcher {
     /// Ends every pending command without a reply (the connection is gone); returns how
     /// many of them were owed a reply.
     mutating func abortAll<Sink: CommandEventSink>(at now: UInt64, sink: Sink) -> Int {
-        var owed = 0
         while let entry = pending.popFirst() {
-            if entry.expectedReplies != 0 { owed += 1 }
-            sink.record(entry.event(endNanos: now, outcome: entry.expectedReplies == 0 ? .suppressed : .aborted, reply: nil))
+            sink.record(
+                entry.event(endNanos: now, outcome: entry.expectedReplies == 0 ? .suppressed : .aborted, reply: nil))
         }
-        return owed
+        let aborted = owed
+        owed = 0
+        return aborted
     }
 
     // MARK: - Private

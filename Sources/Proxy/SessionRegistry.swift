@@ -29,14 +29,22 @@ final class SessionRegistry: Sendable {
     func drain(timeout: Double) async {
         let sessions = state.withLockedValue { Array($0.sessions.values) }
         for session in sessions { session.eventLoop.execute { session.value.beginDrain() } }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitUntilEmpty() }
-            group.addTask { try? await Task.sleep(for: .nanoseconds(Int64(timeout * 1e9))) }
-            await group.next()
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.waitUntilEmpty()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .nanoseconds(Int64(timeout * 1e9)))
+                return false
+            }
+            if await group.next() == false {
+                // Time is up: close the rest; the waiting child returns once they closed.
+                let remaining = state.withLockedValue { Array($0.sessions.values) }
+                for session in remaining { session.eventLoop.execute { session.value.forceClose() } }
+            }
             group.cancelAll()
         }
-        let remaining = state.withLockedValue { Array($0.sessions.values) }
-        for session in remaining { session.eventLoop.execute { session.value.forceClose() } }
     }
 
     private func waitUntilEmpty() async {

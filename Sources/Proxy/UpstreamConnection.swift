@@ -52,9 +52,11 @@ final class UpstreamConnection: ChannelDuplexHandler {
         startHandshake(resetFirst: true, timeout: timeout)
     }
 
-    /// Hands the connection to a client session.
-    func attach(_ session: ProxySession) {
+    /// Hands the connection to a client session; false if it closed meanwhile.
+    func attach(_ session: ProxySession) -> Bool {
+        guard case .idle = state, context?.channel.isActive == true else { return false }
         state = .attached(session)
+        return true
     }
 
     /// Takes the connection back from its session (before reuse or close).
@@ -176,7 +178,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
         login.write(into: &buffer)
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         handshakeTimeout = eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            self.closeReason = "no reply to \(resetFirst ? "RESET" : "login") within \(timeout.seconds)s"
+            self.closeReason =
+                "no reply to \(resetFirst ? "RESET" : "login") within \((Double(timeout.nanoseconds) / 1e9).formatted)s"
             self.failHandshake(self.closeReason!)
             self.context?.close(promise: nil)
         }
@@ -197,7 +200,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
                     }
                     if awaitingReset {
                         // Skip what the old session still had coming (messages, monitor lines).
-                        guard frame.type == .simpleString && frame.first.equalsCaseInsensitive("RESET") else { continue }
+                        guard frame.type == .simpleString && frame.first.equalsCaseInsensitive("RESET") else {
+                            continue
+                        }
                         awaitingReset = false
                     }
                     remaining -= 1
@@ -222,12 +227,5 @@ final class UpstreamConnection: ChannelDuplexHandler {
         closeReason = closeReason ?? reason
         state = .closed
         promise.fail(UpstreamError(reason: reason))
-    }
-}
-
-extension TimeAmount {
-    fileprivate var seconds: String {
-        let value = Double(nanoseconds) / 1e9
-        return value == value.rounded() ? String(Int(value)) : String(value)
     }
 }

@@ -28,7 +28,8 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
             return error.reason
         case let error as NIOConnectionError:
             if let failure = error.connectionErrors.first {
-                return describe(failure.error, target: failure.target.ipAddress.map { "\($0):\(failure.target.port ?? 0)" })
+                return describe(
+                    failure.error, target: failure.target.ipAddress.map { "\($0):\(failure.target.port ?? 0)" })
             }
             return "cannot resolve \(error.host)"
         case ChannelError.connectTimeout(let amount):

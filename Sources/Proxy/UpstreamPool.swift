@@ -21,7 +21,8 @@ public final class UpstreamPool: Service, Sendable {
     private let state = NIOLockedValueBox(PoolState())
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
-    public init(endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: any EventLoopGroup, logger: Logger) {
+    public init(endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: any EventLoopGroup, logger: Logger)
+    {
         self.endpoint = endpoint
         self.configuration = configuration
         self.login = UpstreamLogin(endpoint: endpoint)
@@ -98,7 +99,8 @@ public final class UpstreamPool: Service, Sendable {
                     return true
                 }
                 if expired {
-                    promise.fail(UpstreamError(reason: "pool exhausted: no connection free within \(timeout)s"))
+                    promise.fail(
+                        UpstreamError(reason: "pool exhausted: no connection free within \(timeout.formatted)s"))
                 }
             }
         case .fail(let reason):
@@ -290,6 +292,11 @@ public final class UpstreamPool: Service, Sendable {
         for connection in idle { connection.loop.execute { connection.connection.value.close() } }
         for waiter in waiters { waiter.promise.fail(UpstreamError(reason: "shutting down")) }
     }
+}
+
+extension Double {
+    /// `5` for 5.0, `0.5` for 0.5: seconds as people write them.
+    var formatted: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }
 
 /// A connection leased to one client session, usable on its event loop only.

@@ -10,6 +10,8 @@ public struct CommandEvent: Sendable {
     public var firstArgument: ByteHead
     /// Number of arguments including the name.
     public var argumentCount: Int
+    /// The command's category; ``CommandCategory/unclassified`` until a classifier sets it.
+    public var category: CommandCategory = .unclassified
     /// Monotonic time (nanoseconds) when the request's last byte was read.
     public var startNanos: UInt64
     /// Monotonic time (nanoseconds) when the reply's last byte was read.
@@ -60,6 +62,26 @@ public struct CommandEvent: Sendable {
 
     /// Duration in nanoseconds.
     public var durationNanos: UInt64 { endNanos &- startNanos }
+}
+
+/// What a command does, for grouping metrics.
+public enum CommandCategory: UInt8, Sendable, CaseIterable {
+    /// Reads data (`GET`, `HGETALL`, `LRANGE`, ...).
+    case read
+    /// Writes data (`SET`, `HSET`, `LPUSH`, ...).
+    case write
+    /// Removes data or lets it expire (`DEL`, `UNLINK`, `EXPIRE`, `FLUSHDB`, ...).
+    case delete
+    /// Server and connection administration (`CONFIG`, `CLIENT`, `INFO`, ...).
+    case admin
+    /// `MULTI`, `EXEC`, `DISCARD`, `WATCH`, `UNWATCH`.
+    case transaction
+    /// Publish/subscribe.
+    case pubsub
+    /// Streams (`XADD`, `XREAD`, ...).
+    case stream
+    /// Not classified (yet).
+    case unclassified
 }
 
 /// How a command ended.

@@ -117,7 +117,8 @@ public enum SubscriptionKind: UInt8, Sendable, CaseIterable {
     /// The kind a confirmation or message frame names (`subscribe`, `pmessage`, ...), if any.
     public static func confirmation(_ head: ByteHead) -> SubscriptionKind? {
         for kind in allCases {
-            if head.equalsCaseInsensitive(kind.subscribeCommand) || head.equalsCaseInsensitive(kind.unsubscribeCommand) {
+            if head.equalsCaseInsensitive(kind.subscribeCommand) || head.equalsCaseInsensitive(kind.unsubscribeCommand)
+            {
                 return kind
             }
         }

@@ -20,8 +20,10 @@ public enum RedisErrorPrefix: UInt8, Sendable, CaseIterable {
                 word.append(byte)
             }
         }
-        self = Self.allCases.first { $0 != .other && word.equalsCaseInsensitive($0.staticLabel) } ?? .other
+        self = Self.known.first { word.equalsCaseInsensitive($0.staticLabel) } ?? .other
     }
+
+    private static let known = allCases.filter { $0 != .other }
 
     private var staticLabel: StaticString {
         switch self {

@@ -21,7 +21,8 @@ enum LogSetup {
     static func bootstrap(format: LogFormat, level: Logger.Level) {
         let json = format == .json || (format == .auto && isatty(STDOUT_FILENO) == 0)
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
+            var handler: any LogHandler =
+                json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
             handler.logLevel = level
             return handler
         }

@@ -23,7 +23,8 @@ enum Main {
             fail(error.message, code: 2)
         } catch {
             if RedisLensCommand.exitCode(for: error) == .success { RedisLensCommand.exit(withError: error) }
-            let message = RedisLensCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let message =
+                RedisLensCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             fail(message, code: 2)
         }
         LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)

@@ -83,12 +83,14 @@ struct RedisLensCommand: ParsableCommand {
         proxy.requestLimits.maxInlineLength = try values.integer(
             maxInlineLength, "max-inline-length", 64 * 1024, in: 1...(1 << 30))
         guard proxy.pool.minIdle <= proxy.pool.maxTotal else {
-            throw ConfigurationError("--pool-min-idle (\(proxy.pool.minIdle)) exceeds --pool-max (\(proxy.pool.maxTotal))")
+            throw ConfigurationError(
+                "--pool-min-idle (\(proxy.pool.minIdle)) exceeds --pool-max (\(proxy.pool.maxTotal))")
         }
         let threads = try values.integer(threads, "threads", System.coreCount, in: 1...1024)
         let level = try values.parse(logLevel, "log-level", "info") { text throws(ConfigurationError) in
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
-                throw ConfigurationError("'\(text)' is not a log level (trace, debug, info, notice, warning, error, critical)")
+                throw ConfigurationError(
+                    "'\(text)' is not a log level (trace, debug, info, notice, warning, error, critical)")
             }
             return level
         }

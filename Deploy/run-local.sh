@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs redis-lens on 127.0.0.1:6380 in front of a local Redis on 127.0.0.1:6379.
+# If no Redis answers there, installs redis-server (Debian) when missing and starts
+# one for as long as this script runs. Extra arguments go to redis-lens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=""
+cleanup() { if [ -n "$started" ]; then kill "$started" 2>/dev/null || true; fi; }
+trap cleanup EXIT INT TERM
+
+if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
+    if ! command -v redis-server >/dev/null; then
+        sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+        "${sudo_cmd[@]}" apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq redis-server redis-tools >/dev/null
+    fi
+    if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
+        echo "starting redis-server on 127.0.0.1:6379 (stops with this script)" >&2
+        redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+            --logfile "${TMPDIR:-/tmp}/redis-lens-local-redis.log" &
+        started=$!
+        for _ in $(seq 1 100); do redis-cli -p 6379 ping >/dev/null 2>&1 && break; sleep 0.05; done
+    fi
+fi
+
+swift build -c release --product redis-lens
+echo "redis-lens: clients connect to 127.0.0.1:6380; health at http://127.0.0.1:9122/readyz" >&2
+"$(swift build -c release --show-bin-path)/redis-lens" --upstream redis://127.0.0.1:6379 "$@" &
+proxy=$!
+trap 'kill -TERM $proxy 2>/dev/null; wait $proxy; cleanup' INT TERM
+wait $proxy
