@@ -52,6 +52,8 @@ let package = Package(
             dependencies: [
                 "Proxy",
                 "RESP",
+                "RedisCommands",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -60,6 +60,10 @@ struct ReplyMatcher {
                 expected = 0
             case .clientReplyOn:
                 replyMode = .on
+            case .reset:
+                // Redis clears CLIENT REPLY OFF before answering RESET (SKIP still skips it).
+                if replyMode == .off { replyMode = .on }
+                inTransaction = false
             case .multi:
                 inTransaction = true
             case .endTransaction:
@@ -68,13 +72,19 @@ struct ReplyMatcher {
                 break
             }
         }
+        let isPubSub: Bool
+        switch role {
+        case .subscribe, .unsubscribe: isPubSub = !inTransaction
+        default: isPubSub = false
+        }
         if expected != 0 {
             switch replyMode {
             case .on: break
-            case .off: expected = 0
+            // (Un)subscribe confirmations are pushed even when replies are off.
+            case .off: expected = isPubSub ? expected : 0
             case .skipNext:
                 replyMode = .on
-                expected = 0
+                expected = isPubSub ? expected : 0
             }
         }
         let entry = PendingRequest(frame: frame, role: role, startNanos: now, expectedReplies: expected)

@@ -191,4 +191,35 @@ import Testing
         #expect(sink.names == ["SUBSCRIBE", "PING"])
         #expect(sink.events.first?.error == .noauth)
     }
+
+    @Test func resetAfterClientReplyOffIsAnswered() {
+        send("CLIENT", "REPLY", "OFF")
+        send("SET", "a", "1")
+        send("RESET")
+        send("GET", "a")
+        receive("+RESET\r\n")
+        receive("$1\r\n1\r\n")
+        #expect(sink.names == ["CLIENT", "SET", "RESET", "GET"])
+        #expect(sink.outcomes == [.suppressed, .suppressed, .replied, .replied])
+        #expect(!matcher.awaitingReplies)
+    }
+
+    @Test func resetAfterClientReplySkipIsSkipped() {
+        send("CLIENT", "REPLY", "SKIP")
+        send("RESET")
+        send("PING")
+        receive("+PONG\r\n")
+        #expect(sink.outcomes == [.suppressed, .suppressed, .replied])
+    }
+
+    @Test func subscribeConfirmationsArriveEvenWhenRepliesAreOff() {
+        send("CLIENT", "REPLY", "OFF")
+        send("SUBSCRIBE", "c")
+        #expect(matcher.awaitingReplies)
+        receive("*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n")
+        send("CLIENT", "REPLY", "ON")
+        receive("+OK\r\n")
+        #expect(sink.names == ["CLIENT", "SUBSCRIBE", "CLIENT"])
+        #expect(sink.outcomes == [.suppressed, .replied, .replied])
+    }
 }

@@ -1,0 +1,43 @@
+import Proxy
+import Testing
+
+extension Integration {
+    @Suite struct PoolLimit {
+        static var single: PoolConfiguration {
+            var configuration = PoolConfiguration()
+            configuration.minIdle = 0
+            configuration.maxTotal = 1
+            configuration.waitTimeoutSeconds = 0.3
+            return configuration
+        }
+
+        /// With one upstream connection, a second client waits for the first to leave, and a
+        /// third one that waits too long is refused.
+        @Test func clientsWaitForAFreeConnectionThenTimeOut() async throws {
+            try await RedisServerProcess.with { redis in
+                try await ProxyHarness.with(upstreamPort: redis.port, pool: Self.single) { proxy in
+                    let clientA = try await proxy.connect()
+                    #expect(Wire(try await clientA.request(command("PING"))) == Wire("+PONG\r\n"))
+
+                    let clientB = try await proxy.connect()
+                    defer { clientB.close() }
+                    try await clientB.send(command("ECHO", "b"))
+                    try await waitUntil("client B to wait for the pool") { proxy.pool.snapshot.waiting == 1 }
+                    clientA.close()
+                    #expect(Wire(try await clientB.read(timeout: .seconds(5))) == Wire("$1\r\nb\r\n"))
+
+                    let clientC = try await proxy.connect()
+                    defer { clientC.close() }
+                    let refusal = Wire(try await clientC.readToEnd(timeout: .seconds(5)))
+                    #expect(
+                        refusal
+                            == Wire(
+                                "-ERR redis-lens: upstream unavailable (pool exhausted: no connection free within 0.3s)\r\n"
+                            ))
+                    #expect(Wire(try await clientB.request(command("PING"))) == Wire("+PONG\r\n"))
+                    #expect(proxy.pool.snapshot.total == 1)
+                }
+            }
+        }
+    }
+}

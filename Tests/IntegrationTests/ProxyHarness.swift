@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Proxy
+import ServiceLifecycle
+
+/// An in-process proxy (pool and server in a service group) in front of a Redis port,
+/// recording every command event.
+final class ProxyHarness: Sendable {
+    let sink: RecordingSink
+    let pool: UpstreamPool
+    let group: MultiThreadedEventLoopGroup
+    let port: Int
+    private let services: ServiceGroup
+    private let runTask: Task<Void, any Error>
+    private let finished: Locked<Bool>
+
+    private init(
+        sink: RecordingSink, pool: UpstreamPool, group: MultiThreadedEventLoopGroup, port: Int, services: ServiceGroup,
+        runTask: Task<Void, any Error>, finished: Locked<Bool>
+    ) {
+        self.sink = sink
+        self.pool = pool
+        self.group = group
+        self.port = port
+        self.services = services
+        self.runTask = runTask
+        self.finished = finished
+    }
+
+    static func start(
+        upstreamPort: Int, pool poolConfiguration: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
+        drainTimeoutSeconds: Double = 5
+    ) async throws -> ProxyHarness {
+        var configuration = ProxyConfiguration()
+        configuration.listen = HostPort(host: "127.0.0.1", port: 0)
+        configuration.upstream = UpstreamEndpoint(host: "127.0.0.1", port: upstreamPort)
+        configuration.pool = poolConfiguration
+        configuration.drainTimeoutSeconds = drainTimeoutSeconds
+        let logger = testLogger()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let pool = UpstreamPool(
+            endpoint: configuration.upstream, configuration: poolConfiguration, group: group, logger: logger)
+        let sink = RecordingSink()
+        let bound = Locked<Int?>(nil)
+        let server = ProxyServer(
+            configuration: configuration, pool: pool, group: group, logger: logger, makeSink: { _ in sink },
+            onBound: { address in bound.value = address.port })
+        let services = ServiceGroup(services: [pool, server], logger: logger)
+        let finished = Locked(false)
+        let runTask = Task {
+            defer { finished.value = true }
+            try await services.run()
+        }
+        do {
+            try await waitUntil("the proxy to listen") {
+                if finished.value { try await runTask.value }
+                return bound.value != nil
+            }
+        } catch {
+            runTask.cancel()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        return ProxyHarness(
+            sink: sink, pool: pool, group: group, port: bound.value!, services: services,
+            runTask: runTask, finished: finished)
+    }
+
+    /// Runs `body` with a proxy that is shut down afterwards, whatever happens.
+    static func with<T>(
+        upstreamPort: Int, pool: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
+        _ body: (ProxyHarness) async throws -> T
+    ) async throws -> T {
+        let proxy = try await start(upstreamPort: upstreamPort, pool: pool, threads: threads)
+        let result: T
+        do {
+            result = try await body(proxy)
+        } catch {
+            try? await proxy.shutdown()
+            throw error
+        }
+        try await proxy.shutdown()
+        return result
+    }
+
+    /// A new client connection to the proxy.
+    func connect(receiveBuffer: Int32? = nil) async throws -> RawConnection {
+        try await RawConnection.connect(port: port, receiveBuffer: receiveBuffer)
+    }
+
+    /// Whether the service group's `run()` has returned.
+    var hasFinished: Bool { finished.value }
+
+    /// Starts a graceful shutdown without waiting for it.
+    func triggerGracefulShutdown() async {
+        await services.triggerGracefulShutdown()
+    }
+
+    /// Shuts down gracefully and waits (bounded) for the services and the event loops.
+    func shutdown(timeout: Duration = .seconds(15)) async throws {
+        await services.triggerGracefulShutdown()
+        do {
+            try await waitUntil("the proxy services to stop", timeout: timeout) { self.hasFinished }
+        } catch {
+            runTask.cancel()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let outcome = await runTask.result
+        try await group.shutdownGracefully()
+        try outcome.get()
+    }
+}
+
+/// Silent unless `INTEGRATION_LOG` is set (then logs to stderr at that level).
+func testLogger() -> Logger {
+    guard let level = ProcessInfo.processInfo.environment["INTEGRATION_LOG"].flatMap(Logger.Level.init(rawValue:))
+    else {
+        return Logger(label: "integration", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+    var logger = Logger(label: "integration", factory: { StreamLogHandler.standardError(label: $0) })
+    logger.logLevel = level
+    return logger
+}

@@ -1,0 +1,55 @@
+import RESP
+import RedisCommands
+import Testing
+
+extension Integration {
+    @Suite struct ReplyEvents {
+        @Test func mgetCountsMissesAndErrorsCarryTheirPrefix() async throws {
+            try await withRedisAndProxy { _, proxy in
+                let client = try await proxy.connect()
+                defer { client.close() }
+                let requests = [
+                    command("SET", "k1", "v1"),
+                    command("MGET", "k1", "k2", "k3"),
+                    command("LPUSH", "list", "a"),
+                    command("GET", "list"),
+                    command("GET"),
+                    command("INCRBY", "n", "7"),
+                ]
+                _ = try await client.request(requests.flatMap { $0 }, frames: requests.count)
+                let events = proxy.sink.all
+                try #require(events.count == requests.count)
+                #expect(events.map(\.name.text) == ["SET", "MGET", "LPUSH", "GET", "GET", "INCRBY"])
+                #expect(events.allSatisfy { $0.outcome == .replied })
+
+                let mget = events[1]
+                #expect(mget.replyType == .array)
+                #expect(mget.replyNullChildren == 2)
+                #expect(mget.argumentCount == 4)
+                #expect(mget.firstArgument.text == "k1")
+                #expect(mget.error == nil)
+
+                #expect(events[3].replyType == .simpleError)
+                #expect(events[3].error == .wrongtype)
+                #expect(events[4].error == .err)
+                #expect(events[5].replyType == .integer)
+                #expect(events[5].replyInteger == 7)
+                #expect(events[0].error == nil && events[0].replyType == .simpleString)
+            }
+        }
+
+        @Test func transactionGivesOneEventPerCommand() async throws {
+            try await withRedisAndProxy { _, proxy in
+                let client = try await proxy.connect()
+                defer { client.close() }
+                let requests = [command("MULTI"), command("SET", "a", "1"), command("INCR", "a"), command("EXEC")]
+                let reply = try await client.request(requests.flatMap { $0 }, frames: 4)
+                #expect(Wire(reply) == Wire("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n:2\r\n"))
+                let events = proxy.sink.all
+                #expect(events.map(\.summary) == ["MULTI replied", "SET replied", "INCR replied", "EXEC replied"])
+                #expect(events.map(\.replyType) == [.simpleString, .simpleString, .simpleString, .array])
+                #expect(events.last?.replyInteger == 2)
+            }
+        }
+    }
+}

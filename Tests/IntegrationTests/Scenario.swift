@@ -1,0 +1,21 @@
+/// One redis-server and a proxy in front of it, both torn down afterwards.
+func withRedisAndProxy<T>(
+    redisArguments: [String] = [], threads: Int = 2, _ body: (RedisServerProcess, ProxyHarness) async throws -> T
+) async throws -> T {
+    try await RedisServerProcess.with(redisArguments) { redis in
+        try await ProxyHarness.with(upstreamPort: redis.port, threads: threads) { proxy in
+            try await body(redis, proxy)
+        }
+    }
+}
+
+/// Sends each request on one fresh connection, waiting for its reply before the next.
+func transcript(port: Int, _ requests: [[UInt8]]) async throws -> [Wire] {
+    let connection = try await RawConnection.connect(port: port)
+    defer { connection.close() }
+    var replies: [Wire] = []
+    for request in requests {
+        replies.append(Wire(try await connection.request(request)))
+    }
+    return replies
+}

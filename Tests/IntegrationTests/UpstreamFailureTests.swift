@@ -1,0 +1,118 @@
+import Proxy
+import RESP
+import RedisCommands
+import Testing
+
+extension Integration {
+    @Suite struct UpstreamFailure {
+        static let answered = 500
+        static let pipelineSize = 1_000
+
+        @Test func killedRedisTurnsOwedRepliesIntoErrorsThenRecovers() async throws {
+            try await withRedisAndProxy { redis, proxy in
+                // 500 INCRs are answered, then BLPOP blocks and holds back the 499 GETs behind it.
+                var requests: [UInt8] = []
+                for _ in 0..<Self.answered { requests += command("INCR", "counter") }
+                requests += command("BLPOP", "never", "30")
+                for _ in (Self.answered + 1)..<Self.pipelineSize { requests += command("GET", "counter") }
+
+                let client = try await proxy.connect()
+                defer { client.close() }
+                let replies = try await client.request(requests, frames: Self.answered)
+                let expected = (1...Self.answered).flatMap { Array(":\($0)\r\n".utf8) }
+                #expect(replies == expected)
+                try await redis.waitForBlockedClients(1)
+                try await proxy.sink.waitForEvents(Self.answered)
+
+                redis.kill()
+                let rest = try await client.readToEnd(timeout: .seconds(10))
+                let errors = try frames(in: rest)
+                #expect(errors.count == Self.pipelineSize - Self.answered)
+                let prefix = "-ERR redis-lens: upstream connection lost ("
+                #expect(errors.allSatisfy { $0.hasPrefix(prefix) && $0.text.hasSuffix(")\r\n") })
+                #expect(errors.first?.hasPrefix(prefix) == true, "first: \(errors.first?.description ?? "none")")
+
+                let events = try await proxy.sink.waitForEvents(Self.pipelineSize)
+                #expect(events.count == Self.pipelineSize)
+                #expect(events.prefix(Self.answered).allSatisfy { $0.summary == "INCR replied" })
+                #expect(events.dropFirst(Self.answered).first?.summary == "BLPOP aborted")
+                #expect(events.dropFirst(Self.answered + 1).allSatisfy { $0.summary == "GET aborted" })
+                #expect(events.dropFirst(Self.answered).allSatisfy { $0.replyBytes == 0 })
+
+                // Redis comes back on the same port: new clients get through the same proxy.
+                try await redis.launch()
+                try await waitUntil("a client through the proxy to get PONG", timeout: .seconds(15)) {
+                    guard let client = try? await proxy.connect() else { return false }
+                    defer { client.close() }
+                    return (try? await client.request(command("PING"), timeout: .seconds(2))) == Array("+PONG\r\n".utf8)
+                }
+                let again = try await proxy.connect()
+                defer { again.close() }
+                #expect(Wire(try await again.request(command("INCR", "counter"))) == Wire(":1\r\n"))
+            }
+        }
+
+        @Test func killedRedisInTheMiddleOfLargeRepliesNeverHangsTheClient() async throws {
+            try await withRedisAndProxy { redis, proxy in
+                let value = [UInt8](repeating: UInt8(ascii: "v"), count: 20_000)
+                _ = try await redis.call(command([Array("SET".utf8), Array("big".utf8), value]))
+                let reply = Array("$\(value.count)\r\n".utf8) + value + [0x0D, 0x0A]
+                let requests = (0..<Self.pipelineSize).flatMap { _ in command("GET", "big") }
+
+                let client = try await proxy.connect()
+                defer { client.close() }
+                let first = try await client.request(requests, frames: 50)
+                redis.kill()
+                let rest = try await client.readToEnd(timeout: .seconds(10))
+
+                // Complete replies, then either one error per unanswered command or a cut-off reply.
+                var scanner = RESPScanner(mode: .reply)
+                let received = first + rest
+                var complete = 0
+                var errors = 0
+                try received.withUnsafeBytes { bytes in
+                    var offset = 0
+                    var start = 0
+                    while try scanner.next(bytes, offset: &offset) != nil {
+                        let frame = Wire(Array(received[start..<offset]))
+                        if frame.bytes == reply {
+                            #expect(errors == 0, "a reply after an error")
+                            complete += 1
+                        } else {
+                            #expect(frame.hasPrefix("-ERR redis-lens: upstream connection lost ("), "\(frame)")
+                            errors += 1
+                        }
+                        start = offset
+                    }
+                    if start < received.count {
+                        #expect(errors == 0, "bytes after the proxy's errors")
+                        #expect(reply.starts(with: received[start...]), "the cut-off reply is a prefix of a real one")
+                    }
+                }
+                #expect(complete >= 50)
+                #expect(errors == 0 || complete + errors == Self.pipelineSize)
+
+                let events = try await proxy.sink.waitForEvents(Self.pipelineSize)
+                #expect(events.filter { $0.outcome == .replied }.count == complete)
+                #expect(events.filter { $0.outcome == .aborted }.count == Self.pipelineSize - complete)
+            }
+        }
+
+        @Test func unreachableRedisRefusesClientsWithAnError() async throws {
+            let closedPort = try unusedPort()
+            var pool = PoolConfiguration()
+            pool.minIdle = 0
+            pool.connectTimeoutSeconds = 2
+            try await ProxyHarness.with(upstreamPort: closedPort, pool: pool) { proxy in
+                let client = try await proxy.connect()
+                defer { client.close() }
+                let received = Wire(try await client.readToEnd(timeout: .seconds(10)))
+                #expect(received.hasPrefix("-ERR redis-lens: upstream unavailable (connect refused"), "\(received)")
+                #expect(try frames(in: received.bytes).count == 1)
+                #expect(received.text.hasSuffix(")\r\n"))
+                #expect(proxy.sink.count == 0)
+                #expect(!proxy.pool.isUpstreamUp)
+            }
+        }
+    }
+}
