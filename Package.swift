@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "redis-lens",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "redis-lens", targets: ["redis-lens"]),
         .library(name: "RESP", targets: ["RESP"]),
@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -25,10 +26,20 @@ let package = Package(
             dependencies: ["RESP"]
         ),
         .target(
+            name: "Telemetry",
+            dependencies: [
+                "RESP",
+                "RedisCommands",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Proxy",
             dependencies: [
                 "RESP",
                 "RedisCommands",
+                "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -40,6 +51,7 @@ let package = Package(
             name: "redis-lens",
             dependencies: [
                 "Proxy",
+                "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -47,6 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "RESP", "RedisCommands"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "RESP", "RedisCommands"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -27,13 +27,22 @@ final class AdminHTTPHandler: ChannelInboundHandler {
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
-        var response: AdminResponse
-        if head.method != .GET && head.method != .HEAD {
-            response = AdminResponse(status: .methodNotAllowed, body: "only GET\n")
-        } else {
-            response =
-                routes.lazy.compactMap { $0(head) }.first ?? AdminResponse(status: .notFound, body: "not found\n")
+        let routes = self.routes
+        context.eventLoop.makeFutureWithTask {
+            guard head.method == .GET || head.method == .HEAD else {
+                return AdminResponse(status: .methodNotAllowed, body: "only GET\n")
+            }
+            for route in routes {
+                if let response = await route(head) { return response }
+            }
+            return AdminResponse(status: .notFound, body: "not found\n")
+        }.assumeIsolated().whenSuccess { response in
+            self.write(response, for: head, context: context)
         }
+    }
+
+    private func write(_ response: AdminResponse, for head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var response = response
         if head.method == .HEAD { response.body.clear() }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)

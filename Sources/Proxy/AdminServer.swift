@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// justify a framework's build time and dependencies.
 public final class AdminServer: Service, Sendable {
     /// Answers one request: method, path (without query) and headers in, response out.
-    public typealias Route = @Sendable (HTTPRequestHead) -> AdminResponse?
+    public typealias Route = @Sendable (HTTPRequestHead) async -> AdminResponse?
 
     private let address: HostPort
     private let group: any EventLoopGroup

@@ -6,6 +6,7 @@ struct PendingRequest {
     var name: ByteHead
     var firstArgument: ByteHead
     var argumentCount: Int
+    var commandID: Int
     var startNanos: UInt64
     var requestBytes: Int
     var role: CommandRole
@@ -15,22 +16,25 @@ struct PendingRequest {
     var repliesSeen = 0
     var replyBytes = 0
 
-    init(frame: RESPFrame, role: CommandRole, startNanos: UInt64, expectedReplies: Int?) {
+    init(frame: RESPFrame, commandID: Int, role: CommandRole, startNanos: UInt64, expectedReplies: Int?) {
         self.name = frame.first
         self.firstArgument = frame.second
         self.argumentCount = frame.count
+        self.commandID = commandID
         self.startNanos = startNanos
         self.requestBytes = frame.byteCount
         self.role = role
         self.expectedReplies = expectedReplies
     }
 
-    func event(endNanos: UInt64, outcome: CommandOutcome, reply: RESPFrame?) -> CommandEvent {
+    func event(connectionID: UInt64, endNanos: UInt64, outcome: CommandOutcome, reply: RESPFrame?) -> CommandEvent {
         let isError = reply?.type.isError ?? false
         return CommandEvent(
             name: name,
             firstArgument: firstArgument,
             argumentCount: argumentCount,
+            commandID: commandID,
+            connectionID: connectionID,
             startNanos: startNanos,
             endNanos: endNanos,
             requestBytes: requestBytes,
@@ -38,6 +42,8 @@ struct PendingRequest {
             outcome: outcome,
             replyType: reply?.type ?? .null,
             error: isError ? RedisErrorPrefix(errorText: reply!.first) : nil,
+            replyCount: reply?.count ?? 0,
+            replyIsNull: reply?.isNull ?? false,
             replyNullChildren: reply?.nullChildren ?? 0,
             replyInteger: reply?.integer ?? 0
         )

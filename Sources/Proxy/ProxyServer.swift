@@ -4,6 +4,7 @@ import NIOPosix
 import RESP
 import RedisCommands
 import ServiceLifecycle
+import Synchronization
 
 /// Accepts Redis clients and gives each a ``ProxySession``.
 ///
@@ -15,27 +16,32 @@ public final class ProxyServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let registry = SessionRegistry()
-    private let makeSink: @Sendable (EventLoop) -> any CommandEventSink
+    private let telemetry: TelemetryRuntime?
+    private let makeSink: (@Sendable (EventLoop) -> any CommandEventSink)?
+    private let connectionIDs = Atomic<UInt64>(0)
     private let onBound: @Sendable (SocketAddress) -> Void
 
     /// Creates the server.
     ///
     /// - Parameters:
-    ///   - makeSink: returns the event sink for sessions on a given event loop (called
-    ///     on that loop, once per client connection; return the same sink per loop).
+    ///   - telemetry: where sessions report commands; nil records nothing
+    ///     (`--no-telemetry`).
+    ///   - makeSink: overrides the sink per event loop (tests observe events with it).
     ///   - onBound: called with the bound address once listening (port 0 picks one).
     public init(
         configuration: ProxyConfiguration,
         pool: UpstreamPool,
         group: any EventLoopGroup,
         logger: Logger,
-        makeSink: @escaping @Sendable (EventLoop) -> any CommandEventSink = { _ in DiscardingEventSink() },
+        telemetry: TelemetryRuntime? = nil,
+        makeSink: (@Sendable (EventLoop) -> any CommandEventSink)? = nil,
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.pool = pool
         self.group = group
         self.logger = logger
+        self.telemetry = telemetry
         self.makeSink = makeSink
         self.onBound = onBound
     }
@@ -71,6 +77,7 @@ public final class ProxyServer: Service, Sendable {
         let registry = self.registry
         let logger = self.logger
         let limits = configuration.requestLimits
+        let telemetry = self.telemetry
         let makeSink = self.makeSink
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -80,8 +87,12 @@ public final class ProxyServer: Service, Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let session = ProxySession(
-                        pool: pool, sink: makeSink(channel.eventLoop), registry: registry, requestLimits: limits,
-                        logger: logger)
+                        pool: pool,
+                        sink: makeSink?(channel.eventLoop) ?? telemetry?.sink(for: channel.eventLoop)
+                            ?? DiscardingEventSink(),
+                        commandTable: telemetry?.hub.commandTable ?? (makeSink == nil ? nil : CommandTable.builtin),
+                        registry: registry, requestLimits: limits,
+                        connectionID: self.connectionIDs.add(1, ordering: .relaxed).newValue, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(session)
                 }
             }

@@ -27,6 +27,8 @@ final class ProxySession: ChannelDuplexHandler {
 
     private let pool: UpstreamPool
     private let sink: any CommandEventSink
+    private let commandTable: CommandTable?
+    private let connectionID: UInt64
     private let registry: SessionRegistry
     private let logger: Logger
     private var context: ChannelHandlerContext?
@@ -42,11 +44,14 @@ final class ProxySession: ChannelDuplexHandler {
     private var closingError: String?
 
     init(
-        pool: UpstreamPool, sink: any CommandEventSink, registry: SessionRegistry, requestLimits: RESPLimits,
-        logger: Logger
+        pool: UpstreamPool, sink: any CommandEventSink, commandTable: CommandTable?, registry: SessionRegistry,
+        requestLimits: RESPLimits, connectionID: UInt64, logger: Logger
     ) {
         self.pool = pool
         self.sink = sink
+        self.commandTable = commandTable
+        self.connectionID = connectionID
+        self.matcher.connectionID = connectionID
         self.registry = registry
         self.requestScanner = RESPScanner(mode: .request, limits: requestLimits)
         self.logger = logger
@@ -65,6 +70,7 @@ final class ProxySession: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         registry.add(self, on: context.eventLoop)
+        sink.connectionOpened(id: connectionID, address: context.remoteAddress.map(Self.describe) ?? "")
         pool.acquire(on: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let lease): self.attach(lease)
@@ -78,6 +84,7 @@ final class ProxySession: ChannelDuplexHandler {
         guard state == .active, let upstream else { return }
         let buffer = unwrapInboundIn(data)
         let now = MonotonicClock.now()
+        sink.clientBytesReceived(buffer.readableBytes)
         var forwardable = buffer.readableBytes
         var failure: String?
         buffer.withUnsafeReadableBytes { bytes in
@@ -94,7 +101,10 @@ final class ProxySession: ChannelDuplexHandler {
                         return
                     }
                     if role == .quit { upstreamReusable = false }
-                    _ = matcher.request(frame, role: role, at: now, sink: sink)
+                    let commandID =
+                        commandTable?.identify(name: frame.first, subcommand: frame.second, argumentCount: frame.count)
+                        ?? CommandTable.otherID
+                    _ = matcher.request(frame, role: role, commandID: commandID, at: now, sink: sink)
                 } catch {
                     failure = "ERR " + error.message
                     forwardable = frameStart
@@ -108,6 +118,7 @@ final class ProxySession: ChannelDuplexHandler {
             upstream.write(buffer.getSlice(at: buffer.readerIndex, length: forwardable)!)
         }
         if let failure {
+            sink.clientProtocolError()
             logger.debug("closing client connection", metadata: ["reason": "\(failure)"])
             beginClosing(error: failure)
         }
@@ -152,9 +163,9 @@ final class ProxySession: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let wasConnecting = state == .connecting
         state = .closed
         registry.remove(self, on: context.eventLoop)
+        sink.connectionClosed(id: connectionID)
         if let lease {
             self.lease = nil
             let clean =
@@ -163,7 +174,6 @@ final class ProxySession: ChannelDuplexHandler {
             _ = matcher.abortAll(at: MonotonicClock.now(), sink: sink)
             if clean { pool.release(lease) } else { pool.discard(lease) }
         }
-        _ = wasConnecting
         self.context = nil
         context.fireChannelInactive()
     }
@@ -191,6 +201,7 @@ final class ProxySession: ChannelDuplexHandler {
                 }
             }
         }
+        sink.clientBytesSent(forwardable)
         if forwardable == buffer.readableBytes {
             context.write(wrapOutboundOut(buffer), promise: nil)
         } else if forwardable > 0 {
@@ -311,5 +322,10 @@ final class ProxySession: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             channel.close(promise: nil)
         }
+    }
+
+    private static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 }

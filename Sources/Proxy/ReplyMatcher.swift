@@ -21,6 +21,8 @@ struct ReplyMatcher {
 
     private enum ReplyMode { case on, off, skipNext }
 
+    /// The connection's id in events.
+    var connectionID: UInt64 = 0
     private(set) var pending = CircularBuffer<PendingRequest>(initialCapacity: 16)
     private var replyMode = ReplyMode.on
     private var inTransaction = false
@@ -39,6 +41,7 @@ struct ReplyMatcher {
     mutating func request<Sink: CommandEventSink>(
         _ frame: RESPFrame,
         role: CommandRole,
+        commandID: Int = CommandTable.otherID,
         at now: UInt64,
         sink: Sink
     ) -> Bool {
@@ -87,9 +90,10 @@ struct ReplyMatcher {
                 expected = isPubSub ? expected : 0
             }
         }
-        let entry = PendingRequest(frame: frame, role: role, startNanos: now, expectedReplies: expected)
+        let entry = PendingRequest(
+            frame: frame, commandID: commandID, role: role, startNanos: now, expectedReplies: expected)
         if expected == 0 && pending.isEmpty {
-            sink.record(entry.event(endNanos: now, outcome: .suppressed, reply: nil))
+            sink.record(entry.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
         } else {
             if expected != 0 { owed += 1 }
             pending.append(entry)
@@ -114,7 +118,7 @@ struct ReplyMatcher {
             pending.removeFirst()
             owed -= 1
             applyEffects(of: head.role, reply: frame)
-            sink.record(head.event(endNanos: now, outcome: .replied, reply: frame))
+            sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .replied, reply: frame))
             flushSuppressed(at: now, sink: sink)
         } else {
             pending[pending.startIndex] = head
@@ -127,7 +131,9 @@ struct ReplyMatcher {
     mutating func abortAll<Sink: CommandEventSink>(at now: UInt64, sink: Sink) -> Int {
         while let entry = pending.popFirst() {
             sink.record(
-                entry.event(endNanos: now, outcome: entry.expectedReplies == 0 ? .suppressed : .aborted, reply: nil))
+                entry.event(
+                    connectionID: connectionID, endNanos: now,
+                    outcome: entry.expectedReplies == 0 ? .suppressed : .aborted, reply: nil))
         }
         let aborted = owed
         owed = 0
@@ -206,7 +212,7 @@ struct ReplyMatcher {
     private mutating func flushSuppressed<Sink: CommandEventSink>(at now: UInt64, sink: Sink) {
         while let head = pending.first, head.expectedReplies == 0 {
             pending.removeFirst()
-            sink.record(head.event(endNanos: now, outcome: .suppressed, reply: nil))
+            sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
         }
     }
 }

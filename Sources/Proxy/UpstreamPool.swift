@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Telemetry
 
 /// Warm upstream connections, one leased per client connection.
 ///
@@ -19,10 +20,16 @@ public final class UpstreamPool: Service, Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let state = NIOLockedValueBox(PoolState())
+    private let onUpstreamUp: @Sendable () -> Void
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
-    public init(endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: any EventLoopGroup, logger: Logger)
-    {
+    /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, and
+    /// after Redis was unreachable).
+    public init(
+        endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: any EventLoopGroup, logger: Logger,
+        onUpstreamUp: @escaping @Sendable () -> Void = {}
+    ) {
+        self.onUpstreamUp = onUpstreamUp
         self.endpoint = endpoint
         self.configuration = configuration
         self.login = UpstreamLogin(endpoint: endpoint)
@@ -41,7 +48,8 @@ public final class UpstreamPool: Service, Sendable {
         state.withLockedValue {
             PoolSnapshot(
                 idle: $0.idle.count, used: $0.used, waiting: $0.waiters.count, total: $0.total,
-                created: $0.created, connectErrors: $0.connectErrors)
+                created: $0.created, connectErrors: $0.connectErrors, upstreamUp: $0.upstreamUp,
+                waitBuckets: $0.waitBuckets, waitCount: $0.waitCount, waitNanos: $0.waitNanos)
         }
     }
 
@@ -61,6 +69,15 @@ public final class UpstreamPool: Service, Sendable {
     /// A connection on `loop`, logged in and ready, or an ``UpstreamError``.
     func acquire(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
         let promise = loop.makePromise(of: LeasedConnection.self)
+        let start = NIODeadline.now()
+        promise.futureResult.whenComplete { _ in
+            let waited = UInt64(max((NIODeadline.now() - start).nanoseconds, 0))
+            self.state.withLockedValue { state in
+                state.waitBuckets[DurationBuckets.index(nanos: waited)] += 1
+                state.waitCount += 1
+                state.waitNanos += waited
+            }
+        }
         let action = state.withLockedValue { state -> AcquireAction in
             if state.isShutDown { return .fail("shutting down") }
             if let index = state.idle.lastIndex(where: { $0.loop === loop }) {
@@ -180,20 +197,23 @@ public final class UpstreamPool: Service, Sendable {
 
     private func noteConnect(success: Bool, error: Error? = nil) {
         let reason = error.map { UpstreamError.describe($0) }
-        let changed = state.withLockedValue { state -> Bool in
-            if success { state.created += 1 } else { state.connectErrors += 1 }
-            let changed = state.upstreamUp != success || (state.lastError == nil && !success)
-            state.upstreamUp = success
-            if let reason { state.lastError = reason }
-            return changed
-        }
-        if changed {
+        let wasUp = state.withLockedValue { state -> Bool? in
             if success {
-                logger.info("upstream reachable", metadata: ["upstream": "\(endpoint)"])
+                state.created += 1
             } else {
-                logger.warning(
-                    "upstream unavailable", metadata: ["upstream": "\(endpoint)", "reason": "\(reason ?? "")"])
+                state.connectErrors[UpstreamErrorReason(reason: reason ?? ""), default: 0] += 1
+                state.lastError = reason
             }
+            let before = state.everConnected ? state.upstreamUp : nil
+            state.upstreamUp = success
+            state.everConnected = true
+            return before
+        }
+        if success && wasUp != true {
+            logger.info("upstream reachable", metadata: ["upstream": "\(endpoint)"])
+            onUpstreamUp()
+        } else if !success && wasUp != false {
+            logger.warning("upstream unavailable", metadata: ["upstream": "\(endpoint)", "reason": "\(reason ?? "")"])
         }
     }
 
@@ -314,8 +334,16 @@ public struct PoolSnapshot: Sendable {
     public var total: Int
     /// Connections opened successfully since start.
     public var created: Int
-    /// Failed attempts to open a connection since start.
-    public var connectErrors: Int
+    /// Failed attempts to open a connection since start, by reason.
+    var connectErrors: [UpstreamErrorReason: UInt64]
+    /// Whether the last connect succeeded.
+    public var upstreamUp: Bool
+    /// Acquisitions by wait time (``DurationBuckets``, not cumulative).
+    public var waitBuckets: [UInt64]
+    /// Acquisitions completed (served or failed).
+    public var waitCount: UInt64
+    /// Total wait, in nanoseconds.
+    public var waitNanos: UInt64
 }
 
 private struct IdleConnection {
@@ -354,6 +382,10 @@ private struct PoolState {
     var upstreamUp = false
     var lastError: String?
     var created = 0
-    var connectErrors = 0
+    var connectErrors: [UpstreamErrorReason: UInt64] = [:]
+    var everConnected = false
+    var waitBuckets = [UInt64](repeating: 0, count: DurationBuckets.count)
+    var waitCount: UInt64 = 0
+    var waitNanos: UInt64 = 0
     var isShutDown = false
 }

@@ -10,8 +10,10 @@ public struct CommandEvent: Sendable {
     public var firstArgument: ByteHead
     /// Number of arguments including the name.
     public var argumentCount: Int
-    /// The command's category; ``CommandCategory/unclassified`` until a classifier sets it.
-    public var category: CommandCategory = .unclassified
+    /// The command's id in the ``CommandTable`` the connection used (0: `other`).
+    public var commandID: Int
+    /// The client connection, as numbered by ``CommandEventSink/connectionOpened(id:address:)``.
+    public var connectionID: UInt64
     /// Monotonic time (nanoseconds) when the request's last byte was read.
     public var startNanos: UInt64
     /// Monotonic time (nanoseconds) when the reply's last byte was read.
@@ -26,7 +28,11 @@ public struct CommandEvent: Sendable {
     public var replyType: RESPType
     /// The error prefix when the reply was an error.
     public var error: RedisErrorPrefix?
-    /// For replies: direct null children (MGET misses) and the integer value.
+    /// The reply's element count (arrays), payload length (strings), -1 for null.
+    public var replyCount: Int
+    /// Whether the reply was null (`$-1`, `*-1`, `_`).
+    public var replyIsNull: Bool
+    /// Direct null children of an aggregate reply (MGET misses).
     public var replyNullChildren: Int
     /// The integer reply, or the last integer child of an aggregate reply.
     public var replyInteger: Int64
@@ -36,6 +42,8 @@ public struct CommandEvent: Sendable {
         name: ByteHead,
         firstArgument: ByteHead,
         argumentCount: Int,
+        commandID: Int,
+        connectionID: UInt64,
         startNanos: UInt64,
         endNanos: UInt64,
         requestBytes: Int,
@@ -43,12 +51,16 @@ public struct CommandEvent: Sendable {
         outcome: CommandOutcome,
         replyType: RESPType,
         error: RedisErrorPrefix?,
+        replyCount: Int,
+        replyIsNull: Bool,
         replyNullChildren: Int,
         replyInteger: Int64
     ) {
         self.name = name
         self.firstArgument = firstArgument
         self.argumentCount = argumentCount
+        self.commandID = commandID
+        self.connectionID = connectionID
         self.startNanos = startNanos
         self.endNanos = endNanos
         self.requestBytes = requestBytes
@@ -56,6 +68,8 @@ public struct CommandEvent: Sendable {
         self.outcome = outcome
         self.replyType = replyType
         self.error = error
+        self.replyCount = replyCount
+        self.replyIsNull = replyIsNull
         self.replyNullChildren = replyNullChildren
         self.replyInteger = replyInteger
     }
@@ -94,13 +108,36 @@ public enum CommandOutcome: UInt8, Sendable {
     case aborted
 }
 
-/// Receives completed commands on the event loop that owns the connection.
+/// Receives what the data path observes, on the event loop that owns the connection.
 ///
 /// Implementations are confined to one event loop (one sink per loop), so recording
-/// needs no lock.
+/// needs no lock. Every method but ``record(_:)`` has a no-op default.
 public protocol CommandEventSink: AnyObject {
     /// Records one completed command.
     func record(_ event: CommandEvent)
+    /// A client connected (called once per connection, before its events).
+    func connectionOpened(id: UInt64, address: String)
+    /// A client connection closed.
+    func connectionClosed(id: UInt64)
+    /// Bytes read from a client.
+    func clientBytesReceived(_ count: Int)
+    /// Bytes written to a client.
+    func clientBytesSent(_ count: Int)
+    /// A client sent malformed RESP (or a refused command) and was disconnected.
+    func clientProtocolError()
+}
+
+extension CommandEventSink {
+    /// Does nothing.
+    public func connectionOpened(id: UInt64, address: String) {}
+    /// Does nothing.
+    public func connectionClosed(id: UInt64) {}
+    /// Does nothing.
+    public func clientBytesReceived(_ count: Int) {}
+    /// Does nothing.
+    public func clientBytesSent(_ count: Int) {}
+    /// Does nothing.
+    public func clientProtocolError() {}
 }
 
 /// A sink that ignores every event.

@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import Proxy
 import ServiceLifecycle
+import Telemetry
 
 #if canImport(Glibc)
     import Glibc
@@ -38,14 +39,26 @@ enum Main {
     static func run(_ settings: Settings) async throws {
         let logger = Logger(label: "redis-lens")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
+        var telemetry: TelemetryRuntime?
+        if let configuration = settings.telemetry {
+            let logger = Logger(label: "redis-lens.telemetry")
+            telemetry = try await TelemetryRuntime(
+                hub: TelemetryHub(configuration: configuration, logger: logger), group: group, logger: logger)
+        }
+        let endpoint = settings.proxy.upstream
         let pool = UpstreamPool(
-            endpoint: settings.proxy.upstream, configuration: settings.proxy.pool, group: group,
-            logger: Logger(label: "redis-lens.pool"))
+            endpoint: endpoint, configuration: settings.proxy.pool, group: group,
+            logger: Logger(label: "redis-lens.pool"),
+            onUpstreamUp: { [telemetry] in
+                guard let telemetry else { return }
+                Task { await telemetry.loadCommands(from: endpoint, group: group) }
+            })
         let proxy = ProxyServer(
-            configuration: settings.proxy, pool: pool, group: group, logger: Logger(label: "redis-lens.proxy"))
+            configuration: settings.proxy, pool: pool, group: group, logger: Logger(label: "redis-lens.proxy"),
+            telemetry: telemetry)
         let admin = AdminServer(
             address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
-            routes: AdminServer.healthRoutes(pool: pool))
+            routes: AdminServer.healthRoutes(pool: pool) + (telemetry?.routes(pool: pool) ?? []))
         // Start order pool, admin, proxy; shutdown runs in reverse: drain clients first.
         let services = ServiceGroup(
             configuration: .init(

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import Proxy
 import ServiceLifecycle
+import Telemetry
 
 /// `redis-lens`: a transparent Redis proxy that measures every command.
 ///
@@ -53,6 +54,24 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Event-loop threads. (default: number of cores)")
     var threads: String?
 
+    @Flag(help: "Record nothing: no command metrics, slow log or key prefixes (for measuring overhead).")
+    var noTelemetry = false
+
+    @Option(help: "Commands at least this slow count as slow: 100ms, 0.5s, 250us, or seconds. (default: 100ms)")
+    var slowThreshold: String?
+
+    @Option(help: "Slow commands kept for /slowlog. (default: 128)")
+    var slowlogSize: String?
+
+    @Option(help: "Segments of a key that form its prefix; turns key-prefix metrics on. (default: off)")
+    var keyPrefixDepth: String?
+
+    @Option(help: "The byte between key segments. (default: :)")
+    var keyPrefixDelimiter: String?
+
+    @Option(help: "Distinct key prefixes tracked; the rest count as 'other'. (default: 100)")
+    var maxPrefixes: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. (default: info)")
     var logLevel: String?
 
@@ -100,13 +119,58 @@ struct RedisLensCommand: ParsableCommand {
             }
             return format
         }
-        return Settings(proxy: proxy, threads: threads, logLevel: level, logFormat: format)
+        let telemetry = try telemetrySettings(values)
+        let disabled =
+            noTelemetry || ["1", "true", "yes"].contains(environment["REDIS_LENS_NO_TELEMETRY"]?.lowercased() ?? "")
+        return Settings(
+            proxy: proxy, telemetry: disabled ? nil : telemetry, threads: threads, logLevel: level, logFormat: format)
+    }
+
+    private func telemetrySettings(_ values: OptionValues) throws(ConfigurationError) -> TelemetryConfiguration {
+        var telemetry = TelemetryConfiguration()
+        let threshold = try values.parse(slowThreshold, "slow-threshold", "100ms") { text throws(ConfigurationError) in
+            try Self.duration(text)
+        }
+        telemetry.slowThresholdNanos = UInt64(threshold * 1e9)
+        telemetry.slowLogSize = try values.integer(slowlogSize, "slowlog-size", 128, in: 0...100_000)
+        let depth = try values.integer(keyPrefixDepth, "key-prefix-depth", 0, in: 0...16)
+        if depth > 0 {
+            var prefixes = KeyPrefixConfiguration()
+            prefixes.depth = depth
+            prefixes.delimiter = try values.parse(keyPrefixDelimiter, "key-prefix-delimiter", ":") {
+                text throws(ConfigurationError) in
+                guard text.utf8.count == 1, let byte = text.utf8.first else {
+                    throw ConfigurationError("'\(text)' is not a single byte")
+                }
+                return byte
+            }
+            prefixes.maxPrefixes = try values.integer(maxPrefixes, "max-prefixes", 100, in: 1...10_000)
+            telemetry.keyPrefixes = prefixes
+        }
+        return telemetry
+    }
+
+    /// `100ms`, `0.5s`, `250us` or a plain number of seconds.
+    static func duration(_ text: String) throws(ConfigurationError) -> Double {
+        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("s", 1)]
+        var number = Substring(text)
+        var scale = 1.0
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            number = text.dropLast(suffix.count)
+            scale = factor
+            break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0, value * scale <= 3600 else {
+            throw ConfigurationError("'\(text)' is not a duration (100ms, 0.5s, 250us; at most 1 hour)")
+        }
+        return value * scale
     }
 }
 
 /// The validated configuration of one run.
 struct Settings: Sendable {
     var proxy: ProxyConfiguration
+    var telemetry: TelemetryConfiguration?
     var threads: Int
     var logLevel: Logger.Level
     var logFormat: LogFormat

@@ -1,0 +1,59 @@
+import Telemetry
+
+/// Renders the upstream pool's counts as Prometheus metric families.
+enum PoolMetricsRenderer {
+    static func render(_ pool: PoolSnapshot, upstreamUp: Bool, into writer: inout PrometheusWriter) {
+        writer.family("redislens_upstream_connections", .gauge, help: "Upstream connections by state.")
+        writer.sample("redislens_upstream_connections", [("state", "idle")], UInt64(pool.idle))
+        writer.sample("redislens_upstream_connections", [("state", "used")], UInt64(pool.used))
+        writer.family(
+            "redislens_upstream_pending_requests", .gauge, help: "Clients waiting for an upstream connection.")
+        writer.sample("redislens_upstream_pending_requests", [], UInt64(pool.waiting))
+        writer.family(
+            "redislens_upstream_connection_wait_seconds", .histogram,
+            help: "Time a client waited for its upstream connection (including connecting).")
+        var cumulative: UInt64 = 0
+        for (index, bound) in DurationBuckets.bounds.enumerated() {
+            cumulative += pool.waitBuckets[index]
+            writer.sample("redislens_upstream_connection_wait_seconds_bucket", [("le", bound)], cumulative)
+        }
+        writer.sample("redislens_upstream_connection_wait_seconds_bucket", [("le", "+Inf")], pool.waitCount)
+        writer.sample("redislens_upstream_connection_wait_seconds_sum", [], Double(pool.waitNanos) / 1e9)
+        writer.sample("redislens_upstream_connection_wait_seconds_count", [], pool.waitCount)
+        writer.family(
+            "redislens_upstream_connections_created_total", .counter, help: "Upstream connections opened.")
+        writer.sample("redislens_upstream_connections_created_total", [], UInt64(pool.created))
+        writer.family(
+            "redislens_upstream_connect_errors_total", .counter,
+            help: "Failed attempts to open an upstream connection, by reason.")
+        for reason in UpstreamErrorReason.allCases {
+            writer.sample(
+                "redislens_upstream_connect_errors_total", [("reason", reason.rawValue)],
+                pool.connectErrors[reason] ?? 0)
+        }
+        writer.family("redislens_upstream_up", .gauge, help: "1 when the last upstream connect succeeded, else 0.")
+        writer.sample("redislens_upstream_up", [], UInt64(upstreamUp ? 1 : 0))
+    }
+}
+
+/// Why opening an upstream connection failed, as a bounded label.
+enum UpstreamErrorReason: String, CaseIterable, Sendable {
+    case refused, timeout, dns, auth, reset, other
+
+    /// Classifies a reason text from ``UpstreamError/describe(_:target:)``.
+    init(reason: String) {
+        if reason.hasPrefix("connect refused") {
+            self = .refused
+        } else if reason.contains("timeout") || reason.hasPrefix("no reply") {
+            self = .timeout
+        } else if reason.hasPrefix("cannot resolve") {
+            self = .dns
+        } else if reason.hasPrefix("login failed") {
+            self = .auth
+        } else if reason.hasPrefix("RESET failed") || reason.hasPrefix("connection reset") {
+            self = .reset
+        } else {
+            self = .other
+        }
+    }
+}

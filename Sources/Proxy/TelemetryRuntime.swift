@@ -1,0 +1,105 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import RedisCommands
+import Telemetry
+
+/// Telemetry on the event loops: one ``MetricsShard`` per loop (recording needs no lock),
+/// copied on each loop and merged when `/metrics`, `/stats` or `/slowlog` is read.
+public final class TelemetryRuntime: Sendable {
+    /// Shared configuration, command table, slow log.
+    public let hub: TelemetryHub
+    private let shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>]
+    private let startedAt = NIODeadline.now()
+    private let logger: Logger
+
+    /// Creates one shard on each loop of `group`.
+    public init(hub: TelemetryHub, group: any EventLoopGroup, logger: Logger) async throws {
+        var shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>] = [:]
+        for loop in group.makeIterator() {
+            shards[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(hub.makeShard(), eventLoop: loop)
+            }.get()
+        }
+        self.hub = hub
+        self.shards = shards
+        self.logger = logger
+    }
+
+    /// The sink for connections on `loop` (call on that loop).
+    func sink(for loop: EventLoop) -> any CommandEventSink {
+        shards[ObjectIdentifier(loop)]?.value ?? DiscardingEventSink()
+    }
+
+    /// Every shard's counters, merged.
+    public func snapshot() async -> ShardSnapshot {
+        var merged = ShardSnapshot()
+        for shard in shards.values {
+            if let copy = try? await shard.eventLoop.submit({ shard.value.snapshot() }).get() {
+                merged.merge(copy)
+            }
+        }
+        return merged
+    }
+
+    /// Replaces the built-in command table with the upstream's own `COMMAND` reply.
+    public func loadCommands(from endpoint: UpstreamEndpoint, group: any EventLoopGroup) async {
+        do {
+            let specs = try await CommandCatalogLoader.load(endpoint: endpoint, group: group, timeout: .seconds(5))
+            guard !specs.isEmpty else { throw UpstreamError(reason: "empty COMMAND reply") }
+            hub.commandTable = CommandTable(specs: specs, previous: hub.commandTable)
+            logger.info("command table loaded from upstream", metadata: ["commands": "\(specs.count)"])
+        } catch {
+            logger.warning(
+                "using the built-in command table", metadata: ["reason": "\(UpstreamError.describe(error))"])
+        }
+    }
+
+    /// The `/metrics` exposition: commands, clients, pool, build info.
+    public func exposition(openMetrics: Bool, pool: UpstreamPool) async -> (text: String, contentType: String) {
+        let data = await snapshot()
+        var writer = PrometheusWriter(openMetrics: openMetrics)
+        CommandMetricsRenderer.render(
+            data, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
+        PoolMetricsRenderer.render(pool.snapshot, upstreamUp: pool.isUpstreamUp, into: &writer)
+        writer.family("redislens_build_info", .gauge, help: "Always 1; the version is a label.")
+        writer.sample("redislens_build_info", [("version", RedisLensVersion.current)], UInt64(1))
+        return (writer.finish(), writer.contentType)
+    }
+
+    /// `/metrics`, `/stats` and `/slowlog`.
+    public func routes(pool: UpstreamPool) -> [AdminServer.Route] {
+        [
+            { head in
+                guard head.path == "/metrics" else { return nil }
+                let accept = head.headers["Accept"].joined(separator: ",")
+                let (text, type) = await self.exposition(
+                    openMetrics: accept.contains("application/openmetrics-text"), pool: pool)
+                return AdminResponse(status: .ok, contentType: type, body: text)
+            },
+            { head in
+                guard head.path == "/stats" else { return nil }
+                var report = StatsReport(await self.snapshot(), table: self.hub.commandTable)
+                let pool = pool.snapshot
+                report.proxy = [
+                    "uptime_seconds": Double((NIODeadline.now() - self.startedAt).nanoseconds) / 1e9,
+                    "upstream_up": pool.upstreamUp ? 1 : 0,
+                    "pool_idle": Double(pool.idle), "pool_used": Double(pool.used),
+                    "pool_waiting": Double(pool.waiting),
+                ]
+                return AdminResponse(status: .ok, contentType: "application/json", body: report.json() + "\n")
+            },
+            { head in
+                guard head.path == "/slowlog" else { return nil }
+                return AdminResponse(
+                    status: .ok, contentType: "application/json", body: self.hub.slowLog.json() + "\n")
+            },
+        ]
+    }
+}
+
+/// The version reported by `redislens_build_info` and OTLP resources.
+public enum RedisLensVersion {
+    /// Semantic version of this build.
+    public static let current = "0.1.0"
+}

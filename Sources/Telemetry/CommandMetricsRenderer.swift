@@ -1,0 +1,94 @@
+import RedisCommands
+
+/// Renders merged command and client counters as Prometheus metric families.
+public enum CommandMetricsRenderer {
+    /// Appends every `redislens_command*`, cache, slow, key-prefix and client family.
+    public static func render(
+        _ data: ShardSnapshot, table: CommandTable, prefixLabels: [String], into writer: inout PrometheusWriter
+    ) {
+        let ids = data.commands.indices.filter { data.commands[$0] > 0 && $0 < table.commands.count }
+            .sorted { table.commands[$0].label < table.commands[$1].label }
+        func labels(_ id: Int) -> [(String, String)] {
+            [("command", table.commands[id].label), ("category", table.commands[id].category.label)]
+        }
+
+        writer.family("redislens_commands_total", .counter, help: "Commands forwarded to Redis and answered.")
+        for id in ids { writer.sample("redislens_commands_total", labels(id), data.commands[id]) }
+
+        writer.family(
+            "redislens_command_errors_total", .counter, help: "Error replies, by Redis error prefix (OTHER: unknown).")
+        let kinds = RedisErrorPrefix.allCases
+        for id in ids {
+            for kind in kinds {
+                let count = data.errors[id * kinds.count + Int(kind.rawValue)]
+                if count > 0 {
+                    writer.sample("redislens_command_errors_total", labels(id) + [("error", kind.label)], count)
+                }
+            }
+        }
+
+        writer.family(
+            "redislens_command_duration_seconds", .histogram,
+            help: "Time from a request's last byte read to its reply's last byte read.")
+        for id in ids {
+            var cumulative: UInt64 = 0
+            for (bucket, bound) in DurationBuckets.bounds.enumerated() {
+                cumulative += data.buckets[id * DurationBuckets.count + bucket]
+                writer.sample("redislens_command_duration_seconds_bucket", labels(id) + [("le", bound)], cumulative)
+            }
+            writer.sample("redislens_command_duration_seconds_bucket", labels(id) + [("le", "+Inf")], data.commands[id])
+            writer.sample("redislens_command_duration_seconds_sum", labels(id), Double(data.durationNanos[id]) / 1e9)
+            writer.sample("redislens_command_duration_seconds_count", labels(id), data.commands[id])
+        }
+
+        let cacheIDs = ids.filter { table.commands[$0].hitRule != .none }
+        writer.family("redislens_cache_hits_total", .counter, help: "Keys found by key-reading commands.")
+        for id in cacheIDs {
+            writer.sample("redislens_cache_hits_total", [("command", table.commands[id].label)], data.hits[id])
+        }
+        writer.family("redislens_cache_misses_total", .counter, help: "Keys not found by key-reading commands.")
+        for id in cacheIDs {
+            writer.sample("redislens_cache_misses_total", [("command", table.commands[id].label)], data.misses[id])
+        }
+
+        writer.family("redislens_slow_commands_total", .counter, help: "Commands slower than --slow-threshold.")
+        for id in ids where data.slow[id] > 0 {
+            writer.sample("redislens_slow_commands_total", labels(id), data.slow[id])
+        }
+
+        renderPrefixes(data, prefixLabels: prefixLabels, into: &writer)
+        renderClients(data, into: &writer)
+    }
+
+    private static func renderPrefixes(
+        _ data: ShardSnapshot, prefixLabels: [String], into writer: inout PrometheusWriter
+    ) {
+        guard !data.prefixes.isEmpty else { return }
+        let ids = data.prefixes.indices.filter { $0 < prefixLabels.count && data.prefixes[$0].commands > 0 }
+            .sorted { prefixLabels[$0] < prefixLabels[$1] }
+        let families: [(String, String, KeyPath<PrefixCounts, UInt64>)] = [
+            ("redislens_key_prefix_commands_total", "Commands by the prefix of their first key.", \.commands),
+            ("redislens_key_prefix_hits_total", "Cache hits by key prefix.", \.hits),
+            ("redislens_key_prefix_misses_total", "Cache misses by key prefix.", \.misses),
+        ]
+        for (name, help, path) in families {
+            writer.family(name, .counter, help: help)
+            for id in ids { writer.sample(name, [("prefix", prefixLabels[id])], data.prefixes[id][keyPath: path]) }
+        }
+    }
+
+    private static func renderClients(_ data: ShardSnapshot, into writer: inout PrometheusWriter) {
+        writer.family("redislens_client_connections", .gauge, help: "Client connections open now.")
+        writer.sample("redislens_client_connections", [], data.connectionsOpened &- data.connectionsClosed)
+        writer.family("redislens_client_connections_total", .counter, help: "Client connections accepted.")
+        writer.sample("redislens_client_connections_total", [], data.connectionsOpened)
+        writer.family("redislens_client_received_bytes_total", .counter, help: "Bytes read from clients.")
+        writer.sample("redislens_client_received_bytes_total", [], data.bytesReceived)
+        writer.family("redislens_client_sent_bytes_total", .counter, help: "Bytes written to clients.")
+        writer.sample("redislens_client_sent_bytes_total", [], data.bytesSent)
+        writer.family(
+            "redislens_client_protocol_errors_total", .counter,
+            help: "Clients disconnected for malformed RESP or a refused command.")
+        writer.sample("redislens_client_protocol_errors_total", [], data.protocolErrors)
+    }
+}

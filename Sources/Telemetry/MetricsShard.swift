@@ -1,0 +1,106 @@
+import Histogram
+import Logging
+import RESP
+import RedisCommands
+
+/// The counters of one event loop: every connection on that loop records here, so
+/// recording takes no lock and, once a command's arrays have grown to its id, allocates
+/// nothing. Scrapes copy it (on its loop) into a ``ShardSnapshot``.
+public final class MetricsShard: CommandEventSink {
+    private let hub: TelemetryHub
+    private var table: CommandTable
+    private var data = ShardSnapshot()
+    private var prefixCache: [ByteHead: Int] = [:]
+    private var addresses: [UInt64: String] = [:]
+    private static let prefixCacheLimit = 4096
+    private static let errorKinds = RedisErrorPrefix.allCases.count
+
+    init(hub: TelemetryHub) {
+        self.hub = hub
+        self.table = hub.commandTable
+    }
+
+    /// A copy of the counters so far.
+    public func snapshot() -> ShardSnapshot { data }
+
+    /// Records one command: count, duration, error, hit/miss, slowness, key prefix.
+    public func record(_ event: CommandEvent) {
+        guard event.outcome == .replied else { return }
+        let id = event.commandID
+        if id >= data.commands.count { grow(to: id) }
+        let duration = event.durationNanos
+        data.commands[id] &+= 1
+        data.durationNanos[id] &+= duration
+        data.buckets[id &* DurationBuckets.count &+ DurationBuckets.index(nanos: duration)] &+= 1
+        if data.latencies[id] == nil {
+            data.latencies[id] = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
+        }
+        _ = data.latencies[id]!.record(min(duration / 1_000, 3_600_000_000))
+        if let error = event.error {
+            data.errors[id &* Self.errorKinds &+ Int(error.rawValue)] &+= 1
+        }
+        let descriptor = table.commands[id]
+        let (hits, misses) = descriptor.hitRule.count(event)
+        data.hits[id] &+= UInt64(hits)
+        data.misses[id] &+= UInt64(misses)
+        if duration >= hub.configuration.slowThresholdNanos {
+            data.slow[id] &+= 1
+            hub.recordSlow(
+                event, label: descriptor.label, firstKey: descriptor.firstKey, address: addresses[event.connectionID])
+        }
+        if let prefixes = hub.configuration.keyPrefixes, descriptor.firstKey == 1, event.argumentCount > 1 {
+            let prefixID = prefixID(of: event.firstArgument, prefixes)
+            data.prefixes[prefixID].commands &+= 1
+            data.prefixes[prefixID].hits &+= UInt64(hits)
+            data.prefixes[prefixID].misses &+= UInt64(misses)
+        }
+    }
+
+    /// Counts a new client connection and remembers its address for the slow log.
+    public func connectionOpened(id: UInt64, address: String) {
+        data.connectionsOpened &+= 1
+        addresses[id] = address
+    }
+
+    /// Counts a closed client connection.
+    public func connectionClosed(id: UInt64) {
+        data.connectionsClosed &+= 1
+        addresses[id] = nil
+    }
+
+    /// Counts bytes read from clients.
+    public func clientBytesReceived(_ count: Int) { data.bytesReceived &+= UInt64(count) }
+
+    /// Counts bytes written to clients.
+    public func clientBytesSent(_ count: Int) { data.bytesSent &+= UInt64(count) }
+
+    /// Counts a client disconnected for a protocol error.
+    public func clientProtocolError() { data.protocolErrors &+= 1 }
+
+    private func grow(to id: Int) {
+        if id >= table.commands.count { table = hub.commandTable }
+        let count = max(id + 1, table.commands.count)
+        func extend<T>(_ array: inout [T], _ perID: Int, _ zero: T) {
+            if array.count < count * perID { array += Array(repeating: zero, count: count * perID - array.count) }
+        }
+        extend(&data.commands, 1, 0)
+        extend(&data.durationNanos, 1, 0)
+        extend(&data.buckets, DurationBuckets.count, 0)
+        extend(&data.errors, Self.errorKinds, 0)
+        extend(&data.hits, 1, 0)
+        extend(&data.misses, 1, 0)
+        extend(&data.slow, 1, 0)
+        extend(&data.latencies, 1, nil)
+    }
+
+    private func prefixID(of key: ByteHead, _ configuration: KeyPrefixConfiguration) -> Int {
+        let prefix = KeyPrefix.extract(from: key, configuration)
+        if let id = prefixCache[prefix] { return id }
+        let id = hub.prefixes.admit(prefix)
+        if prefixCache.count < Self.prefixCacheLimit { prefixCache[prefix] = id }
+        if data.prefixes.count <= id {
+            data.prefixes += Array(repeating: PrefixCounts(), count: id + 1 - data.prefixes.count)
+        }
+        return id
+    }
+}

@@ -1,0 +1,88 @@
+/// Writes the Prometheus text format 0.0.4, or OpenMetrics 1.0 text.
+///
+/// Hand-written: the exposition is rendered from merged shard snapshots at scrape time,
+/// while swift-prometheus's registry expects to own the live metrics (and takes a lock
+/// per observation), so its types do not fit this data path.
+public struct PrometheusWriter {
+    /// The metric types used here.
+    public enum MetricType: String {
+        /// Monotonic count; its name ends in `_total`.
+        case counter
+        /// A value that goes up and down.
+        case gauge
+        /// Buckets, sum and count.
+        case histogram
+    }
+
+    /// Whether to write OpenMetrics instead of 0.0.4.
+    public let openMetrics: Bool
+    private var output = ""
+
+    /// Starts an empty exposition.
+    public init(openMetrics: Bool) {
+        self.openMetrics = openMetrics
+        output.reserveCapacity(16 * 1024)
+    }
+
+    /// The HTTP `Content-Type` of the output.
+    public var contentType: String {
+        openMetrics
+            ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8"
+    }
+
+    /// Starts a metric family (`name` as samples use it, e.g. ending in `_total`).
+    public mutating func family(_ name: String, _ type: MetricType, help: String) {
+        let familyName = openMetrics && type == .counter && name.hasSuffix("_total") ? String(name.dropLast(6)) : name
+        output += "# HELP \(familyName) \(help)\n# TYPE \(familyName) \(type.rawValue)\n"
+    }
+
+    /// Writes one sample.
+    public mutating func sample(_ name: String, _ labels: [(String, String)], _ value: UInt64) {
+        writeName(name, labels)
+        output += " \(value)\n"
+    }
+
+    /// Writes one sample with a non-integer value.
+    public mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
+        writeName(name, labels)
+        output += " " + Self.format(value) + "\n"
+    }
+
+    /// The finished text (OpenMetrics ends with `# EOF`).
+    public mutating func finish() -> String {
+        if openMetrics { output += "# EOF\n" }
+        return output
+    }
+
+    private mutating func writeName(_ name: String, _ labels: [(String, String)]) {
+        output += name
+        guard !labels.isEmpty else { return }
+        output += "{"
+        for (index, (key, value)) in labels.enumerated() {
+            if index > 0 { output += "," }
+            output += key + "=\"" + Self.escaped(value) + "\""
+        }
+        output += "}"
+    }
+
+    static func escaped(_ value: String) -> String {
+        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
+        var result = ""
+        for character in value {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+}

@@ -1,0 +1,85 @@
+import Histogram
+
+/// A copy of one shard's counters (or of several, merged), indexed by command id.
+public struct ShardSnapshot: Sendable {
+    /// Answered commands per id.
+    public var commands: [UInt64] = []
+    /// Error replies per id and error prefix: `[id * RedisErrorPrefix.allCases.count + prefix]`.
+    public var errors: [UInt64] = []
+    /// Duration bucket counts (not cumulative): `[id * DurationBuckets.count + bucket]`.
+    public var buckets: [UInt64] = []
+    /// Sum of durations per id, in nanoseconds.
+    public var durationNanos: [UInt64] = []
+    /// Cache hits per id.
+    public var hits: [UInt64] = []
+    /// Cache misses per id.
+    public var misses: [UInt64] = []
+    /// Slow commands per id.
+    public var slow: [UInt64] = []
+    /// Latency distribution per id in microseconds, for quantiles.
+    public var latencies: [Histogram<UInt64>?] = []
+    /// Per key prefix (by admitted prefix id): commands, hits, misses.
+    public var prefixes: [PrefixCounts] = []
+    /// Client connections opened.
+    public var connectionsOpened: UInt64 = 0
+    /// Client connections closed.
+    public var connectionsClosed: UInt64 = 0
+    /// Bytes read from clients.
+    public var bytesReceived: UInt64 = 0
+    /// Bytes written to clients.
+    public var bytesSent: UInt64 = 0
+    /// Clients disconnected for protocol errors.
+    public var protocolErrors: UInt64 = 0
+
+    /// An empty snapshot.
+    public init() {}
+
+    /// Adds another snapshot's counts to this one.
+    public mutating func merge(_ other: ShardSnapshot) {
+        Self.add(&commands, other.commands)
+        Self.add(&errors, other.errors)
+        Self.add(&buckets, other.buckets)
+        Self.add(&durationNanos, other.durationNanos)
+        Self.add(&hits, other.hits)
+        Self.add(&misses, other.misses)
+        Self.add(&slow, other.slow)
+        if latencies.count < other.latencies.count {
+            latencies += Array(repeating: nil, count: other.latencies.count - latencies.count)
+        }
+        for (id, histogram) in other.latencies.enumerated() {
+            guard let histogram else { continue }
+            if latencies[id] == nil { latencies[id] = histogram } else { latencies[id]!.add(histogram) }
+        }
+        if prefixes.count < other.prefixes.count {
+            prefixes += Array(repeating: PrefixCounts(), count: other.prefixes.count - prefixes.count)
+        }
+        for (id, counts) in other.prefixes.enumerated() {
+            prefixes[id].commands += counts.commands
+            prefixes[id].hits += counts.hits
+            prefixes[id].misses += counts.misses
+        }
+        connectionsOpened += other.connectionsOpened
+        connectionsClosed += other.connectionsClosed
+        bytesReceived += other.bytesReceived
+        bytesSent += other.bytesSent
+        protocolErrors += other.protocolErrors
+    }
+
+    private static func add(_ lhs: inout [UInt64], _ rhs: [UInt64]) {
+        if lhs.count < rhs.count { lhs += Array(repeating: 0, count: rhs.count - lhs.count) }
+        for index in rhs.indices { lhs[index] &+= rhs[index] }
+    }
+}
+
+/// Counters of one key prefix.
+public struct PrefixCounts: Sendable, Equatable {
+    /// Commands whose first key has the prefix.
+    public var commands: UInt64 = 0
+    /// Cache hits among them.
+    public var hits: UInt64 = 0
+    /// Cache misses among them.
+    public var misses: UInt64 = 0
+
+    /// Zero counts.
+    public init() {}
+}

@@ -1,0 +1,94 @@
+import Foundation
+import RedisCommands
+
+/// The `/stats` JSON document: per command and category counts, quantiles from the
+/// HDR histograms, hit ratios; the proxy adds pool and uptime.
+public struct StatsReport: Codable, Sendable {
+    /// One command's numbers.
+    public struct Command: Codable, Sendable {
+        /// Answered commands.
+        public var count: UInt64
+        /// Error replies.
+        public var errors: UInt64
+        /// Latency quantiles in seconds.
+        public var p50: Double, p95: Double, p99: Double, p999: Double
+        /// hits / (hits + misses), absent for commands without hits.
+        public var hitRatio: Double?
+        /// Slow commands.
+        public var slow: UInt64
+    }
+
+    /// One category's numbers.
+    public struct Category: Codable, Sendable {
+        /// Answered commands.
+        public var count: UInt64
+        /// Error replies.
+        public var errors: UInt64
+    }
+
+    /// By command label.
+    public var commands: [String: Command] = [:]
+    /// By category label.
+    public var categories: [String: Category] = [:]
+    /// Hit ratio over all commands with hits and misses (absent before any).
+    public var hitRatio: Double?
+    /// Filled in by the proxy: anything else worth showing (pool, uptime, ...).
+    public var proxy: [String: Double] = [:]
+
+    /// Builds the report from merged counters.
+    public init(_ data: ShardSnapshot, table: CommandTable) {
+        let kinds = RedisErrorPrefix.allCases.count
+        var hits: UInt64 = 0
+        var misses: UInt64 = 0
+        for id in data.commands.indices where data.commands[id] > 0 && id < table.commands.count {
+            let descriptor = table.commands[id]
+            let errors = data.errors[(id * kinds)..<((id + 1) * kinds)].reduce(0, +)
+            let histogram = data.latencies[id]
+            func quantile(_ percentile: Double) -> Double {
+                Double(histogram?.valueAtPercentile(percentile) ?? 0) / 1e6
+            }
+            let idHits = data.hits[id]
+            let idMisses = data.misses[id]
+            hits += idHits
+            misses += idMisses
+            commands[descriptor.label] = Command(
+                count: data.commands[id], errors: errors, p50: quantile(50), p95: quantile(95), p99: quantile(99),
+                p999: quantile(99.9),
+                hitRatio: idHits + idMisses > 0 ? Double(idHits) / Double(idHits + idMisses) : nil,
+                slow: data.slow[id])
+            categories[descriptor.category.label, default: Category(count: 0, errors: 0)].count += data.commands[id]
+            categories[descriptor.category.label, default: Category(count: 0, errors: 0)].errors += errors
+        }
+        hitRatio = hits + misses > 0 ? Double(hits) / Double(hits + misses) : nil
+    }
+
+    /// Pretty, key-sorted JSON.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+    }
+}
+
+extension SlowLog {
+    /// The entries as a JSON array, newest first.
+    public func json() -> String {
+        struct Entry: Encodable {
+            var command: String
+            var arguments: String
+            var durationSeconds: Double
+            var client: String
+            var time: Double
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let entries = entries.map {
+            Entry(
+                command: $0.command, arguments: $0.arguments, durationSeconds: $0.durationSeconds,
+                client: $0.clientAddress, time: $0.unixTime)
+        }
+        return (try? String(decoding: encoder.encode(entries), as: UTF8.self)) ?? "[]"
+    }
+}

@@ -1,0 +1,79 @@
+import Logging
+import RESP
+import RedisCommands
+import Synchronization
+
+/// What all shards share: configuration, the current command table, the slow log and
+/// the key-prefix admission. Touched per command only for slow commands.
+public final class TelemetryHub: Sendable {
+    /// The configuration every shard follows.
+    public let configuration: TelemetryConfiguration
+    /// The most recent slow commands.
+    public let slowLog: SlowLog
+    let prefixes: PrefixAdmission
+    private let table: Mutex<CommandTable>
+    private let logger: Logger
+
+    /// Creates the hub with the built-in command table.
+    public init(configuration: TelemetryConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.slowLog = SlowLog(capacity: configuration.slowLogSize)
+        self.prefixes = PrefixAdmission(limit: configuration.keyPrefixes?.maxPrefixes ?? 0)
+        self.table = Mutex(CommandTable.builtin)
+        self.logger = logger
+    }
+
+    /// The command table new connections use; replacing it keeps existing ids.
+    public var commandTable: CommandTable {
+        get { table.withLock { $0 } }
+        set { table.withLock { $0 = newValue } }
+    }
+
+    /// A new shard for one event loop.
+    public func makeShard() -> MetricsShard { MetricsShard(hub: self) }
+
+    /// Labels of admitted key prefixes by id (0 is `other`).
+    public var prefixLabels: [String] { prefixes.labels }
+
+    func recordSlow(_ event: CommandEvent, label: String, firstKey: Int, address: String?) {
+        let arguments = Self.sanitized(event, label: label, showKey: firstKey == 1)
+        let seconds = Double(event.durationNanos) / 1e9
+        slowLog.add(
+            SlowLogEntry(
+                command: label, arguments: arguments, durationSeconds: seconds, clientAddress: address ?? "",
+                unixTime: WallClock.unixSeconds()))
+        logger.warning(
+            "slow command",
+            metadata: [
+                "command": "\(label)", "arguments": "\(arguments)", "duration_seconds": "\(seconds)",
+                "client": "\(address ?? "")",
+            ])
+    }
+
+    /// The command as Redis names it, the first key if the command's first argument is
+    /// a key, and `?` for every other argument, so values and secrets never show:
+    /// `SET user:1 ?`, `CONFIG SET ? ?`, `AUTH ?`.
+    public static func sanitized(_ event: CommandEvent, label: String, showKey: Bool) -> String {
+        var words = label == "other" ? ["?"] : label.split(separator: "|").map { $0.uppercased() }
+        var remaining = max(event.argumentCount - words.count, 0)
+        if showKey && remaining > 0 && !label.contains("|") {
+            words.append(printable(event.firstArgument))
+            remaining -= 1
+        }
+        words += Array(repeating: "?", count: remaining)
+        return words.joined(separator: " ")
+    }
+
+    /// Key bytes as text: printable ASCII kept, others as `\xNN`, `…` when cut at 32 bytes.
+    static func printable(_ head: ByteHead) -> String {
+        var text = ""
+        for byte in head.bytes {
+            if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
+                text.unicodeScalars.append(UnicodeScalar(byte))
+            } else {
+                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return head.isTruncated ? text + "…" : text
+    }
+}
