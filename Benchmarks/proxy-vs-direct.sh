@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the same redis-benchmark suite against Redis directly and through redis-lens
-# (release build), alternating the order per round, and prints each test's requests/s
-# with the proxy/direct ratio. Starts redis-server and redis-lens on free loopback ports
-# and stops exactly what it started.
+# Runs the same redis-benchmark suite against Redis directly, through redis-lens with
+# telemetry on ("proxy"), and through the same binary with --no-telemetry ("bare"),
+# rotating the order per round, and prints each test's median requests/s with the
+# ratios proxy/direct, bare/direct and proxy/bare (the cost of telemetry). Starts
+# redis-server and both proxies on free loopback ports and stops exactly what it started.
 #
 #   Benchmarks/proxy-vs-direct.sh [ROUNDS] [redis-benchmark options...]
 #   Benchmarks/proxy-vs-direct.sh 3 -t get,set,lpush,lpop,incr,mset -P 16 -n 200000
@@ -24,22 +25,28 @@ bin="$(swift build -c release --show-bin-path)/redis-lens"
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --logfile /dev/null &
 pids+=($!)
-proxy_port=$(free_port)
-admin_port=$(free_port)
-"$bin" --listen "127.0.0.1:$proxy_port" --admin-listen "127.0.0.1:$admin_port" \
-    --upstream "redis://127.0.0.1:$redis_port" --log-level warning >/dev/null &
-pids+=($!)
-for _ in $(seq 1 200); do
-    redis-cli -p "$proxy_port" ping >/dev/null 2>&1 && break
-    sleep 0.05
-done
+start_proxy() {
+    local port admin
+    port=$(free_port)
+    admin=$(free_port)
+    "$bin" --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" \
+        --upstream "redis://127.0.0.1:$redis_port" --log-level warning "$@" >/dev/null &
+    pids+=($!)
+    for _ in $(seq 1 200); do
+        redis-cli -p "$port" ping >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+    echo "$port"
+}
+proxy_port=$(start_proxy)
+bare_port=$(start_proxy --no-telemetry)
 
 run() { redis-benchmark -p "$1" -q "${@:2}" 2>/dev/null | tr '\r' '\n' | grep -E '^[A-Z_ ]+: [0-9.]+ requests per second' ; }
 results=$(mktemp)
+orders=("direct proxy bare" "proxy bare direct" "bare direct proxy")
 for round in $(seq 1 "$rounds"); do
-    if [ $((round % 2)) = 1 ]; then order="direct proxy"; else order="proxy direct"; fi
-    for target in $order; do
-        port=$redis_port; [ "$target" = proxy ] && port=$proxy_port
+    for target in ${orders[$(((round - 1) % 3))]}; do
+        case $target in direct) port=$redis_port ;; proxy) port=$proxy_port ;; bare) port=$bare_port ;; esac
         run "$port" "$@" | sed -E "s/^([A-Z_ ]+): ([0-9.]+) requests per second.*/$target \1 \2/" >>"$results"
     done
 done
@@ -52,9 +59,9 @@ for line in open(sys.argv[1]):
     target, rest = line.split(" ", 1)
     test, rps = rest.rsplit(" ", 1)
     rows[test.strip()][target].append(float(rps))
-print(f"{'test':<28}{'direct':>12}{'proxy':>12}{'ratio':>8}")
+print(f"{'test':<22}{'direct':>11}{'proxy':>11}{'bare':>11}{'proxy/direct':>14}{'bare/direct':>13}{'proxy/bare':>12}")
 for test, by in rows.items():
-    d, p = statistics.median(by["direct"]), statistics.median(by["proxy"])
-    print(f"{test:<28}{d:>12.0f}{p:>12.0f}{p / d:>8.2f}")
+    d, p, b = (statistics.median(by[t]) for t in ("direct", "proxy", "bare"))
+    print(f"{test:<22}{d:>11.0f}{p:>11.0f}{b:>11.0f}{p / d:>14.2f}{b / d:>13.2f}{p / b:>12.3f}")
 PY
 rm -f "$results"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what redis-lens's tests and local runs need, if missing:
-# redis-server, redis-tools and libhiredis-dev (Debian), pytest and redis-py (PyPI).
+# redis-server, redis-tools, libhiredis-dev and prometheus (for promtool) from Debian,
+# pytest and redis-py from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+command -v promtool >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     "${sudo_cmd[@]}" apt-get update -qq

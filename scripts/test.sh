@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the Swift tests (unit + integration against a real
 # redis-server) and the redis-py compatibility tests against the built binary.
-# Installs what is missing first (redis-server and redis-tools from Debian; pytest
-# and redis-py from PyPI), so it works on a fresh Debian machine with Swift.
+# Installs what is missing first (redis-server, redis-tools and prometheus's promtool
+# from Debian; pytest and redis-py from PyPI), so it works on a fresh Debian machine with Swift.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +10,7 @@ scripts/install-deps.sh
 
 swift build --build-tests
 swift test --skip-build
+# The telemetry concurrency test again, under ThreadSanitizer (separate build folder).
+swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter TelemetryConcurrency
 REDIS_LENS_BIN="$(swift build --show-bin-path)/redis-lens" python3 -m pytest -q -p no:cacheprovider Tests/compat

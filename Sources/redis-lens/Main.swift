@@ -19,6 +19,10 @@ enum Main {
         let settings: Settings
         do {
             let command = try RedisLensCommand.parse(Array(CommandLine.arguments.dropFirst()))
+            if command.listCommands {
+                FileOutput.write(CommandList.markdown(), to: STDOUT_FILENO)
+                exit(0)
+            }
             settings = try command.settings(environment: ProcessInfo.environment)
         } catch let error as ConfigurationError {
             fail(error.message, code: 2)

@@ -54,6 +54,9 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Event-loop threads. (default: number of cores)")
     var threads: String?
 
+    @Flag(help: "Print every built-in command's label, category and hit/miss rule as a Markdown table, then exit.")
+    var listCommands = false
+
     @Flag(help: "Record nothing: no command metrics, slow log or key prefixes (for measuring overhead).")
     var noTelemetry = false
 
