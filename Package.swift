@@ -31,6 +31,7 @@ let package = Package(
                 "RESP",
                 "RedisCommands",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -59,13 +60,17 @@ let package = Package(
         ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "RESP", "RedisCommands"]),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "RESP", "RedisCommands"]),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", "RESP", "RedisCommands", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "Proxy",
                 "RESP",
                 "RedisCommands",
+                "Telemetry",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -67,7 +67,11 @@ public final class AdminServer: Service, Sendable {
         if let bound = channel.localAddress { onBound(bound) }
         logger.info("admin endpoint listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
         await withGracefulShutdownHandler {
-            try? await channel.closeFuture.get()
+            await withTaskCancellationHandler {
+                try? await channel.closeFuture.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } onGracefulShutdown: {
             channel.close(promise: nil)
         }

@@ -13,6 +13,8 @@ struct PendingRequest {
     /// Reply frames that complete it: 0 when none will come (`CLIENT REPLY OFF/SKIP`),
     /// nil while unknown (an unsubscribe naming no channel: one per subscription).
     var expectedReplies: Int?
+    /// Queued inside `MULTI`: answered `+QUEUED`, its result comes inside `EXEC`'s reply.
+    var queued = false
     var repliesSeen = 0
     var replyBytes = 0
 
@@ -44,6 +46,7 @@ struct PendingRequest {
             error: isError ? RedisErrorPrefix(errorText: reply!.first) : nil,
             replyCount: reply?.count ?? 0,
             replyIsNull: reply?.isNull ?? false,
+            queued: queued,
             replyNullChildren: reply?.nullChildren ?? 0,
             replyInteger: reply?.integer ?? 0
         )

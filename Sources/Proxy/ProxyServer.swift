@@ -64,7 +64,11 @@ public final class ProxyServer: Service, Sendable {
                 "address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)",
             ])
         await withGracefulShutdownHandler {
-            try? await channel.closeFuture.get()
+            await withTaskCancellationHandler {
+                try? await channel.closeFuture.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } onGracefulShutdown: {
             channel.close(promise: nil)
         }

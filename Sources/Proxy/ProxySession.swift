@@ -42,6 +42,11 @@ final class ProxySession: ChannelDuplexHandler {
     private var upstreamReusable = true
     /// The proxy's own error for the client, sent after the owed replies.
     private var closingError: String?
+    /// What the client sent before its upstream connection was ready. NIO reads without
+    /// a `read()` request only when the peer closed its side, so this holds at most the
+    /// last socket read.
+    private var earlyInput: [ByteBuffer] = []
+    private var inputClosedEarly = false
 
     init(
         pool: UpstreamPool, sink: any CommandEventSink, commandTable: CommandTable?, registry: SessionRegistry,
@@ -81,8 +86,16 @@ final class ProxySession: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard state == .active, let upstream else { return }
         let buffer = unwrapInboundIn(data)
+        if state == .connecting {
+            earlyInput.append(buffer)
+            return
+        }
+        forwardClientBytes(buffer)
+    }
+
+    private func forwardClientBytes(_ buffer: ByteBuffer) {
+        guard state == .active, let upstream else { return }
         let now = MonotonicClock.now()
         sink.clientBytesReceived(buffer.readableBytes)
         var forwardable = buffer.readableBytes
@@ -100,7 +113,7 @@ final class ProxySession: ChannelDuplexHandler {
                         forwardable = frameStart
                         return
                     }
-                    if role == .quit { upstreamReusable = false }
+                    if role == .quit || role == .unresettable { upstreamReusable = false }
                     let commandID =
                         commandTable?.identify(name: frame.first, subcommand: frame.second, argumentCount: frame.count)
                         ?? CommandTable.otherID
@@ -146,11 +159,21 @@ final class ProxySession: ChannelDuplexHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
+        if state == .connecting {
+            inputClosedEarly = true
+            return
+        }
+        clientInputClosed(context)
+    }
+
+    private func clientInputClosed(_ context: ChannelHandlerContext) {
         // The client sent EOF. Like Redis, answer what was already sent, then close:
         // pass the EOF on so Redis finishes and closes its side.
+        if state == .closing { return }  // already closing once the owed replies are out
         if state == .active && matcher.awaitingReplies, let upstream {
             upstreamReusable = false
             state = .closing
+            upstream.flush()
             upstream.closeOutput()
         } else {
             context.close(promise: nil)
@@ -234,7 +257,7 @@ final class ProxySession: ChannelDuplexHandler {
         lease = nil
         let owed = matcher.abortAll(at: MonotonicClock.now(), sink: sink)
         let atBoundary = replyScanner.isAtFrameBoundary && !forwardedPartialFrame
-        if owed > 0 && atBoundary && state != .closing {
+        if owed > 0 && atBoundary && state != .closing && !matcher.quitAnswered {
             var buffer = context.channel.allocator.buffer(capacity: 64 * owed)
             for _ in 0..<owed {
                 ProxyErrorReply.write("ERR redis-lens: upstream connection lost (\(reason))", into: &buffer)
@@ -283,7 +306,14 @@ final class ProxySession: ChannelDuplexHandler {
         }
         self.lease = lease
         state = .active
-        if clientReadPending {
+        if !earlyInput.isEmpty {
+            for buffer in earlyInput { forwardClientBytes(buffer) }
+            earlyInput = []
+            lease.value.flush()
+        }
+        if inputClosedEarly {
+            clientInputClosed(context)
+        } else if clientReadPending {
             clientReadPending = false
             context.read()
         }

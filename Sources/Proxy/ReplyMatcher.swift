@@ -28,6 +28,8 @@ struct ReplyMatcher {
     private var inTransaction = false
     private var subscriptions: (channels: Int, patterns: Int, shards: Int) = (0, 0, 0)
     private(set) var monitoring = false
+    /// Whether Redis answered `QUIT` (it then closes, answering nothing after it).
+    private(set) var quitAnswered = false
     /// Pending commands that expect a reply (not switched off by `CLIENT REPLY`).
     private var owed = 0
 
@@ -90,8 +92,9 @@ struct ReplyMatcher {
                 expected = isPubSub ? expected : 0
             }
         }
-        let entry = PendingRequest(
+        var entry = PendingRequest(
             frame: frame, commandID: commandID, role: role, startNanos: now, expectedReplies: expected)
+        entry.queued = inTransaction && role != .endTransaction && role != .multi
         if expected == 0 && pending.isEmpty {
             sink.record(entry.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
         } else {
@@ -199,6 +202,8 @@ struct ReplyMatcher {
         switch role {
         case .monitor:
             monitoring = true
+        case .quit:
+            quitAnswered = true
         case .reset:
             replyMode = .on
             inTransaction = false

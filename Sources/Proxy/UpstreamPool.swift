@@ -62,6 +62,15 @@ public final class UpstreamPool: Service, Sendable {
             }
         }
         shutdown()
+        // Connects still under way finish on their event loops; wait so none outlives them.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLockedValue { state -> Bool in
+                if state.connecting == 0 { return true }
+                state.connectWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
     }
 
     // MARK: - Leasing
@@ -166,7 +175,23 @@ public final class UpstreamPool: Service, Sendable {
         }
     }
 
+    /// Opens a connection; counted while under way so shutdown can wait for it.
     private func connect(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
+        state.withLockedValue { $0.connecting += 1 }
+        let future = bootstrapConnect(on: loop)
+        future.whenComplete { _ in
+            let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+                state.connecting -= 1
+                guard state.connecting == 0 else { return [] }
+                defer { state.connectWaiters.removeAll() }
+                return state.connectWaiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+        return future
+    }
+
+    private func bootstrapConnect(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
         let login = self.login
         let timeout = connectTimeout
         return ClientBootstrap(group: loop)
@@ -232,8 +257,9 @@ public final class UpstreamPool: Service, Sendable {
                 self.state.withLockedValue { $0.openingIdle -= 1 }
                 switch result {
                 case .success(let lease):
+                    // Completion runs on the connection's own loop.
                     self.noteConnect(success: true)
-                    lease.eventLoop.execute { self.checkIn(lease, wasUsed: false) }
+                    self.checkIn(lease, wasUsed: false)
                 case .failure(let error):
                     self.noteConnect(success: false, error: error)
                     self.discard(wasUsed: false)
@@ -388,4 +414,6 @@ private struct PoolState {
     var waitCount: UInt64 = 0
     var waitNanos: UInt64 = 0
     var isShutDown = false
+    var connecting = 0
+    var connectWaiters: [CheckedContinuation<Void, Never>] = []
 }

@@ -29,12 +29,13 @@ public struct RESPLimits: Sendable, Hashable {
         maxInlineLength: 64 * 1024
     )
 
-    /// Limits for replies. Replies are streamed, never buffered, so only nesting is
-    /// bounded tightly (it costs per-connection memory); lengths are bounded by sanity.
+    /// Limits for replies. Replies are streamed, never buffered; nesting costs 24 bytes a
+    /// level while open, and Redis itself nests script replies thousands deep, so the
+    /// depth bound only stops a runaway upstream; lengths are bounded by sanity.
     public static let replyDefaults = RESPLimits(
         maxBulkLength: 1 << 40,
         maxAggregateLength: 1 << 40,
-        maxDepth: 512,
+        maxDepth: 1 << 16,
         maxInlineLength: 64 * 1024
     )
 }

@@ -75,9 +75,10 @@ public enum HitRule: UInt8, Sendable {
         }
     }
 
-    /// Hits and misses in a reply (zero for errors and commands without a rule).
+    /// Hits and misses in a reply (zero for errors, commands without a rule, and commands
+    /// queued in `MULTI`, whose results are inside `EXEC`'s reply).
     public func count(_ event: CommandEvent) -> (hits: Int, misses: Int) {
-        guard event.outcome == .replied, event.error == nil else { return (0, 0) }
+        guard event.outcome == .replied, event.error == nil, !event.queued else { return (0, 0) }
         switch self {
         case .none:
             return (0, 0)

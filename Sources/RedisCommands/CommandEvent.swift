@@ -32,6 +32,9 @@ public struct CommandEvent: Sendable {
     public var replyCount: Int
     /// Whether the reply was null (`$-1`, `*-1`, `_`).
     public var replyIsNull: Bool
+    /// Whether the command was queued inside `MULTI` (its reply is `+QUEUED`; its
+    /// result arrives inside `EXEC`'s reply).
+    public var queued: Bool
     /// Direct null children of an aggregate reply (MGET misses).
     public var replyNullChildren: Int
     /// The integer reply, or the last integer child of an aggregate reply.
@@ -53,6 +56,7 @@ public struct CommandEvent: Sendable {
         error: RedisErrorPrefix?,
         replyCount: Int,
         replyIsNull: Bool,
+        queued: Bool = false,
         replyNullChildren: Int,
         replyInteger: Int64
     ) {
@@ -70,6 +74,7 @@ public struct CommandEvent: Sendable {
         self.error = error
         self.replyCount = replyCount
         self.replyIsNull = replyIsNull
+        self.queued = queued
         self.replyNullChildren = replyNullChildren
         self.replyInteger = replyInteger
     }

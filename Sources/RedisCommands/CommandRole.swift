@@ -28,6 +28,9 @@ public enum CommandRole: Sendable, Equatable {
     case endTransaction
     /// `SYNC`/`PSYNC`: the replication stream is not RESP, so the proxy refuses it.
     case replication
+    /// Sets connection state that `RESET` does not clear (`CLIENT NO-EVICT`,
+    /// `CLIENT NO-TOUCH`, `CLIENT SETINFO`): the connection must not be reused.
+    case unresettable
 
     /// The role of a request, from its command name and first argument.
     public init(request frame: RESPFrame) {
@@ -71,7 +74,13 @@ public enum CommandRole: Sendable, Equatable {
     }
 
     private static func client(_ frame: RESPFrame) -> CommandRole {
-        guard frame.count == 3, frame.second.equalsCaseInsensitive("REPLY") else { return .ordinary }
+        let sub = frame.second
+        if sub.equalsCaseInsensitive("NO-EVICT") || sub.equalsCaseInsensitive("NO-TOUCH")
+            || sub.equalsCaseInsensitive("SETINFO")
+        {
+            return .unresettable
+        }
+        guard frame.count == 3, sub.equalsCaseInsensitive("REPLY") else { return .ordinary }
         if frame.third.equalsCaseInsensitive("OFF") { return .clientReplyOff }
         if frame.third.equalsCaseInsensitive("SKIP") { return .clientReplySkip }
         if frame.third.equalsCaseInsensitive("ON") { return .clientReplyOn }

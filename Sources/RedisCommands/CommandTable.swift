@@ -26,6 +26,10 @@ public final class CommandTable: Sendable {
 
     /// Descriptors by id; index 0 is `other`.
     public let commands: [CommandDescriptor]
+    /// Hit rules by id (the hot path reads these instead of whole descriptors).
+    public let hitRules: [HitRule]
+    /// First-key positions by id.
+    public let firstKeys: [Int]
     private let slots: [Int32]
     private let keys: [[UInt8]]
     private let mask: Int
@@ -64,6 +68,8 @@ public final class CommandTable: Sendable {
             slots[slot] = Int32(id)
         }
         self.commands = descriptors
+        self.hitRules = descriptors.map(\.hitRule)
+        self.firstKeys = descriptors.map(\.firstKey)
         self.slots = slots
         self.keys = descriptors.map { Array($0.label.utf8) }
         self.mask = capacity - 1
@@ -74,7 +80,15 @@ public final class CommandTable: Sendable {
     public func identify(name: ByteHead, subcommand: ByteHead, argumentCount: Int) -> Int {
         guard !name.isTruncated else { return Self.otherID }
         var hash = Self.offsetBasis
-        name.withUnsafeBytes { for byte in $0 { hash = Self.mix(hash, Self.lower(byte)) } }
+        var hasSeparator = false
+        name.withUnsafeBytes {
+            for byte in $0 {
+                hash = Self.mix(hash, Self.lower(byte))
+                hasSeparator = hasSeparator || byte == UInt8(ascii: "|")
+            }
+        }
+        // `config|get` sent as a name is no command to Redis (labels only join with `|`).
+        guard !hasSeparator else { return Self.otherID }
         let id = find(hash: hash, name: name, subcommand: nil)
         guard id != Self.otherID, commands[id].isContainer, argumentCount > 1 else { return id }
         guard !subcommand.isTruncated else { return Self.otherID }

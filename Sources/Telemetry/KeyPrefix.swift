@@ -1,4 +1,5 @@
 import RESP
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Extracts a key's prefix: the bytes before its `depth`-th delimiter.
@@ -32,7 +33,8 @@ enum KeyPrefix {
 /// prefix per loop (loops cache the answer), never per command.
 final class PrefixAdmission: Sendable {
     private let limit: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
+    private let full = Atomic<Bool>(false)
 
     private struct State {
         var ids: [ByteHead: Int] = [:]
@@ -42,16 +44,22 @@ final class PrefixAdmission: Sendable {
     init(limit: Int) { self.limit = limit }
 
     func admit(_ prefix: ByteHead) -> Int {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let id = state.ids[prefix] { return id }
-            guard state.labels.count <= limit else { return 0 }
+            let label = prefix.printable
+            // A real prefix spelled "other" shares the overflow series rather than repeat its label.
+            guard state.labels.count <= limit, label != "other" else { return 0 }
             let id = state.labels.count
             state.ids[prefix] = id
-            state.labels.append(prefix.text)
+            state.labels.append(label)
+            if state.labels.count > limit { full.store(true, ordering: .relaxed) }
             return id
         }
     }
 
+    /// Whether every slot is taken: an unseen prefix is `other` without asking (no lock).
+    var isFull: Bool { full.load(ordering: .relaxed) }
+
     /// Labels by id (index 0 is `other`).
-    var labels: [String] { state.withLock { $0.labels } }
+    var labels: [String] { state.withLockedValue { $0.labels } }
 }

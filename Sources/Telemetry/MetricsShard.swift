@@ -39,16 +39,16 @@ public final class MetricsShard: CommandEventSink {
         if let error = event.error {
             data.errors[id &* Self.errorKinds &+ Int(error.rawValue)] &+= 1
         }
-        let descriptor = table.commands[id]
-        let (hits, misses) = descriptor.hitRule.count(event)
+        let (hits, misses) = table.hitRules[id].count(event)
         data.hits[id] &+= UInt64(hits)
         data.misses[id] &+= UInt64(misses)
         if duration >= hub.configuration.slowThresholdNanos {
             data.slow[id] &+= 1
             hub.recordSlow(
-                event, label: descriptor.label, firstKey: descriptor.firstKey, address: addresses[event.connectionID])
+                event, label: table.commands[id].label, firstKey: table.firstKeys[id],
+                address: addresses[event.connectionID])
         }
-        if let prefixes = hub.configuration.keyPrefixes, descriptor.firstKey == 1, event.argumentCount > 1 {
+        if let prefixes = hub.configuration.keyPrefixes, table.firstKeys[id] == 1, event.argumentCount > 1 {
             let prefixID = prefixID(of: event.firstArgument, prefixes)
             data.prefixes[prefixID].commands &+= 1
             data.prefixes[prefixID].hits &+= UInt64(hits)
@@ -96,7 +96,7 @@ public final class MetricsShard: CommandEventSink {
     private func prefixID(of key: ByteHead, _ configuration: KeyPrefixConfiguration) -> Int {
         let prefix = KeyPrefix.extract(from: key, configuration)
         if let id = prefixCache[prefix] { return id }
-        let id = hub.prefixes.admit(prefix)
+        let id = hub.prefixes.isFull ? 0 : hub.prefixes.admit(prefix)
         if prefixCache.count < Self.prefixCacheLimit { prefixCache[prefix] = id }
         if data.prefixes.count <= id {
             data.prefixes += Array(repeating: PrefixCounts(), count: id + 1 - data.prefixes.count)

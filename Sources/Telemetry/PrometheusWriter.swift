@@ -17,6 +17,7 @@ public struct PrometheusWriter {
     /// Whether to write OpenMetrics instead of 0.0.4.
     public let openMetrics: Bool
     private var output = ""
+    private var families: Set<String> = []
 
     /// Starts an empty exposition.
     public init(openMetrics: Bool) {
@@ -31,9 +32,22 @@ public struct PrometheusWriter {
     }
 
     /// Starts a metric family (`name` as samples use it, e.g. ending in `_total`).
+    ///
+    /// In OpenMetrics a counter's family drops `_total`; where that would repeat an earlier
+    /// family (`redislens_client_connections` gauge and `..._total` counter), the counter
+    /// is declared `unknown` under its full name, so sample names stay the same.
     public mutating func family(_ name: String, _ type: MetricType, help: String) {
-        let familyName = openMetrics && type == .counter && name.hasSuffix("_total") ? String(name.dropLast(6)) : name
-        output += "# HELP \(familyName) \(help)\n# TYPE \(familyName) \(type.rawValue)\n"
+        var familyName = name
+        var typeName = type.rawValue
+        if openMetrics && type == .counter && name.hasSuffix("_total") {
+            familyName = String(name.dropLast(6))
+            if families.contains(familyName) {
+                familyName = name
+                typeName = "unknown"
+            }
+        }
+        families.insert(familyName)
+        output += "# HELP \(familyName) \(help)\n# TYPE \(familyName) \(typeName)\n"
     }
 
     /// Writes one sample.

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One slow command, as `/slowlog` shows it.
 public struct SlowLogEntry: Sendable {
@@ -18,7 +18,7 @@ public struct SlowLogEntry: Sendable {
 /// here costs nothing on the common path.
 public final class SlowLog: Sendable {
     private let capacity: Int
-    private let state = Mutex(Ring())
+    private let state = NIOLockedValueBox(Ring())
 
     private struct Ring {
         var entries: [SlowLogEntry] = []
@@ -31,7 +31,7 @@ public final class SlowLog: Sendable {
     /// Adds an entry, replacing the oldest when full.
     public func add(_ entry: SlowLogEntry) {
         guard capacity > 0 else { return }
-        state.withLock { ring in
+        state.withLockedValue { ring in
             if ring.entries.count < capacity {
                 ring.entries.append(entry)
             } else {
@@ -43,7 +43,7 @@ public final class SlowLog: Sendable {
 
     /// The entries, newest first.
     public var entries: [SlowLogEntry] {
-        state.withLock { ring in
+        state.withLockedValue { ring in
             let ordered =
                 ring.entries.count < capacity
                 ? ring.entries : Array(ring.entries[ring.next...] + ring.entries[..<ring.next])

@@ -1,7 +1,7 @@
 import Logging
 import RESP
 import RedisCommands
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What all shards share: configuration, the current command table, the slow log and
 /// the key-prefix admission. Touched per command only for slow commands.
@@ -11,7 +11,7 @@ public final class TelemetryHub: Sendable {
     /// The most recent slow commands.
     public let slowLog: SlowLog
     let prefixes: PrefixAdmission
-    private let table: Mutex<CommandTable>
+    private let table: NIOLockedValueBox<CommandTable>
     private let logger: Logger
 
     /// Creates the hub with the built-in command table.
@@ -19,14 +19,14 @@ public final class TelemetryHub: Sendable {
         self.configuration = configuration
         self.slowLog = SlowLog(capacity: configuration.slowLogSize)
         self.prefixes = PrefixAdmission(limit: configuration.keyPrefixes?.maxPrefixes ?? 0)
-        self.table = Mutex(CommandTable.builtin)
+        self.table = NIOLockedValueBox(CommandTable.builtin)
         self.logger = logger
     }
 
     /// The command table new connections use; replacing it keeps existing ids.
     public var commandTable: CommandTable {
-        get { table.withLock { $0 } }
-        set { table.withLock { $0 = newValue } }
+        get { table.withLockedValue { $0 } }
+        set { table.withLockedValue { $0 = newValue } }
     }
 
     /// A new shard for one event loop.
@@ -57,23 +57,10 @@ public final class TelemetryHub: Sendable {
         var words = label == "other" ? ["?"] : label.split(separator: "|").map { $0.uppercased() }
         var remaining = max(event.argumentCount - words.count, 0)
         if showKey && remaining > 0 && !label.contains("|") {
-            words.append(printable(event.firstArgument))
+            words.append(event.firstArgument.printable)
             remaining -= 1
         }
         words += Array(repeating: "?", count: remaining)
         return words.joined(separator: " ")
-    }
-
-    /// Key bytes as text: printable ASCII kept, others as `\xNN`, `…` when cut at 32 bytes.
-    static func printable(_ head: ByteHead) -> String {
-        var text = ""
-        for byte in head.bytes {
-            if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
-                text.unicodeScalars.append(UnicodeScalar(byte))
-            } else {
-                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }
-        }
-        return head.isTruncated ? text + "…" : text
     }
 }

@@ -50,23 +50,21 @@ enum Main {
                 hub: TelemetryHub(configuration: configuration, logger: logger), group: group, logger: logger)
         }
         let endpoint = settings.proxy.upstream
+        let catalog = telemetry.map { CommandCatalogService(telemetry: $0, endpoint: endpoint, group: group) }
         let pool = UpstreamPool(
             endpoint: endpoint, configuration: settings.proxy.pool, group: group,
             logger: Logger(label: "redis-lens.pool"),
-            onUpstreamUp: { [telemetry] in
-                guard let telemetry else { return }
-                Task { await telemetry.loadCommands(from: endpoint, group: group) }
-            })
+            onUpstreamUp: { catalog?.upstreamCameUp() })
         let proxy = ProxyServer(
             configuration: settings.proxy, pool: pool, group: group, logger: Logger(label: "redis-lens.proxy"),
             telemetry: telemetry)
         let admin = AdminServer(
             address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
             routes: AdminServer.healthRoutes(pool: pool) + (telemetry?.routes(pool: pool) ?? []))
-        // Start order pool, admin, proxy; shutdown runs in reverse: drain clients first.
+        // Start order (catalog,) pool, admin, proxy; shutdown runs in reverse: drain clients first.
         let services = ServiceGroup(
             configuration: .init(
-                services: [pool, admin, proxy], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [catalog].compactMap { $0 } + [pool, admin, proxy], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
         } catch {

@@ -25,6 +25,9 @@ import Testing
         (["SYNC"], .replication),
         (["psync", "?", "-1"], .replication),
         (["SUBSCRIBEX", "a"], .ordinary),
+        (["CLIENT", "NO-EVICT", "on"], .unresettable),
+        (["client", "no-touch", "on"], .unresettable),
+        (["CLIENT", "SETINFO", "LIB-NAME", "x"], .unresettable),
     ])
     func role(arguments: [String], expected: CommandRole) {
         #expect(CommandRole(request: Frames.request(arguments)) == expected)

@@ -222,4 +222,25 @@ import Testing
         #expect(sink.names == ["CLIENT", "SUBSCRIBE", "CLIENT"])
         #expect(sink.outcomes == [.suppressed, .replied, .replied])
     }
+
+    @Test func quitAnswerIsRemembered() {
+        send("PING")
+        send("QUIT")
+        send("GET", "never-answered")
+        receive("+PONG\r\n")
+        #expect(!matcher.quitAnswered)
+        receive("+OK\r\n")
+        #expect(matcher.quitAnswered)
+        #expect(matcher.abortAll(at: clock, sink: sink) == 1)
+    }
+
+    @Test func queuedCommandsAreMarked() {
+        send("MULTI")
+        send("GET", "k")
+        send("EXEC")
+        receive("+OK\r\n")
+        receive("+QUEUED\r\n")
+        receive("*1\r\n$-1\r\n")
+        #expect(sink.events.map(\.queued) == [false, true, false])
+    }
 }

@@ -74,12 +74,12 @@ struct LimitTests {
         #expect(RESPProtocolError.tooDeep.message == "Protocol error: aggregates nested too deeply")
     }
 
-    @Test("Default reply depth allows 512 levels, not 513")
+    @Test("Default reply depth allows 65536 levels, not 65537")
     func defaultReplyDepth() {
         let leaf = wire(":1\r\n")
-        let ok = Array(repeating: wire("*1\r\n"), count: 512).flatMap { $0 } + leaf
+        let ok = Array(repeating: wire("*1\r\n"), count: 65536).flatMap { $0 } + leaf
         #expect(scan(ok, mode: .reply).summaries.map(\.byteCount) == [ok.count])
-        let deep = Array(repeating: wire("*1\r\n"), count: 513).flatMap { $0 } + leaf
+        let deep = Array(repeating: wire("*1\r\n"), count: 65537).flatMap { $0 } + leaf
         #expect(scanError(deep, mode: .reply) == .tooDeep)
     }
 

@@ -1,0 +1,18 @@
+import RESP
+
+extension ByteHead {
+    /// The bytes as text for labels and logs: printable ASCII kept, every other byte (and
+    /// the backslash) as `\xNN`, so distinct byte strings stay distinct; `…` when cut at
+    /// ``ByteHead/capacity`` bytes.
+    public var printable: String {
+        var text = ""
+        for byte in bytes {
+            if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
+                text.unicodeScalars.append(UnicodeScalar(byte))
+            } else {
+                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return isTruncated ? text + "…" : text
+    }
+}

@@ -1,0 +1,31 @@
+import Testing
+
+extension Integration {
+    /// Reads queued in a transaction through a proxy with real telemetry.
+    @Suite struct TelemetryTransactions {
+        @Test func queuedReadsAreNoFalseHitsOrMisses() async throws {
+            try await RedisServerProcess.with { redis in
+                try await TelemetryProxy.with(upstreamPort: redis.port) { proxy in
+                    let client = try await proxy.connect()
+                    defer { client.close() }
+                    let requests = [
+                        command("SET", "present", "1"), command("MULTI"), command("GET", "missing"),
+                        command("MGET", "missing", "other"), command("EXISTS", "present"), command("EXEC"),
+                    ]
+                    let reply = try await client.request(requests.flatMap { $0 }, frames: requests.count)
+                    #expect(
+                        Wire(reply)
+                            == Wire(
+                                "+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n$-1\r\n*2\r\n$-1\r\n$-1\r\n:1\r\n"
+                            ))
+                    let metrics = await proxy.scrape()
+                    // Both GET and MGET found nothing, and EXISTS found its key.
+                    #expect(metrics.contains("redislens_cache_hits_total{command=\"get\"} 0\n"))
+                    #expect(metrics.contains("redislens_cache_hits_total{command=\"mget\"} 0\n"))
+                    #expect(metrics.contains("redislens_cache_misses_total{command=\"exists\"} 0\n"))
+                    #expect(metrics.contains("redislens_commands_total{command=\"get\",category=\"read\"} 1\n"))
+                }
+            }
+        }
+    }
+}

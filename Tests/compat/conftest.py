@@ -1,0 +1,554 @@
+"""Fixtures for the redis-lens compatibility suite.
+
+Every test talks to real processes on loopback: a `redis-server` started in a
+temporary directory on a free port, and the `redis-lens` binary named by the
+REDIS_LENS_BIN environment variable, started in front of it.
+
+Synchronisation is always by polling with a deadline (`wait_until`) or by blocking
+reads with socket timeouts, never by sleeping for a fixed time.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+import redis
+
+LOOPBACK = "127.0.0.1"
+BIN_ENV = "REDIS_LENS_BIN"
+
+
+# --------------------------------------------------------------------------- binary
+
+
+def _lens_binary():
+    path = os.environ.get(BIN_ENV)
+    if not path:
+        raise pytest.UsageError(
+            f"{BIN_ENV} is not set: point it at the redis-lens binary, e.g. "
+            f'{BIN_ENV}="$(swift build --show-bin-path)/redis-lens" python3 -m pytest Tests/compat'
+        )
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        raise pytest.UsageError(f"{BIN_ENV}={path!r} is not an executable file (build redis-lens first)")
+    return path
+
+
+def pytest_configure(config):
+    config.lens_bin = _lens_binary()
+
+
+@pytest.fixture(scope="session")
+def lens_bin(pytestconfig):
+    return pytestconfig.lens_bin
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def lens_env(extra=None):
+    """This process's environment without stray REDIS_LENS_* settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDIS_LENS_") or k == BIN_ENV}
+    env.update(extra or {})
+    return env
+
+
+def free_port():
+    """A loopback port that was free a moment ago (callers retry on collision)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, timeout, what, interval=0.02):
+    """Polls `predicate` until it returns a truthy value (returned) or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as error:  # noqa: BLE001 - remembered for the failure message
+            last_error = error
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what} (last error: {last_error!r})")
+        time.sleep(interval)
+
+
+def encode(*args):
+    """One command as a RESP multi-bulk request."""
+    out = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        if isinstance(arg, str):
+            arg = arg.encode()
+        elif isinstance(arg, int):
+            arg = str(arg).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
+    return b"".join(out)
+
+
+class ErrorReply(str):
+    """A RESP error (`-...` or `!...`) read by RawClient."""
+
+
+class Push(list):
+    """A RESP3 push (`>...`) read by RawClient."""
+
+
+class RawClient:
+    """A plain TCP connection speaking RESP by hand, for exact-byte assertions."""
+
+    def __init__(self, port, timeout=10.0, rcvbuf=None):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf is not None:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(timeout)
+        self.sock.connect((LOOPBACK, port))
+        self.buf = bytearray()
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def command(self, *args):
+        self.send(encode(*args))
+        return self.read_reply()
+
+    def _fill(self):
+        chunk = self.sock.recv(1 << 20)
+        if not chunk:
+            raise ConnectionError(f"connection closed; buffered: {bytes(self.buf[:200])!r}")
+        self.buf += chunk
+
+    def read_exact(self, n):
+        while len(self.buf) < n:
+            self._fill()
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
+        return data
+
+    def read_until(self, suffix):
+        """Bytes up to and including the first occurrence of `suffix`."""
+        while True:
+            index = self.buf.find(suffix)
+            if index >= 0:
+                end = index + len(suffix)
+                data = bytes(self.buf[:end])
+                del self.buf[:end]
+                return data
+            self._fill()
+
+    def read_line(self):
+        while True:
+            index = self.buf.find(b"\r\n")
+            if index >= 0:
+                line = bytes(self.buf[:index])
+                del self.buf[: index + 2]
+                return line
+            self._fill()
+
+    def read_until_eof(self):
+        """Everything until the peer closes (a reset after data counts as a close)."""
+        try:
+            while True:
+                chunk = self.sock.recv(1 << 20)
+                if not chunk:
+                    break
+                self.buf += chunk
+        except ConnectionResetError:
+            pass
+        data = bytes(self.buf)
+        self.buf.clear()
+        return data
+
+    def read_reply(self):
+        line = self.read_line()
+        kind, rest = line[:1], line[1:]
+        if kind in (b"+",):
+            return rest
+        if kind == b"-":
+            return ErrorReply(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind in (b"$", b"=", b"!"):
+            n = int(rest)
+            if n < 0:
+                return None
+            data = self.read_exact(n + 2)[:-2]
+            return ErrorReply(data.decode()) if kind == b"!" else data
+        if kind in (b"*", b"~", b">"):
+            n = int(rest)
+            if n < 0:
+                return None
+            items = [self.read_reply() for _ in range(n)]
+            return Push(items) if kind == b">" else items
+        if kind == b"%":
+            n = int(rest)
+            return {self._key(self.read_reply()): self.read_reply() for _ in range(n)}
+        if kind == b"_":
+            return None
+        if kind == b"#":
+            return rest == b"t"
+        if kind == b",":
+            return float(rest)
+        if kind == b"(":
+            return int(rest)
+        raise AssertionError(f"unexpected RESP line {line!r}")
+
+    @staticmethod
+    def _key(value):
+        return tuple(value) if isinstance(value, list) else value
+
+
+class Background:
+    """Runs `fn` in a daemon thread, keeping its result or exception and when it finished."""
+
+    def __init__(self, fn):
+        self.result = self.error = None
+        self.started = time.monotonic()
+        self.finished = None
+        self.thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self.thread.start()
+
+    def _run(self, fn):
+        try:
+            self.result = fn()
+        except BaseException as error:  # noqa: BLE001 - re-raised by join()
+            self.error = error
+        self.finished = time.monotonic()
+
+    def join(self, timeout=20):
+        """The result (or the exception, re-raised); fails if still running after `timeout`."""
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), f"still running after {timeout}s"
+        if self.error:
+            raise self.error
+        return self.result
+
+    @property
+    def elapsed(self):
+        return self.finished - self.started
+
+
+def wait_blocked(server, count=1, timeout=15):
+    """Waits until Redis reports `count` clients blocked (BLPOP, XREAD BLOCK, ...)."""
+    direct = server.client()
+    wait_until(lambda: direct.info("clients")["blocked_clients"] >= count, timeout,
+               f"{count} blocked client(s) in Redis")
+
+
+def parse_client_info(line):
+    """`CLIENT INFO` text as a dict of strings."""
+    if isinstance(line, bytes):
+        line = line.decode()
+    return dict(field.split("=", 1) for field in line.strip().split(" "))
+
+
+def proc_rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmRSS for pid {pid}")
+
+
+# --------------------------------------------------------------------------- redis-server
+
+
+class RedisServer:
+    """A real redis-server on a loopback port, in its own directory."""
+
+    def __init__(self, workdir, args=(), port=None, password=None):
+        self.workdir = str(workdir)
+        self.args = list(args) + (["--requirepass", password] if password else [])
+        self.port = port
+        self.password = password
+        self.proc = None
+        self._clients = []
+
+    def start(self):
+        fixed = self.port is not None
+        for _ in range(5):
+            port = self.port if fixed else free_port()
+            log = os.path.join(self.workdir, f"redis-{port}.log")
+            self.proc = subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no",
+                 "--dir", self.workdir, "--logfile", log, *self.args],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            self.port = port
+            if self._wait_ready(log):
+                return self
+            self.proc.wait(timeout=10)
+            if fixed:
+                break
+            self.port = None
+        raise AssertionError(f"redis-server did not start (port {port}); see {log}")
+
+    def _wait_ready(self, log):
+        def ready():
+            if self.proc.poll() is not None:
+                return "exited"
+            try:
+                with RawClient(self.port, timeout=2) as raw:
+                    raw.send(b"PING\r\n")
+                    line = raw.read_line()
+                    return "ok" if line in (b"+PONG",) or line.startswith(b"-NOAUTH") else None
+            except OSError:
+                return None
+
+        return wait_until(ready, 20, f"redis-server on port {self.port}") == "ok"
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def client(self, **kwargs):
+        """A redis-py client connected straight to Redis (no proxy)."""
+        kwargs.setdefault("password", self.password)
+        kwargs.setdefault("socket_timeout", 30)
+        kwargs.setdefault("single_connection_client", True)
+        client = redis.Redis(host=LOOPBACK, port=self.port, **kwargs)
+        self._clients.append(client)
+        return client
+
+    def raw(self, **kwargs):
+        return RawClient(self.port, **kwargs)
+
+    def kill(self):
+        """SIGKILL: the upstream dies without closing anything politely."""
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def stop(self):
+        for client in self._clients:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - best effort during teardown
+                pass
+        self._clients.clear()
+        if self.running:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def url(self, user=None, password=None, db=None):
+        auth = ""
+        if user is not None or password is not None:
+            auth = f"{user or ''}:{password or ''}@"
+        return f"redis://{auth}{LOOPBACK}:{self.port}" + (f"/{db}" if db is not None else "")
+
+
+# --------------------------------------------------------------------------- redis-lens
+
+
+class LensProcess:
+    """One redis-lens process on free loopback ports, logs captured to files."""
+
+    def __init__(self, binary, workdir, upstream, args=(), env=None):
+        self.binary = binary
+        self.workdir = str(workdir)
+        self.upstream = upstream
+        self.args = list(args)
+        self.env = env
+        self.proc = None
+        self.port = None
+        self.admin_port = None
+        self.returncode = None
+        self._clients = []
+        self._n = 0
+
+    # -- lifecycle
+
+    def start(self, ready=True):
+        """Starts and waits until it listens; with `ready`, until a PING gets through."""
+        for _ in range(5):
+            self.port, self.admin_port = free_port(), free_port()
+            self._n += 1
+            self.stdout_path = os.path.join(self.workdir, f"lens-{self._n}.out")
+            self.stderr_path = os.path.join(self.workdir, f"lens-{self._n}.err")
+            argv = [self.binary, "--listen", f"{LOOPBACK}:{self.port}", "--admin-listen",
+                    f"{LOOPBACK}:{self.admin_port}", "--drain-timeout", "5", *self.args]
+            if self.upstream is not None:  # None: from REDIS_LENS_UPSTREAM
+                argv[1:1] = ["--upstream", self.upstream]
+            env = lens_env(self.env)
+            with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+                self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+            self.returncode = None
+            state = wait_until(self._listening, 30, "redis-lens to listen")
+            if state == "listening":
+                break
+            if b"cannot listen" not in self.stderr():
+                raise AssertionError(f"redis-lens exited with {self.proc.returncode}: {self.logs()!r}")
+        else:
+            raise AssertionError("redis-lens could not find free ports in 5 attempts")
+        if ready:
+            wait_until(self._ping_ok, 30, "a PING through redis-lens")
+            wait_until(lambda: self.http("/readyz")[0] == 200, 30, "/readyz 200")
+        return self
+
+    def _listening(self):
+        if self.proc.poll() is not None:
+            return "exited"
+        try:
+            if self.http("/healthz")[0] != 200:
+                return None
+            with socket.create_connection((LOOPBACK, self.port), timeout=2):
+                return "listening"
+        except OSError:
+            return None
+
+    def _ping_ok(self):
+        with RawClient(self.port, timeout=5) as raw:
+            return raw.command("PING") == b"PONG"
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def send_signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def wait_exit(self, timeout):
+        """The exit code, or a failure naming what the process logged last."""
+        try:
+            self.returncode = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            tail = b"\n".join(self.logs().splitlines()[-5:]).decode(errors="replace")
+            raise AssertionError(f"redis-lens (pid {self.proc.pid}) still running after {timeout}s; "
+                                 f"last log lines:\n{tail}") from None
+        return self.returncode
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Closes this test's clients, signals, and returns the exit code."""
+        self.close_clients()
+        if self.running:
+            self.proc.send_signal(sig)
+        try:
+            self.returncode = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            raise AssertionError(f"redis-lens did not exit within {timeout}s of {sig!r}")
+        return self.returncode
+
+    def close_clients(self):
+        for client in self._clients:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+        self._clients.clear()
+
+    # -- clients
+
+    def client(self, **kwargs):
+        """A redis-py client through the proxy (one fixed connection by default)."""
+        kwargs.setdefault("socket_timeout", 30)
+        kwargs.setdefault("socket_connect_timeout", 10)
+        kwargs.setdefault("single_connection_client", True)
+        client = redis.Redis(host=LOOPBACK, port=self.port, **kwargs)
+        self._clients.append(client)
+        return client
+
+    def raw(self, **kwargs):
+        raw = RawClient(self.port, **kwargs)
+        self._clients.append(raw)
+        return raw
+
+    # -- observation
+
+    def http(self, path):
+        try:
+            with urllib.request.urlopen(f"http://{LOOPBACK}:{self.admin_port}{path}", timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def rss(self):
+        return proc_rss_bytes(self.proc.pid)
+
+    def stdout(self):
+        with open(self.stdout_path, "rb") as f:
+            return f.read()
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read()
+
+    def logs(self):
+        return self.stdout() + self.stderr()
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def redis_factory(tmp_path_factory):
+    """Starts redis-servers: `redis_factory(*extra_args, port=None, password=None)`."""
+    servers = []
+
+    def make(*args, port=None, password=None):
+        workdir = tmp_path_factory.mktemp("redis")
+        server = RedisServer(workdir, args=args, port=port, password=password)
+        servers.append(server)
+        return server.start()
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(redis_factory):
+    """One plain redis-server for the test."""
+    return redis_factory()
+
+
+@pytest.fixture
+def lens_factory(lens_bin, tmp_path_factory):
+    """Starts redis-lens: `lens_factory(upstream, *extra_args, env=None, ready=True)`.
+
+    `upstream` is a RedisServer, a URL, or None (no --upstream flag). At teardown every proxy still running gets
+    SIGTERM and must exit 0.
+    """
+    proxies = []
+
+    def make(upstream, *args, env=None, ready=True):
+        url = upstream.url(password=upstream.password) if isinstance(upstream, RedisServer) else upstream
+        lens = LensProcess(lens_bin, tmp_path_factory.mktemp("lens"), url, args=args, env=env)
+        proxies.append(lens)
+        return lens.start(ready=ready)
+
+    yield make
+    failures = []
+    for lens in proxies:
+        if lens.running:
+            code = lens.stop()
+            if code != 0:
+                failures.append(f"redis-lens exited {code} on SIGTERM; logs: {lens.logs()[-2000:]!r}")
+    if failures:
+        pytest.fail("\n".join(failures))
+
+
+@pytest.fixture
+def proxy(server, lens_factory):
+    """redis-lens with default settings in front of `server`."""
+    return lens_factory(server)

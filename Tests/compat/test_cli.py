@@ -1,0 +1,210 @@
+"""Command line: validation errors, environment variables, secrets in logs, signals."""
+
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import LOOPBACK, Background, encode, free_port, lens_env, wait_blocked, wait_until
+
+
+def run_lens(lens_bin, args, env=None, timeout=20):
+    """Runs redis-lens expecting it to exit by itself; returns (code, stdout, stderr)."""
+    listen = ["--listen", f"{LOOPBACK}:{free_port()}", "--admin-listen", f"{LOOPBACK}:{free_port()}"]
+    proc = subprocess.Popen([lens_bin, *listen, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=lens_env(env))
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"redis-lens {args} kept running; it should have refused the configuration")
+    return proc.returncode, out.decode(), err.decode()
+
+
+BAD_VALUES = [
+    pytest.param(["--listen", "nope"], None, "--listen", id="listen-no-port"),
+    pytest.param(["--listen", "127.0.0.1:99999"], None, "--listen", id="listen-port-range"),
+    pytest.param(["--upstream", "http://x"], None, "--upstream", id="upstream-scheme"),
+    pytest.param(["--upstream", "redis://127.0.0.1:6379/abc"], None, "--upstream", id="upstream-db"),
+    pytest.param(["--pool-max", "0"], None, "--pool-max", id="pool-max-zero"),
+    pytest.param(["--pool-min-idle", "-1"], None, "--pool-min-idle", id="pool-min-idle-negative"),
+    pytest.param(["--pool-wait-timeout", "0"], None, "--pool-wait-timeout", id="pool-wait-timeout-zero"),
+    pytest.param(["--connect-timeout", "soon"], None, "--connect-timeout", id="connect-timeout-text"),
+    pytest.param(["--max-bulk-length", "0"], None, "--max-bulk-length", id="max-bulk-length-zero"),
+    pytest.param(["--threads", "0"], None, "--threads", id="threads-zero"),
+    pytest.param(["--log-level", "loud"], None, "--log-level", id="log-level"),
+    pytest.param(["--log-format", "xml"], None, "--log-format", id="log-format"),
+    pytest.param(["--bogus-flag", "1"], None, "--bogus-flag", id="unknown-flag"),
+    pytest.param(["--pool-max"], None, "--pool-max", id="missing-value"),
+    pytest.param([], {"REDIS_LENS_POOL_MAX": "abc"}, "REDIS_LENS_POOL_MAX", id="env-pool-max"),
+    pytest.param([], {"REDIS_LENS_UPSTREAM": "http://x"}, "REDIS_LENS_UPSTREAM", id="env-upstream"),
+    pytest.param([], {"REDIS_LENS_LOG_LEVEL": "loud"}, "REDIS_LENS_LOG_LEVEL", id="env-log-level"),
+]
+
+
+@pytest.mark.parametrize("args, env, name", BAD_VALUES)
+def test_bad_configuration_exits_2_with_one_line(lens_bin, args, env, name):
+    code, out, err = run_lens(lens_bin, args, env)
+    assert code == 2, (code, out, err)
+    lines = err.splitlines()
+    assert len(lines) == 1 and err.endswith("\n"), err
+    assert lines[0].startswith("redis-lens: error: "), err
+    assert name in lines[0], err
+
+
+def test_bad_upstream_url_does_not_echo_password(lens_bin):
+    code, out, err = run_lens(lens_bin, ["--upstream", "redis://:hunter2@127.0.0.1:notaport"])
+    assert code == 2 and err.startswith("redis-lens: error: ") and "--upstream" in err
+    assert "hunter2" not in out + err
+
+
+def test_help_exits_0(lens_bin):
+    code, out, err = run_lens(lens_bin, ["--help"])
+    assert code == 0
+    assert "--upstream" in out + err and "REDIS_LENS_" in out + err
+
+
+def test_busy_listen_port_is_a_runtime_error(lens_bin, server):
+    """A port that is taken: one error line and a non-zero exit (1, a runtime failure)."""
+    with socket.socket() as busy:
+        busy.bind((LOOPBACK, 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.Popen([lens_bin, "--listen", f"{LOOPBACK}:{port}", "--admin-listen",
+                                 f"{LOOPBACK}:{free_port()}", "--upstream", server.url()],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=lens_env())
+        try:
+            out, err = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                proc.communicate(timeout=10)
+                after = f"SIGTERM then stopped it with exit code {proc.returncode}"
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                after = "it ignored SIGTERM too and had to be killed"
+            raise AssertionError(f"redis-lens kept running for 15s although --listen port {port} is taken; "
+                                 f"{after}") from None
+    assert proc.returncode == 1, (proc.returncode, err)
+    assert err.decode().startswith("redis-lens: error: ") and str(port) in err.decode(), err
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def test_flag_beats_environment(server, lens_factory):
+    env_port = free_port()
+    proxy = lens_factory(server, "--pool-max", "50", "--log-level", "info",
+                         env={"REDIS_LENS_LISTEN": f"{LOOPBACK}:{env_port}", "REDIS_LENS_POOL_MAX": "abc",
+                              "REDIS_LENS_LOG_LEVEL": "loud", "REDIS_LENS_UPSTREAM": "redis://127.0.0.1:1"})
+    assert proxy.client().ping() is True  # --listen and --upstream from the flags
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((LOOPBACK, env_port), timeout=5).close()
+
+
+def test_environment_used_without_flags(server, lens_factory):
+    proxy = lens_factory(None, env={"REDIS_LENS_UPSTREAM": server.url(), "REDIS_LENS_POOL_MAX": "1",
+                                    "REDIS_LENS_POOL_MIN_IDLE": "0", "REDIS_LENS_POOL_WAIT_TIMEOUT": "1"})
+    holder = proxy.client()
+    assert holder.set("env:k", "v") is True
+    assert server.client().get("env:k") == b"v"
+    # REDIS_LENS_POOL_MAX=1 took effect: a second client cannot get a connection.
+    data = proxy.raw(timeout=20).read_until_eof()
+    assert data.startswith(b"-ERR redis-lens: upstream unavailable (pool exhausted"), data
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_upstream_password_never_logged(redis_factory, lens_factory, log_format):
+    server = redis_factory(password="hunter2")
+    proxy = lens_factory(server, "--log-level", "debug", "--log-format", log_format, "--pool-min-idle", "1",
+                         "--pool-max-idle", "1")
+    assert "hunter2" in proxy.upstream
+    # Some traffic, a protocol error, a refused PSYNC, lost upstream, a recovery.
+    r = proxy.client()
+    assert r.set("secret:k", "v") is True
+    with proxy.raw() as raw:
+        raw.send(encode("PING") + b"*1\r\n$-5\r\n")
+        assert raw.read_until_eof().startswith(b"+PONG\r\n-ERR Protocol error")
+    with proxy.raw() as raw:
+        raw.send(encode("PSYNC", "?", "-1"))
+        assert raw.read_line().startswith(b"-ERR redis-lens: SYNC")
+    r.close()
+    server.kill()
+    wait_until(lambda: proxy.http("/readyz")[0] == 503, 20, "/readyz 503")
+    status, body = proxy.http("/readyz")
+    server.start()
+    wait_until(lambda: proxy.client(socket_timeout=5).ping(), 30, "the proxy to serve again")
+    assert proxy.stop() == 0
+    logs = proxy.logs()
+    assert b"hunter2" not in logs
+    assert "hunter2" not in body
+    assert logs.count(b"\n") >= 3, logs  # debug logging really happened
+    if log_format == "json":
+        assert logs.lstrip().startswith(b"{")
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def test_sigterm_lets_in_flight_blpop_finish(server, lens_factory):
+    proxy = lens_factory(server)
+    r = proxy.client()
+    job = Background(lambda: r.blpop(["sig:q"], timeout=2))
+    wait_blocked(server)
+    proxy.send_signal(signal.SIGTERM)
+
+    def refused():
+        try:
+            socket.create_connection((LOOPBACK, proxy.port), timeout=2).close()
+            return False
+        except ConnectionRefusedError:
+            return True
+
+    wait_until(refused, 10, "the proxy to stop accepting connections")
+    assert job.join(timeout=20) is None
+    assert job.elapsed >= 1.8
+    assert proxy.wait_exit(20) == 0
+
+
+def test_sigint_exits_0(server, lens_factory):
+    proxy = lens_factory(server)
+    assert proxy.client().ping() is True
+    assert proxy.stop(signal.SIGINT) == 0
+
+
+def test_sigterm_closes_idle_clients(server, lens_factory):
+    proxy = lens_factory(server)
+    idle = proxy.raw(timeout=20)
+    assert idle.command("PING") == b"PONG"
+    proxy.send_signal(signal.SIGTERM)
+    assert idle.read_until_eof() == b""
+    assert proxy.wait_exit(20) == 0
+
+
+def test_drain_timeout_bounds_shutdown(server, lens_factory):
+    proxy = lens_factory(server, "--drain-timeout", "1")
+    stuck = proxy.raw(timeout=30)
+    stuck.send(encode("BLPOP", "sig:forever", "0"))
+    wait_blocked(server)
+    start = time.monotonic()
+    proxy.send_signal(signal.SIGTERM)
+    assert proxy.wait_exit(20) == 0
+    assert time.monotonic() - start >= 0.9
+    assert stuck.read_until_eof() == b""
+
+
+def test_sigterm_with_subscriber_connected(server, lens_factory):
+    proxy = lens_factory(server)
+    subscriber = proxy.raw(timeout=30)
+    assert subscriber.command("SUBSCRIBE", "sig:ch") == [b"subscribe", b"sig:ch", 1]
+    proxy.send_signal(signal.SIGTERM)
+    assert proxy.wait_exit(20) == 0
+    assert subscriber.read_until_eof() == b""

@@ -1,0 +1,237 @@
+"""Upstream failures, malformed client input, refused commands, pool exhaustion."""
+
+import socket
+import time
+
+import pytest
+import redis
+
+from conftest import Background, RawClient, encode, free_port, wait_blocked, wait_until
+
+LOST = b"-ERR redis-lens: upstream connection lost ("
+
+
+# --------------------------------------------------------------------------- upstream down
+
+
+def test_upstream_unreachable_at_connect(lens_factory):
+    dead_port = free_port()
+    proxy = lens_factory(f"redis://127.0.0.1:{dead_port}", ready=False)
+    raw = proxy.raw()
+    data = raw.read_until_eof()  # the error comes unasked, then the proxy closes
+    prefix = b"-ERR redis-lens: upstream unavailable ("
+    assert data.startswith(prefix), data
+    assert data.endswith(b")\r\n") and data.count(b"\r\n") == 1, data
+    assert b"connect refused 127.0.0.1:%d" % dead_port in data, data
+
+
+def test_upstream_unreachable_redis_py_and_readyz(lens_factory):
+    dead_port = free_port()
+    proxy = lens_factory(f"redis://127.0.0.1:{dead_port}", ready=False)
+    r = proxy.client(lib_name=None, lib_version=None)
+    with pytest.raises(redis.ResponseError, match=r"^redis-lens: upstream unavailable \(connect refused"):
+        r.ping()
+    status, body = wait_until(lambda: (lambda s: s if "connect refused" in s[1] else None)(proxy.http("/readyz")),
+                              15, "/readyz to report the refused connect")
+    assert status == 503
+    assert body.startswith("upstream unavailable: ") and f"127.0.0.1:{dead_port}" in body
+    assert proxy.http("/healthz") == (200, "ok\n")
+    # A default redis-py client (which sends CLIENT SETINFO first) fails too, not silently.
+    with pytest.raises((redis.ResponseError, redis.ConnectionError)):
+        proxy.client().set("k", "v")
+
+
+def test_wrong_upstream_password_does_not_leak(redis_factory, lens_factory):
+    server = redis_factory(password="right-password")
+    proxy = lens_factory(server.url(password="Wr0ngSecret"), ready=False)
+    data = proxy.raw().read_until_eof()
+    assert data.startswith(b"-ERR redis-lens: upstream unavailable ("), data
+    assert b"Wr0ngSecret" not in data
+    status, body = wait_until(lambda: (lambda s: s if s[0] == 503 and "yet" not in s[1] else None)(
+        proxy.http("/readyz")), 15, "/readyz 503")
+    assert "Wr0ngSecret" not in body
+    proxy.stop()
+    assert b"Wr0ngSecret" not in proxy.logs()
+
+
+def test_upstream_killed_with_replies_owed(server, proxy):
+    raw = proxy.raw(timeout=20)
+    raw.send(encode("SET", "kill:a", "1") + encode("BLPOP", "kill:q", "0") + encode("GET", "kill:a"))
+    assert raw.read_exact(5) == b"+OK\r\n"
+    wait_blocked(server)
+    server.kill()
+    data = raw.read_until_eof()
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and len(lines) == 3, data
+    assert all(line.startswith(LOST) and line.endswith(b")") for line in lines[:2]), data
+
+
+def test_upstream_killed_mid_pipeline_then_recovers(server, proxy):
+    r = proxy.client(socket_timeout=30)
+    value = "v" * 100
+    completed = []
+
+    def run_pipelines():
+        # Up to 10 minutes' worth is never reached: the kill below ends it.
+        for n in range(100_000):
+            pipe = r.pipeline(transaction=False)
+            for i in range(2000):
+                pipe.set(f"mid:{i}", value)
+                pipe.get(f"mid:{i}")
+            try:
+                results = pipe.execute(raise_on_error=False)
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                return ("raised", error)
+            failed = [i for i, x in enumerate(results) if isinstance(x, Exception)]
+            if failed:
+                return ("errors", results)
+            assert results == [True, value.encode()] * 2000, "wrong data in a complete pipeline"
+            completed.append(n)
+        return ("never failed", None)
+
+    job = Background(run_pipelines)
+    wait_until(lambda: len(completed) >= 2, 30, "two pipelines to complete")
+    server.kill()
+    outcome, detail = job.join(timeout=30)
+    if outcome == "errors":
+        # Replies that came are right; from the first error on, everything is the proxy's error.
+        first = next(i for i, x in enumerate(detail) if isinstance(x, Exception))
+        assert detail[:first] == [True, value.encode()] * (first // 2) + [True] * (first % 2)
+        assert all(isinstance(x, redis.ResponseError) and "upstream connection lost" in str(x)
+                   for x in detail[first:]), {type(x).__name__: str(x) for x in detail[first:]}
+    else:
+        assert outcome == "raised", outcome
+    # The proxy notices and says so.
+    wait_until(lambda: proxy.http("/readyz")[0] == 503, 20, "/readyz 503 after the upstream died")
+    server.start()  # same port
+    fresh = wait_until(lambda: proxy.client(socket_timeout=5).ping(), 30, "the proxy to serve again")
+    assert fresh is True
+    r2 = proxy.client()
+    assert r2.set("after:restart", "yes") is True and r2.get("after:restart") == b"yes"
+    wait_until(lambda: proxy.http("/readyz")[0] == 200, 20, "/readyz 200 again")
+
+
+# --------------------------------------------------------------------------- malformed requests
+
+
+MALFORMED = [
+    pytest.param(b"*1\r\n$-5\r\n", "Protocol error: invalid bulk length", id="negative-bulk-length"),
+    pytest.param(b"*2\r\n:1\r\n", "Protocol error: expected '$', got ':'", id="integer-in-request"),
+    pytest.param(b"*abc\r\n", "Protocol error: invalid multibulk length", id="bad-multibulk-length"),
+    pytest.param(b"*1\r\n$xyz\r\n", "Protocol error: invalid bulk length", id="bad-bulk-length"),
+]
+
+
+@pytest.mark.parametrize("payload, message", MALFORMED)
+def test_malformed_request_after_valid_ones(server, proxy, payload, message):
+    prefix = encode("SET", "mal:k", "v") + b"PING\r\n" + encode("GET", "mal:k")
+    expected = b"+OK\r\n+PONG\r\n$1\r\nv\r\n-ERR " + message.encode() + b"\r\n"
+    for port in (proxy.port, server.port):
+        with RawClient(port) as raw:
+            raw.send(prefix + payload)
+            assert raw.read_until_eof() == expected, f"port {port} (proxy is {proxy.port})"
+
+
+def test_inline_line_over_64_kib(proxy):
+    raw = proxy.raw()
+    raw.send(b"PING\r\n" + b"SET k " + b"a" * (70 * 1024) + b"\r\n")
+    assert raw.read_until_eof() == b"+PONG\r\n-ERR Protocol error: too big inline request\r\n"
+
+
+def test_unbalanced_quotes_same_as_redis(server, proxy):
+    for port in (proxy.port, server.port):
+        with RawClient(port) as raw:
+            raw.send(b"PING\r\nSET \"oops\r\n")
+            assert raw.read_until_eof() == b"+PONG\r\n-ERR Protocol error: unbalanced quotes in request\r\n"
+
+
+def test_max_bulk_length_flag(server, lens_factory):
+    proxy = lens_factory(server, "--max-bulk-length", "1024")
+    raw = proxy.raw()
+    raw.send(encode("SET", "mb:ok", "x" * 1024) + encode("SET", "mb:big", "x" * 1025))
+    assert raw.read_until_eof() == b"+OK\r\n-ERR Protocol error: invalid bulk length\r\n"
+    assert server.client().exists("mb:big") == 0
+
+
+# --------------------------------------------------------------------------- refused commands
+
+
+REFUSAL = b"-ERR redis-lens: SYNC and PSYNC (replication) are not supported through the proxy\r\n"
+
+
+@pytest.mark.parametrize("command", [("PSYNC", "?", "-1"), ("SYNC",), ("psync", "?", "-1")])
+def test_replication_refused(server, proxy, command):
+    raw = proxy.raw()
+    raw.send(encode("PING") + encode(*command))
+    assert raw.read_exact(7 + len(REFUSAL)) == b"+PONG\r\n" + REFUSAL
+    assert server.client().info("replication")["connected_slaves"] == 0
+
+
+def test_replication_refused_inline(proxy):
+    raw = proxy.raw()
+    raw.send(b"PSYNC ? -1\r\n")
+    assert raw.read_exact(len(REFUSAL)) == REFUSAL
+
+
+# --------------------------------------------------------------------------- pool limits
+
+
+def test_pool_exhausted(server, lens_factory):
+    proxy = lens_factory(server, "--pool-max", "1", "--pool-min-idle", "0", "--pool-wait-timeout", "1")
+    holder = proxy.client()
+    assert holder.ping() is True
+    start = time.monotonic()
+    data = proxy.raw(timeout=30).read_until_eof()
+    elapsed = time.monotonic() - start
+    assert data.startswith(b"-ERR redis-lens: upstream unavailable (pool exhausted"), data
+    assert data.endswith(b")\r\n") and data.count(b"\r\n") == 1
+    assert 0.9 <= elapsed < 15, elapsed
+    # The holder was not disturbed; once it leaves, others get the connection.
+    assert holder.get("nothing") is None
+    holder.close()
+    assert wait_until(lambda: proxy.client(socket_timeout=5).ping(), 15, "a client to get the freed connection")
+
+
+def test_pool_waiter_served_when_connection_frees(server, lens_factory):
+    proxy = lens_factory(server, "--pool-max", "1", "--pool-min-idle", "0", "--pool-wait-timeout", "20")
+    holder = proxy.raw()
+    assert holder.command("SET", "pool:k", "held") == b"OK"
+    waiter = proxy.raw(timeout=30)
+    waiter.send(encode("GET", "pool:k"))
+    job = Background(waiter.read_reply)
+    holder.close()
+    assert job.join(timeout=25) == b"held"
+    assert job.elapsed < 19
+
+
+def test_client_disconnect_while_waiting_for_pool(server, lens_factory):
+    proxy = lens_factory(server, "--pool-max", "1", "--pool-min-idle", "0", "--pool-wait-timeout", "3")
+    holder = proxy.raw()
+    assert holder.command("PING") == b"PONG"
+    for _ in range(5):
+        sock = socket.create_connection(("127.0.0.1", proxy.port), timeout=5)
+        sock.close()
+    holder.close()
+    assert wait_until(lambda: proxy.client(socket_timeout=5).ping(), 15, "the pool to recover")
+
+
+def test_idle_pool_connections_closed_by_redis_timeout(redis_factory, lens_factory):
+    """Redis's `timeout` closes the proxy's warm connections; clients never get a dead one."""
+    server = redis_factory("--timeout", "1")
+    proxy = lens_factory(server, "--pool-min-idle", "2")
+    first = {c["id"] for c in server.client().client_list()}
+
+    def warm_ones_replaced():
+        now = server.raw(timeout=2)
+        try:
+            ids = {line.split(" ")[0] for line in now.command("CLIENT", "LIST").decode().splitlines()}
+        finally:
+            now.close()
+        return not ({f"id={i}" for i in first} & ids)
+
+    wait_until(warm_ones_replaced, 20, "Redis to close the idle pooled connections")
+    for i in range(6):
+        r = proxy.client(socket_timeout=10)
+        assert r.set(f"idle:{i}", i) is True, f"client {i}"
+        r.close()
+    assert proxy.http("/readyz")[0] == 200
