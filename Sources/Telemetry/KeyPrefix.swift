@@ -1,5 +1,5 @@
-import RESP
 import NIOConcurrencyHelpers
+import RESP
 import Synchronization
 
 /// Extracts a key's prefix: the bytes before its `depth`-th delimiter.

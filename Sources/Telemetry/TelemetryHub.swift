@@ -1,7 +1,7 @@
 import Logging
+import NIOConcurrencyHelpers
 import RESP
 import RedisCommands
-import NIOConcurrencyHelpers
 
 /// What all shards share: configuration, the current command table, the slow log and
 /// the key-prefix admission. Touched per command only for slow commands.

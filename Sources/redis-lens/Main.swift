@@ -64,7 +64,8 @@ enum Main {
         // Start order (catalog,) pool, admin, proxy; shutdown runs in reverse: drain clients first.
         let services = ServiceGroup(
             configuration: .init(
-                services: [catalog].compactMap { $0 } + [pool, admin, proxy], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [catalog].compactMap { $0 } + [pool, admin, proxy],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
         } catch {
