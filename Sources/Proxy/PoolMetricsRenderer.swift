@@ -12,14 +12,9 @@ enum PoolMetricsRenderer {
         writer.family(
             "redislens_upstream_connection_wait_seconds", .histogram,
             help: "Time a client waited for its upstream connection (including connecting).")
-        var cumulative: UInt64 = 0
-        for (index, bound) in DurationBuckets.bounds.enumerated() {
-            cumulative += pool.waitBuckets[index]
-            writer.sample("redislens_upstream_connection_wait_seconds_bucket", [("le", bound)], cumulative)
-        }
-        writer.sample("redislens_upstream_connection_wait_seconds_bucket", [("le", "+Inf")], pool.waitCount)
-        writer.sample("redislens_upstream_connection_wait_seconds_sum", [], Double(pool.waitNanos) / 1e9)
-        writer.sample("redislens_upstream_connection_wait_seconds_count", [], pool.waitCount)
+        writer.durationHistogram(
+            "redislens_upstream_connection_wait_seconds", [], buckets: pool.waitBuckets[...],
+            sumNanos: pool.waitNanos)
         writer.family(
             "redislens_upstream_connections_created_total", .counter, help: "Upstream connections opened.")
         writer.sample("redislens_upstream_connections_created_total", [], UInt64(pool.created))

@@ -49,7 +49,7 @@ public final class UpstreamPool: Service, Sendable {
             PoolSnapshot(
                 idle: $0.idle.count, used: $0.used, waiting: $0.waiters.count, total: $0.total,
                 created: $0.created, connectErrors: $0.connectErrors, upstreamUp: $0.upstreamUp,
-                waitBuckets: $0.waitBuckets, waitCount: $0.waitCount, waitNanos: $0.waitNanos)
+                waitBuckets: $0.waitBuckets, waitNanos: $0.waitNanos)
         }
     }
 
@@ -83,7 +83,6 @@ public final class UpstreamPool: Service, Sendable {
             let waited = UInt64(max((NIODeadline.now() - start).nanoseconds, 0))
             self.state.withLockedValue { state in
                 state.waitBuckets[DurationBuckets.index(nanos: waited)] += 1
-                state.waitCount += 1
                 state.waitNanos += waited
             }
         }
@@ -366,8 +365,6 @@ public struct PoolSnapshot: Sendable {
     public var upstreamUp: Bool
     /// Acquisitions by wait time (``DurationBuckets``, not cumulative).
     public var waitBuckets: [UInt64]
-    /// Acquisitions completed (served or failed).
-    public var waitCount: UInt64
     /// Total wait, in nanoseconds.
     public var waitNanos: UInt64
 }
@@ -411,7 +408,6 @@ private struct PoolState {
     var connectErrors: [UpstreamErrorReason: UInt64] = [:]
     var everConnected = false
     var waitBuckets = [UInt64](repeating: 0, count: DurationBuckets.count)
-    var waitCount: UInt64 = 0
     var waitNanos: UInt64 = 0
     var isShutDown = false
     var connecting = 0

@@ -31,14 +31,10 @@ public enum CommandMetricsRenderer {
             "redislens_command_duration_seconds", .histogram,
             help: "Time from a request's last byte read to its reply's last byte read.")
         for id in ids {
-            var cumulative: UInt64 = 0
-            for (bucket, bound) in DurationBuckets.bounds.enumerated() {
-                cumulative += data.buckets[id * DurationBuckets.count + bucket]
-                writer.sample("redislens_command_duration_seconds_bucket", labels(id) + [("le", bound)], cumulative)
-            }
-            writer.sample("redislens_command_duration_seconds_bucket", labels(id) + [("le", "+Inf")], data.commands[id])
-            writer.sample("redislens_command_duration_seconds_sum", labels(id), Double(data.durationNanos[id]) / 1e9)
-            writer.sample("redislens_command_duration_seconds_count", labels(id), data.commands[id])
+            let start = id * DurationBuckets.count
+            writer.durationHistogram(
+                "redislens_command_duration_seconds", labels(id),
+                buckets: data.buckets[start..<(start + DurationBuckets.count)], sumNanos: data.durationNanos[id])
         }
 
         let cacheIDs = ids.filter { table.commands[$0].hitRule != .none }

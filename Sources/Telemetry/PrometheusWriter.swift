@@ -62,6 +62,20 @@ public struct PrometheusWriter {
         output += " " + Self.format(value) + "\n"
     }
 
+    /// Writes one histogram series over ``DurationBuckets``: cumulative `_bucket` samples
+    /// (from per-bucket counts, the last being +Inf), `_sum` in seconds, and `_count`.
+    public mutating func durationHistogram(
+        _ name: String, _ labels: [(String, String)], buckets: ArraySlice<UInt64>, sumNanos: UInt64
+    ) {
+        var cumulative: UInt64 = 0
+        for (bound, count) in zip(DurationBuckets.bounds + ["+Inf"], buckets) {
+            cumulative += count
+            sample(name + "_bucket", labels + [("le", bound)], cumulative)
+        }
+        sample(name + "_sum", labels, Double(sumNanos) / 1e9)
+        sample(name + "_count", labels, cumulative)
+    }
+
     /// The finished text (OpenMetrics ends with `# EOF`).
     public mutating func finish() -> String {
         if openMetrics { output += "# EOF\n" }

@@ -10,7 +10,7 @@ extension Integration {
             pool.minIdle = 1
             pool.maxIdle = 1
             try await RedisServerProcess.with { redis in
-                let value = [UInt8](repeating: UInt8(ascii: "x"), count: 4 << 20)
+                let value = [UInt8](repeating: UInt8(ascii: "x"), count: 16 << 20)  // beyond what socket buffers absorb
                 _ = try await redis.call(command([Array("SET".utf8), Array("big".utf8), value]))
                 try await ProxyHarness.with(upstreamPort: redis.port, pool: pool, threads: 1) { proxy in
                     try await waitUntil("a warm connection") { proxy.pool.snapshot.idle == 1 }

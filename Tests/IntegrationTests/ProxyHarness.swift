@@ -3,12 +3,17 @@ import Logging
 import NIOCore
 import NIOPosix
 import Proxy
+import RedisCommands
 import ServiceLifecycle
+import Telemetry
 
-/// An in-process proxy (pool and server in a service group) in front of a Redis port,
-/// recording every command event.
+/// An in-process proxy (pool and server in a service group) in front of a Redis port:
+/// recording every command event in ``sink``, or, given a telemetry configuration,
+/// counting them in a real ``TelemetryRuntime`` (one metrics shard per event loop).
 final class ProxyHarness: Sendable {
     let sink: RecordingSink
+    /// The telemetry, when the harness was started with a configuration for it.
+    let runtime: TelemetryRuntime?
     let pool: UpstreamPool
     let group: MultiThreadedEventLoopGroup
     let port: Int
@@ -17,10 +22,11 @@ final class ProxyHarness: Sendable {
     private let finished: Locked<Bool>
 
     private init(
-        sink: RecordingSink, pool: UpstreamPool, group: MultiThreadedEventLoopGroup, port: Int, services: ServiceGroup,
-        runTask: Task<Void, any Error>, finished: Locked<Bool>
+        sink: RecordingSink, runtime: TelemetryRuntime?, pool: UpstreamPool, group: MultiThreadedEventLoopGroup,
+        port: Int, services: ServiceGroup, runTask: Task<Void, any Error>, finished: Locked<Bool>
     ) {
         self.sink = sink
+        self.runtime = runtime
         self.pool = pool
         self.group = group
         self.port = port
@@ -31,7 +37,7 @@ final class ProxyHarness: Sendable {
 
     static func start(
         upstreamPort: Int, pool poolConfiguration: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        drainTimeoutSeconds: Double = 5
+        drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil
     ) async throws -> ProxyHarness {
         var configuration = ProxyConfiguration()
         configuration.listen = HostPort(host: "127.0.0.1", port: 0)
@@ -40,13 +46,25 @@ final class ProxyHarness: Sendable {
         configuration.drainTimeoutSeconds = drainTimeoutSeconds
         let logger = testLogger()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        var runtime: TelemetryRuntime?
+        if let telemetry {
+            do {
+                runtime = try await TelemetryRuntime(
+                    hub: TelemetryHub(configuration: telemetry, logger: logger), group: group, logger: logger)
+            } catch {
+                try? await group.shutdownGracefully()
+                throw error
+            }
+        }
         let pool = UpstreamPool(
             endpoint: configuration.upstream, configuration: poolConfiguration, group: group, logger: logger)
         let sink = RecordingSink()
         let bound = Locked<Int?>(nil)
+        var recording: (@Sendable (EventLoop) -> any CommandEventSink)?
+        if runtime == nil { recording = { _ in sink } }
         let server = ProxyServer(
-            configuration: configuration, pool: pool, group: group, logger: logger, makeSink: { _ in sink },
-            onBound: { address in bound.value = address.port })
+            configuration: configuration, pool: pool, group: group, logger: logger, telemetry: runtime,
+            makeSink: recording, onBound: { address in bound.value = address.port })
         let services = ServiceGroup(services: [pool, server], logger: logger)
         let finished = Locked(false)
         let runTask = Task {
@@ -64,16 +82,16 @@ final class ProxyHarness: Sendable {
             throw error
         }
         return ProxyHarness(
-            sink: sink, pool: pool, group: group, port: bound.value!, services: services,
+            sink: sink, runtime: runtime, pool: pool, group: group, port: bound.value!, services: services,
             runTask: runTask, finished: finished)
     }
 
     /// Runs `body` with a proxy that is shut down afterwards, whatever happens.
     static func with<T>(
         upstreamPort: Int, pool: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        _ body: (ProxyHarness) async throws -> T
+        telemetry: TelemetryConfiguration? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
-        let proxy = try await start(upstreamPort: upstreamPort, pool: pool, threads: threads)
+        let proxy = try await start(upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry)
         let result: T
         do {
             result = try await body(proxy)
@@ -88,6 +106,11 @@ final class ProxyHarness: Sendable {
     /// A new client connection to the proxy.
     func connect(receiveBuffer: Int32? = nil) async throws -> RawConnection {
         try await RawConnection.connect(port: port, receiveBuffer: receiveBuffer)
+    }
+
+    /// The `/metrics` text (Prometheus 0.0.4 or OpenMetrics); needs telemetry.
+    func scrape(openMetrics: Bool = false) async -> String {
+        await runtime!.exposition(openMetrics: openMetrics, pool: pool).text
     }
 
     /// Whether the service group's `run()` has returned.

@@ -28,7 +28,7 @@ extension Integration {
 
         @Test func scrapedCommandCountsAreMonotonicAndExact() async throws {
             try await RedisServerProcess.with { redis in
-                try await TelemetryProxy.with(upstreamPort: redis.port, telemetry: Self.telemetry) { proxy in
+                try await ProxyHarness.with(upstreamPort: redis.port, telemetry: Self.telemetry) { proxy in
                     var history = try await withThrowingTaskGroup(of: [[String: UInt64]].self) { group in
                         group.addTask { await Self.scrapeUntilCancelled(proxy) }
                         try await Self.runClients(proxy)
@@ -54,14 +54,14 @@ extension Integration {
                     let prefixSeries = final.filter { $0.key.hasPrefix("redislens_key_prefix_commands_total{") }
                     #expect(prefixSeries.count == Self.maxPrefixes + 1)
                     #expect(prefixSeries.values.reduce(0, +) == 2 * sent)
-                    #expect(proxy.runtime.hub.slowLog.entries.count == 64)
+                    #expect(proxy.runtime!.hub.slowLog.entries.count == 64)
                     #expect(history.count >= 2)
                 }
             }
         }
 
         /// Each client sends `rounds` pipelines of `pairs` SET/GET pairs on its own keys.
-        static func runClients(_ proxy: TelemetryProxy) async throws {
+        static func runClients(_ proxy: ProxyHarness) async throws {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in 0..<clients {
                     group.addTask {
@@ -86,7 +86,7 @@ extension Integration {
         }
 
         /// Scrapes until cancelled, returning every scrape's counters.
-        static func scrapeUntilCancelled(_ proxy: TelemetryProxy) async -> [[String: UInt64]] {
+        static func scrapeUntilCancelled(_ proxy: ProxyHarness) async -> [[String: UInt64]] {
             var history: [[String: UInt64]] = []
             repeat {
                 history.append(counters(in: await proxy.scrape()))

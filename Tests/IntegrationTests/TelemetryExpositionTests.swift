@@ -1,3 +1,4 @@
+import Telemetry
 import Testing
 
 extension Integration {
@@ -6,11 +7,12 @@ extension Integration {
         @Test(arguments: [false, true])
         func everyFamilyIsDeclaredOnce(openMetrics: Bool) async throws {
             try await RedisServerProcess.with { redis in
-                try await TelemetryProxy.with(upstreamPort: redis.port) { proxy in
+                try await ProxyHarness.with(upstreamPort: redis.port, telemetry: TelemetryConfiguration()) { proxy in
                     let client = try await proxy.connect()
                     defer { client.close() }
                     _ = try await client.request(command("SET", "k", "v") + command("GET", "k"), frames: 2)
-                    let (text, contentType) = await proxy.runtime.exposition(openMetrics: openMetrics, pool: proxy.pool)
+                    let (text, contentType) = await proxy.runtime!.exposition(
+                        openMetrics: openMetrics, pool: proxy.pool)
                     let families = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }
                         .map { $0.split(separator: " ")[2] }
                     #expect(Set(families).count == families.count, "\(families)")

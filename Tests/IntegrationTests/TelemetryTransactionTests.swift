@@ -1,3 +1,4 @@
+import Telemetry
 import Testing
 
 extension Integration {
@@ -5,7 +6,7 @@ extension Integration {
     @Suite struct TelemetryTransactions {
         @Test func queuedReadsAreNoFalseHitsOrMisses() async throws {
             try await RedisServerProcess.with { redis in
-                try await TelemetryProxy.with(upstreamPort: redis.port) { proxy in
+                try await ProxyHarness.with(upstreamPort: redis.port, telemetry: TelemetryConfiguration()) { proxy in
                     let client = try await proxy.connect()
                     defer { client.close() }
                     let requests = [
