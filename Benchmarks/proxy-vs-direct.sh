@@ -18,36 +18,42 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 swift build -c release --product redis-lens >/dev/null
 bin="$(swift build -c release --show-bin-path)/redis-lens"
 
 redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --logfile /dev/null &
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --logfile /dev/null \
+    >/dev/null 2>&1 &
 pids+=($!)
+# Starts a proxy (not in a subshell, so its pid is ours to stop); its port lands in $port.
 start_proxy() {
-    local port admin
     port=$(free_port)
+    local admin
     admin=$(free_port)
     "$bin" --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" \
-        --upstream "redis://127.0.0.1:$redis_port" --log-level warning "$@" >/dev/null &
+        --upstream "redis://127.0.0.1:$redis_port" --log-level warning "$@" >/dev/null 2>&1 &
     pids+=($!)
     for _ in $(seq 1 200); do
-        redis-cli -p "$port" ping >/dev/null 2>&1 && break
+        redis-cli -p "$port" ping >/dev/null 2>&1 && return
         sleep 0.05
     done
-    echo "$port"
+    echo "redis-lens did not start" >&2
+    exit 1
 }
-proxy_port=$(start_proxy)
-bare_port=$(start_proxy --no-telemetry)
+start_proxy
+proxy_port=$port
+start_proxy --no-telemetry
+bare_port=$port
 
-run() { redis-benchmark -p "$1" -q "${@:2}" 2>/dev/null | tr '\r' '\n' | grep -E '^[A-Z_ ]+: [0-9.]+ requests per second' ; }
+run() { redis-benchmark -p "$1" -q "${@:2}" 2>/dev/null | tr '\r' '\n' | grep -E '^[A-Za-z_ ()0-9]+: [0-9.]+ requests per second' ; }
 results=$(mktemp)
 orders=("direct proxy bare" "proxy bare direct" "bare direct proxy")
 for round in $(seq 1 "$rounds"); do
     for target in ${orders[$(((round - 1) % 3))]}; do
         case $target in direct) port=$redis_port ;; proxy) port=$proxy_port ;; bare) port=$bare_port ;; esac
-        run "$port" "$@" | sed -E "s/^([A-Z_ ]+): ([0-9.]+) requests per second.*/$target \1 \2/" >>"$results"
+        run "$port" "$@" | sed -E "s/^([A-Za-z_ ()0-9]+): ([0-9.]+) requests per second.*/$target \1 \2/" >>"$results"
     done
 done
 
