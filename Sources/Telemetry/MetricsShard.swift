@@ -12,12 +12,14 @@ public final class MetricsShard: CommandEventSink {
     private var data = ShardSnapshot()
     private var prefixCache: [ByteHead: Int] = [:]
     private var addresses: [UInt64: String] = [:]
+    private let observers: [any CommandObserver]
     private static let prefixCacheLimit = 4096
     private static let errorKinds = RedisErrorPrefix.allCases.count
 
     init(hub: TelemetryHub) {
         self.hub = hub
         self.table = hub.commandTable
+        self.observers = hub.observerFactories.map { $0() }
     }
 
     /// A copy of the counters so far.
@@ -25,7 +27,25 @@ public final class MetricsShard: CommandEventSink {
 
     /// Records one command: count, duration, error, hit/miss, slowness, key prefix.
     public func record(_ event: CommandEvent) {
-        guard event.outcome == .replied else { return }
+        if event.outcome == .replied {
+            let (hits, misses, slow) = recordMetrics(event)
+            if !observers.isEmpty { notify(event, hits: hits, misses: misses, slow: slow) }
+        } else if !observers.isEmpty {
+            if event.commandID >= table.commands.count { table = hub.commandTable }
+            notify(event, hits: 0, misses: 0, slow: false)
+        }
+    }
+
+    private func notify(_ event: CommandEvent, hits: Int, misses: Int, slow: Bool) {
+        let id = event.commandID < table.commands.count ? event.commandID : 0
+        let summary = CommandSummary(
+            label: table.commands[id].label, category: table.commands[id].category,
+            firstArgumentIsKey: table.firstKeys[id] == 1, hits: hits, misses: misses,
+            hasHitRule: table.hitRules[id] != .none, slow: slow)
+        for observer in observers { observer.observe(event, summary: summary) }
+    }
+
+    private func recordMetrics(_ event: CommandEvent) -> (hits: Int, misses: Int, slow: Bool) {
         let id = event.commandID
         if id >= data.commands.count { grow(to: id) }
         let duration = event.durationNanos
@@ -42,7 +62,8 @@ public final class MetricsShard: CommandEventSink {
         let (hits, misses) = table.hitRules[id].count(event)
         data.hits[id] &+= UInt64(hits)
         data.misses[id] &+= UInt64(misses)
-        if duration >= hub.configuration.slowThresholdNanos {
+        let slow = duration >= hub.configuration.slowThresholdNanos
+        if slow {
             data.slow[id] &+= 1
             hub.recordSlow(
                 event, label: table.commands[id].label, firstKey: table.firstKeys[id],
@@ -54,18 +75,21 @@ public final class MetricsShard: CommandEventSink {
             data.prefixes[prefixID].hits &+= UInt64(hits)
             data.prefixes[prefixID].misses &+= UInt64(misses)
         }
+        return (hits, misses, slow)
     }
 
     /// Counts a new client connection and remembers its address for the slow log.
     public func connectionOpened(id: UInt64, address: String) {
         data.connectionsOpened &+= 1
         addresses[id] = address
+        for observer in observers { observer.connectionOpened(id: id, address: address) }
     }
 
     /// Counts a closed client connection.
     public func connectionClosed(id: UInt64) {
         data.connectionsClosed &+= 1
         addresses[id] = nil
+        for observer in observers { observer.connectionClosed(id: id) }
     }
 
     /// Counts bytes read from clients.

@@ -10,12 +10,19 @@ public final class TelemetryHub: Sendable {
     public let configuration: TelemetryConfiguration
     /// The most recent slow commands.
     public let slowLog: SlowLog
+    /// Makes each shard's ``CommandObserver``s (span export, activity log); empty by default.
+    public let observerFactories: [@Sendable () -> any CommandObserver]
     let prefixes: PrefixAdmission
     private let table: NIOLockedValueBox<CommandTable>
     private let logger: Logger
 
-    /// Creates the hub with the built-in command table.
-    public init(configuration: TelemetryConfiguration, logger: Logger) {
+    /// Creates the hub with the built-in command table; each shard gets one observer
+    /// from every factory in `observers`.
+    public init(
+        configuration: TelemetryConfiguration, logger: Logger,
+        observers: [@Sendable () -> any CommandObserver] = []
+    ) {
+        self.observerFactories = observers
         self.configuration = configuration
         self.slowLog = SlowLog(capacity: configuration.slowLogSize)
         self.prefixes = PrefixAdmission(limit: configuration.keyPrefixes?.maxPrefixes ?? 0)
