@@ -35,12 +35,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(
+            name: "CHiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "ServerStats",
+            dependencies: [
+                "CHiredis",
+                "Telemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Proxy",
             dependencies: [
                 "RESP",
                 "RedisCommands",
                 "Telemetry",
+                "ServerStats",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -52,6 +69,7 @@ let package = Package(
             name: "redis-lens",
             dependencies: [
                 "Proxy",
+                "ServerStats",
                 "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,6 +77,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
+        .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "RESP", "RedisCommands"]),
         .testTarget(
             name: "TelemetryTests",

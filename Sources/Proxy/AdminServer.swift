@@ -2,10 +2,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServerStats
 import ServiceLifecycle
 
 /// The admin HTTP endpoint: `/healthz` (the process serves) and `/readyz` (the upstream
-/// is reachable). Later telemetry adds `/metrics` through ``routes``.
+/// is reachable and answers INFO). Telemetry adds `/metrics` through ``routes``.
 ///
 /// Built on NIOHTTP1 rather than an HTTP framework: a handful of GET routes do not
 /// justify a framework's build time and dependencies.
@@ -31,17 +32,24 @@ public final class AdminServer: Service, Sendable {
         self.onBound = onBound
     }
 
-    /// The health routes for a pool: `/healthz` always 200, `/readyz` 200 or 503.
-    public static func healthRoutes(pool: UpstreamPool) -> [Route] {
+    /// The health routes: `/healthz` always 200; `/readyz` 200, or 503 while the pool
+    /// cannot reach the upstream or the last INFO poll (if polling) failed (except when the
+    /// ACL only denies INFO: see ``InfoPollError/meansNotReady``).
+    public static func healthRoutes(pool: UpstreamPool, serverStats: ServerStatsState? = nil) -> [Route] {
         [
             { head in
                 head.path == "/healthz" ? AdminResponse(status: .ok, body: "ok\n") : nil
             },
             { head in
                 guard head.path == "/readyz" else { return nil }
-                if pool.isUpstreamUp { return AdminResponse(status: .ok, body: "ready\n") }
-                let reason = pool.lastError ?? "no upstream connection yet"
-                return AdminResponse(status: .serviceUnavailable, body: "upstream unavailable: \(reason)\n")
+                guard pool.isUpstreamUp else {
+                    let reason = pool.lastError ?? "no upstream connection yet"
+                    return AdminResponse(status: .serviceUnavailable, body: "upstream unavailable: \(reason)\n")
+                }
+                if let error = serverStats?.snapshot.lastError, error.meansNotReady {
+                    return AdminResponse(status: .serviceUnavailable, body: "INFO poll failed: \(error.message)\n")
+                }
+                return AdminResponse(status: .ok, body: "ready\n")
             },
         ]
     }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import RedisCommands
+import ServerStats
 import Telemetry
 
 /// Telemetry on the event loops: one ``MetricsShard`` per loop (recording needs no lock),
@@ -55,26 +56,31 @@ public final class TelemetryRuntime: Sendable {
         }
     }
 
-    /// The `/metrics` exposition: commands, clients, pool, build info.
-    public func exposition(openMetrics: Bool, pool: UpstreamPool) async -> (text: String, contentType: String) {
+    /// The `/metrics` exposition: commands, clients, pool, server INFO (when polled), build info.
+    public func exposition(
+        openMetrics: Bool, pool: UpstreamPool, serverStats: ServerStatsState? = nil
+    ) async -> (text: String, contentType: String) {
         let data = await snapshot()
         var writer = PrometheusWriter(openMetrics: openMetrics)
         CommandMetricsRenderer.render(
             data, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
         PoolMetricsRenderer.render(pool.snapshot, upstreamUp: pool.isUpstreamUp, into: &writer)
+        if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }
         writer.family("redislens_build_info", .gauge, help: "Always 1; the version is a label.")
         writer.sample("redislens_build_info", [("version", RedisLensVersion.current)], UInt64(1))
         return (writer.finish(), writer.contentType)
     }
 
-    /// `/metrics`, `/stats` and `/slowlog`.
-    public func routes(pool: UpstreamPool) -> [AdminServer.Route] {
+    /// `/metrics`, `/stats` and `/slowlog`; `serverStats` adds INFO's metrics and the
+    /// `/stats` `memory` section.
+    public func routes(pool: UpstreamPool, serverStats: ServerStatsState? = nil) -> [AdminServer.Route] {
         [
             { head in
                 guard head.path == "/metrics" else { return nil }
                 let accept = head.headers["Accept"].joined(separator: ",")
                 let (text, type) = await self.exposition(
-                    openMetrics: accept.contains("application/openmetrics-text"), pool: pool)
+                    openMetrics: accept.contains("application/openmetrics-text"), pool: pool,
+                    serverStats: serverStats)
                 return AdminResponse(status: .ok, contentType: type, body: text)
             },
             { head in
@@ -87,6 +93,9 @@ public final class TelemetryRuntime: Sendable {
                     "pool_idle": Double(pool.idle), "pool_used": Double(pool.used),
                     "pool_waiting": Double(pool.waiting),
                 ]
+                report.memory = serverStats.map {
+                    ServerStatsRenderer.memorySection($0.snapshot, now: WallClock.unixSeconds())
+                }
                 return AdminResponse(status: .ok, contentType: "application/json", body: report.json() + "\n")
             },
             { head in

@@ -5,7 +5,7 @@
 /// per observation), so its types do not fit this data path.
 public struct PrometheusWriter {
     /// The metric types used here.
-    public enum MetricType: String {
+    public enum MetricType: String, Sendable {
         /// Monotonic count; its name ends in `_total`.
         case counter
         /// A value that goes up and down.

@@ -34,6 +34,9 @@ public struct StatsReport: Codable, Sendable {
     public var hitRatio: Double?
     /// Filled in by the proxy: anything else worth showing (pool, uptime, ...).
     public var proxy: [String: Double] = [:]
+    /// Filled in by the proxy when it polls INFO: `up`, `age_seconds` and INFO's memory
+    /// fields under Redis's names (`used_memory`, `maxmemory`, ...).
+    public var memory: [String: Double]?
 
     /// Builds the report from merged counters.
     public init(_ data: ShardSnapshot, table: CommandTable) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import NIOPosix
 import Proxy
+import ServerStats
 import ServiceLifecycle
 import Telemetry
 
@@ -55,16 +56,19 @@ enum Main {
             endpoint: endpoint, configuration: settings.proxy.pool, group: group,
             logger: Logger(label: "redis-lens.pool"),
             onUpstreamUp: { catalog?.upstreamCameUp() })
+        let poller = infoPoller(settings)
         let proxy = ProxyServer(
             configuration: settings.proxy, pool: pool, group: group, logger: Logger(label: "redis-lens.proxy"),
             telemetry: telemetry)
         let admin = AdminServer(
             address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
-            routes: AdminServer.healthRoutes(pool: pool) + (telemetry?.routes(pool: pool) ?? []))
-        // Start order (catalog,) pool, admin, proxy; shutdown runs in reverse: drain clients first.
+            routes: AdminServer.healthRoutes(pool: pool, serverStats: poller?.state)
+                + (telemetry?.routes(pool: pool, serverStats: poller?.state) ?? []))
+        // Start order (catalog,) pool, (poller,) admin, proxy; shutdown runs in reverse:
+        // drain clients first.
         let services = ServiceGroup(
             configuration: .init(
-                services: [catalog].compactMap { $0 } + [pool, admin, proxy],
+                services: [catalog].compactMap { $0 } + [pool] + [poller].compactMap { $0 } + [admin, proxy],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
@@ -74,6 +78,18 @@ enum Main {
         }
         try await group.shutdownGracefully()
         logger.info("stopped")
+    }
+
+    /// The INFO poller, logging in as the proxy's upstream connections do; nil when off.
+    static func infoPoller(_ settings: Settings) -> InfoPoller? {
+        guard settings.infoIntervalSeconds > 0 else { return nil }
+        let upstream = settings.proxy.upstream
+        var configuration = InfoPollerConfiguration(
+            host: upstream.host, port: upstream.port, username: upstream.username, password: upstream.password,
+            database: upstream.database)
+        configuration.intervalSeconds = settings.infoIntervalSeconds
+        configuration.timeoutSeconds = settings.proxy.pool.connectTimeoutSeconds
+        return InfoPoller(configuration: configuration, logger: Logger(label: "redis-lens.info"))
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

@@ -51,6 +51,10 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Longest inline command a client may send, in bytes. (default: 65536)")
     var maxInlineLength: String?
 
+    @Option(
+        help: "Seconds between INFO polls of the upstream (memory, keyspace, ...); 0 turns polling off. (default: 5)")
+    var infoInterval: String?
+
     @Option(help: "Event-loop threads. (default: number of cores)")
     var threads: String?
 
@@ -109,6 +113,12 @@ struct RedisLensCommand: ParsableCommand {
                 "--pool-min-idle (\(proxy.pool.minIdle)) exceeds --pool-max (\(proxy.pool.maxTotal))")
         }
         let threads = try values.integer(threads, "threads", System.coreCount, in: 1...1024)
+        let infoInterval = try values.parse(infoInterval, "info-interval", "5") { text throws(ConfigurationError) in
+            guard let value = Double(text), value.isFinite, value >= 0, value <= 86_400 else {
+                throw ConfigurationError("'\(text)' is not a number of seconds (0 turns polling off, at most 86400)")
+            }
+            return value
+        }
         let level = try values.parse(logLevel, "log-level", "info") { text throws(ConfigurationError) in
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 throw ConfigurationError(
@@ -126,7 +136,8 @@ struct RedisLensCommand: ParsableCommand {
         let disabled =
             noTelemetry || ["1", "true", "yes"].contains(environment["REDIS_LENS_NO_TELEMETRY"]?.lowercased() ?? "")
         return Settings(
-            proxy: proxy, telemetry: disabled ? nil : telemetry, threads: threads, logLevel: level, logFormat: format)
+            proxy: proxy, telemetry: disabled ? nil : telemetry, threads: threads, logLevel: level, logFormat: format,
+            infoIntervalSeconds: infoInterval)
     }
 
     private func telemetrySettings(_ values: OptionValues) throws(ConfigurationError) -> TelemetryConfiguration {
@@ -177,4 +188,6 @@ struct Settings: Sendable {
     var threads: Int
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    /// Seconds between INFO polls; 0: no polling.
+    var infoIntervalSeconds: Double
 }
