@@ -32,6 +32,8 @@ struct ReplyMatcher {
     private(set) var quitAnswered = false
     /// Pending commands that expect a reply (not switched off by `CLIENT REPLY`).
     private var owed = 0
+    /// Pending commands whose reply was switched off (so most replies skip looking for them).
+    private var suppressed = 0
 
     /// Whether a reply is still owed to the client.
     var awaitingReplies: Bool { owed > 0 }
@@ -98,7 +100,7 @@ struct ReplyMatcher {
         if expected == 0 && pending.isEmpty {
             sink.record(entry.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
         } else {
-            if expected != 0 { owed += 1 }
+            if expected != 0 { owed += 1 } else { suppressed += 1 }
             pending.append(entry)
         }
         return true
@@ -140,6 +142,7 @@ struct ReplyMatcher {
         }
         let aborted = owed
         owed = 0
+        suppressed = 0
         return aborted
     }
 
@@ -215,8 +218,10 @@ struct ReplyMatcher {
     }
 
     private mutating func flushSuppressed<Sink: CommandEventSink>(at now: UInt64, sink: Sink) {
+        guard suppressed > 0 else { return }
         while let head = pending.first, head.expectedReplies == 0 {
             pending.removeFirst()
+            suppressed -= 1
             sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
         }
     }

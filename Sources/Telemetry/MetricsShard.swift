@@ -49,22 +49,11 @@ public final class MetricsShard: CommandEventSink {
         let id = event.commandID
         if id >= data.commands.count { grow(to: id) }
         let duration = event.durationNanos
-        data.commands[id] &+= 1
-        data.durationNanos[id] &+= duration
-        data.buckets[id &* DurationBuckets.count &+ DurationBuckets.index(nanos: duration)] &+= 1
-        if data.latencies[id] == nil {
-            data.latencies[id] = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
-        }
-        _ = data.latencies[id]!.record(min(duration / 1_000, 3_600_000_000))
-        if let error = event.error {
-            data.errors[id &* Self.errorKinds &+ Int(error.rawValue)] &+= 1
-        }
         let (hits, misses) = table.hitRules[id].count(event)
-        data.hits[id] &+= UInt64(hits)
-        data.misses[id] &+= UInt64(misses)
         let slow = duration >= hub.configuration.slowThresholdNanos
+        // One mutating call: a single access to `data` for all of a command's counters.
+        data.add(id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow)
         if slow {
-            data.slow[id] &+= 1
             hub.recordSlow(
                 event, label: table.commands[id].label, firstKey: table.firstKeys[id],
                 address: addresses[event.connectionID])

@@ -1,4 +1,5 @@
 import Histogram
+import RedisCommands
 
 /// A copy of one shard's counters (or of several, merged), indexed by command id.
 public struct ShardSnapshot: Sendable {
@@ -64,6 +65,29 @@ public struct ShardSnapshot: Sendable {
         bytesSent += other.bytesSent
         protocolErrors += other.protocolErrors
     }
+
+    /// Counts one answered command (its arrays already reach `id`).
+    @inline(__always)
+    mutating func add(id: Int, durationNanos: UInt64, error: RedisErrorPrefix?, hits: Int, misses: Int, slow: Bool) {
+        commands[id] &+= 1
+        self.durationNanos[id] &+= durationNanos
+        buckets[id &* DurationBuckets.count &+ DurationBuckets.index(nanos: durationNanos)] &+= 1
+        let micros = min(durationNanos / 1_000, 3_600_000_000)
+        if latencies[id] != nil {
+            _ = latencies[id]!.record(micros)
+        } else {
+            var histogram = Histogram<UInt64>(
+                highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
+            _ = histogram.record(micros)
+            latencies[id] = histogram
+        }
+        if let error { errors[id &* Self.errorKinds &+ Int(error.rawValue)] &+= 1 }
+        self.hits[id] &+= UInt64(hits)
+        self.misses[id] &+= UInt64(misses)
+        if slow { self.slow[id] &+= 1 }
+    }
+
+    private static let errorKinds = RedisErrorPrefix.allCases.count
 
     private static func add(_ lhs: inout [UInt64], _ rhs: [UInt64]) {
         if lhs.count < rhs.count { lhs += Array(repeating: 0, count: rhs.count - lhs.count) }
