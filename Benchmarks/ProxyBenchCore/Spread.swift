@@ -7,6 +7,13 @@ public struct Spread: Sendable, Equatable, Codable {
     /// The largest value.
     public var max: Double
 
+    /// A spread with the given values.
+    public init(median: Double, min: Double, max: Double) {
+        self.median = median
+        self.min = min
+        self.max = max
+    }
+
     /// The spread of `values` (not empty).
     public init(_ values: [Double]) {
         precondition(!values.isEmpty)
