@@ -1,11 +1,3 @@
-/// When a measured run stops.
-public enum StopCondition: Sendable, Equatable {
-    /// After this many requests in all (over all connections).
-    case requests(Int)
-    /// After this many seconds.
-    case duration(Double)
-}
-
 /// A validated benchmark configuration.
 public struct BenchOptions: Sendable, Equatable {
     /// The endpoints, in the order given; ratios are to the first.
