@@ -14,6 +14,9 @@ let package = Package(
         .executable(name: "redis-lens", targets: ["redis-lens"]),
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "Proxy", targets: ["Proxy"]),
+        .library(name: "RedisCommands", targets: ["RedisCommands"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .executable(name: "redis-proxy-bench", targets: ["redis-proxy-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -86,12 +89,32 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "ProxyBenchCore",
+            dependencies: [
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/ProxyBenchCore"
+        ),
+        .executableTarget(
+            name: "redis-proxy-bench",
+            dependencies: ["ProxyBenchCore"],
+            path: "Benchmarks/redis-proxy-bench"
+        ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "RESP", "RedisCommands"]),
         .testTarget(
             name: "TelemetryTests",
             dependencies: ["Telemetry", "RESP", "RedisCommands", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "ProxyBenchTests",
+            dependencies: ["ProxyBenchCore", "RESP", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "IntegrationTests",

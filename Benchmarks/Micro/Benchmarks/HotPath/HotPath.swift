@@ -1,0 +1,71 @@
+import Benchmark
+import Logging
+import NIOCore
+import RESP
+import RedisCommands
+import Telemetry
+
+/// Every benchmark scans or records `Fixtures.count` (1,000) items per measured iteration
+/// and is scaled by `.kilo`: the default output reads per command (or per reply), `--scale`
+/// per 1,000. Instructions need perf events (`--metric instructions` where
+/// `perf_event_paranoid` allows them); asking for them where they are closed makes the
+/// framework itself allocate in the measured region.
+let benchmarks: @Sendable () -> Void = {
+    let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
+    Benchmark.defaultConfiguration = .init(
+        metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(2), maxIterations: 1_000)
+
+    Benchmark("Request scan: SET key value (per command)") { benchmark in
+        scan(Fixtures.setRequests, mode: .request, benchmark)
+    }
+
+    Benchmark("Request scan: GET key (per command)") { benchmark in
+        scan(Fixtures.getRequests, mode: .request, benchmark)
+    }
+
+    Benchmark("Reply scan: OK, bulk, null, integer, MGET x10 (per reply)") { benchmark in
+        scan(Fixtures.replies, mode: .reply, benchmark)
+    }
+
+    Benchmark("Command lookup: CommandTable.identify (per command)") { benchmark in
+        let table = CommandTable.builtin
+        let names = ["GET", "set", "HGET", "mget", "Incr", "LPUSH", "config", "EVALSHA"].map { ByteHead($0.utf8) }
+        let subcommand = ByteHead("GET".utf8)
+        var index = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(table.identify(name: names[index], subcommand: subcommand, argumentCount: 3))
+            index = index == names.count - 1 ? 0 : index + 1
+        }
+        benchmark.stopMeasurement()
+    }
+
+    Benchmark("Metric recording: MetricsShard.record GET hit (per command)") { benchmark in
+        let hub = TelemetryHub(configuration: TelemetryConfiguration(), logger: Logger(label: "micro"))
+        let shard = hub.makeShard()
+        var event = Events.get(table: hub.commandTable)
+        // Grow the shard's arrays for this command first: steady state is what counts.
+        shard.record(event)
+        benchmark.startMeasurement()
+        for iteration in benchmark.scaledIterations {
+            event.endNanos = event.startNanos &+ 20_000 &+ UInt64(iteration & 1023) &* 97
+            shard.record(event)
+        }
+        benchmark.stopMeasurement()
+        blackHole(shard.snapshot())
+    }
+}
+
+/// Scans every frame of `fixture` once per measured iteration.
+func scan(_ fixture: ByteBuffer, mode: RESPScanner.Mode, _ benchmark: Benchmark) {
+    var scanner = RESPScanner(mode: mode)
+    fixture.withUnsafeReadableBytes { bytes in
+        var offset = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            if offset == bytes.count { offset = 0 }
+            blackHole(try! scanner.next(bytes, offset: &offset))
+        }
+        benchmark.stopMeasurement()
+    }
+}
