@@ -92,6 +92,7 @@ public struct RESPScanner: Sendable {
         var index = offset
         defer { offset = index }
         let end = bytes.count
+        if !inFrame && index < end, let frame = fastFrame(bytes, &index) { return frame }
         while index < end {
             switch phase {
             case .typeByte:

@@ -1,0 +1,134 @@
+/// The common frames in one pass: when a frame starts at a boundary and lies wholly in
+/// the bytes at hand, these read it without the resumable state machine. They cover
+/// what a proxy sees most (a request's array of bulk strings; a reply that is a simple
+/// string, an error, an integer or a bulk string) and give up, changing nothing, on
+/// anything else: an incomplete frame, another type, or any irregularity, which the
+/// general scanner then reads (and rejects with the right error, if need be).
+extension RESPScanner {
+    /// A complete frame at `index` if it is a common one; else nil and `index` unchanged.
+    @inline(__always)
+    func fastFrame(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> RESPFrame? {
+        mode == .request ? fastRequest(bytes, &index) : fastReply(bytes, &index)
+    }
+
+    private func fastRequest(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> RESPFrame? {
+        guard bytes[index] == Byte.asterisk else { return nil }
+        var position = index + 1
+        guard let count = Self.length(bytes, &position), count > 0, count <= limits.maxAggregateLength else {
+            return nil
+        }
+        var frame = RESPFrame()
+        frame.type = .array
+        frame.count = count
+        frame.childCount = count
+        for element in 0..<count {
+            guard position < bytes.count, bytes[position] == Byte.dollar else { return nil }
+            position += 1
+            guard let length = Self.length(bytes, &position), length <= limits.maxBulkLength,
+                bytes.count - position >= length + 2
+            else { return nil }
+            if element < 3 {
+                let payload = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
+                switch element {
+                case 0: frame.first.append(payload)
+                case 1: frame.second.append(payload)
+                default: frame.third.append(payload)
+                }
+            }
+            // Redis skips the two bytes after a request payload unchecked; so does the scanner.
+            position += length + 2
+        }
+        frame.byteCount = position - index
+        index = position
+        return frame
+    }
+
+    private func fastReply(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> RESPFrame? {
+        let end = bytes.count
+        var frame = RESPFrame()
+        var position = index + 1
+        switch bytes[index] {
+        case Byte.plus, Byte.minus:
+            var stop = position
+            while stop < end && bytes[stop] != Byte.cr { stop += 1 }
+            guard stop + 1 < end, bytes[stop + 1] == Byte.lf else { return nil }
+            frame.type = bytes[index] == Byte.plus ? .simpleString : .simpleError
+            frame.first.append(UnsafeRawBufferPointer(rebasing: bytes[position..<stop]))
+            position = stop + 2
+        case Byte.colon:
+            guard let value = Self.integer(bytes, &position) else { return nil }
+            frame.type = .integer
+            frame.integer = value
+        case Byte.dollar:
+            frame.type = .bulkString
+            if position + 4 <= end && bytes[position] == Byte.minus {
+                guard bytes[position + 1] == UInt8(ascii: "1"), bytes[position + 2] == Byte.cr,
+                    bytes[position + 3] == Byte.lf
+                else { return nil }
+                frame.count = -1
+                position += 4
+            } else {
+                guard let length = Self.length(bytes, &position), length <= limits.maxBulkLength,
+                    end - position >= length + 2, bytes[position + length] == Byte.cr,
+                    bytes[position + length + 1] == Byte.lf
+                else { return nil }
+                frame.count = length
+                frame.first.append(UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)]))
+                position += length + 2
+            }
+        default:
+            return nil
+        }
+        frame.byteCount = position - index
+        index = position
+        return frame
+    }
+
+    /// Reads `digits\r\n` (1 to 18 digits, no sign) at `position`, moving past it.
+    @inline(__always)
+    private static func length(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> Int? {
+        var value = 0
+        var cursor = position
+        let end = bytes.count
+        while cursor < end {
+            let byte = bytes[cursor]
+            if byte == Byte.cr {
+                let digits = cursor - position
+                guard digits > 0, digits <= 18, cursor + 1 < end, bytes[cursor + 1] == Byte.lf else { return nil }
+                position = cursor + 2
+                return value
+            }
+            guard byte >= Byte.zero && byte <= Byte.nine else { return nil }
+            value = value &* 10 &+ Int(byte &- Byte.zero)
+            cursor += 1
+        }
+        return nil
+    }
+
+    /// Reads an integer line (optional sign, digits, `\r\n`) at `position`, moving past it.
+    private static func integer(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> Int64? {
+        var cursor = position
+        let end = bytes.count
+        var negative = false
+        if cursor < end && (bytes[cursor] == Byte.minus || bytes[cursor] == Byte.plus) {
+            negative = bytes[cursor] == Byte.minus
+            cursor += 1
+        }
+        let start = cursor
+        var value: Int64 = 0
+        while cursor < end && bytes[cursor] >= Byte.zero && bytes[cursor] <= Byte.nine {
+            let digit = Int64(bytes[cursor] &- Byte.zero)
+            let (scaled, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) =
+                negative ? scaled.subtractingReportingOverflow(digit) : scaled.addingReportingOverflow(digit)
+            guard !overflow && !carry else { return nil }
+            value = sum
+            cursor += 1
+        }
+        guard cursor > start, cursor + 1 < end, bytes[cursor] == Byte.cr, bytes[cursor + 1] == Byte.lf else {
+            return nil
+        }
+        position = cursor + 2
+        return value
+    }
+}
