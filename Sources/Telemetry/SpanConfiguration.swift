@@ -62,4 +62,9 @@ public protocol SpanSink: Sendable {
     func submit(_ span: SpanRecord)
     /// Takes the spans of one transaction (a parent and its children) together.
     func submit(_ spans: [SpanRecord])
+    /// Whether the sink is full now, so a span submitted would be dropped: the observer
+    /// then builds nothing and calls ``droppedUnbuilt(_:)`` instead.
+    var isFull: Bool { get }
+    /// Counts spans dropped without being built because the sink was full.
+    func droppedUnbuilt(_ count: Int)
 }

@@ -56,10 +56,14 @@ public final class SpanObserver: CommandObserver {
         let database = connections[id]?.database ?? configuration.initialDatabase
         let trace = (high: ids.next(), low: ids.nextNonZero())
         if sampler.keep(traceIDLow: trace.low, isError: SpanBuilder.isError(event), isSlow: summary.slow) {
-            sink.submit(
-                builder.span(
-                    event, summary: summary, connection: connections[id], database: database, trace: trace,
-                    spanID: ids.nextNonZero()))
+            if sink.isFull {
+                sink.droppedUnbuilt(1)
+            } else {
+                sink.submit(
+                    builder.span(
+                        event, summary: summary, connection: connections[id], database: database, trace: trace,
+                        spanID: ids.nextNonZero()))
+            }
         }
         if succeeded && !event.queued, let database = Self.databaseChange(event) {
             connections[id]?.database = database
@@ -85,7 +89,10 @@ public final class SpanObserver: CommandObserver {
         let trace = (high: ids.next(), low: ids.nextNonZero())
         let anyError = connections[id]!.transaction.anyError || isError
         let anySlow = connections[id]!.transaction.anySlow || summary.slow
-        if sampler.keep(traceIDLow: trace.low, isError: anyError, isSlow: anySlow) {
+        let keep = sampler.keep(traceIDLow: trace.low, isError: anyError, isSlow: anySlow)
+        if keep && sink.isFull {
+            sink.droppedUnbuilt(connections[id]!.transaction.commands.count + 2)
+        } else if keep {
             sink.submit(
                 spans(
                     of: connections[id]!.transaction, end: event, endSummary: summary, connection: connections[id]!,

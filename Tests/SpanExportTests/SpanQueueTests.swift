@@ -19,8 +19,11 @@ import Testing
         #expect(queue.take(2).map(\.spanID) == [1, 2])
         queue.submit([span(8), span(9)])
         #expect(queue.count == 3 && metrics.droppedCount(.queueFull) == 4)
+        #expect(queue.isFull)
+        queue.droppedUnbuilt(2)
+        #expect(metrics.droppedCount(.queueFull) == 6)
         #expect(queue.take(10).map(\.spanID) == [3, 8, 9])
-        #expect(queue.take(10).isEmpty)
+        #expect(queue.take(10).isEmpty && !queue.isFull)
     }
 
     @Test func metricsRenderEveryFamily() {

@@ -9,6 +9,8 @@ final class CollectingSink: SpanSink {
 
     func submit(_ span: SpanRecord) { spans.withLock { $0.append(span) } }
     func submit(_ batch: [SpanRecord]) { spans.withLock { $0 += batch } }
+    var isFull: Bool { false }
+    func droppedUnbuilt(_ count: Int) {}
 
     /// What was submitted so far, in order.
     var all: [SpanRecord] { spans.withLock { $0 } }
