@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -78,12 +79,24 @@ let package = Package(
             ],
             swiftSettings: hotPath
         ),
+        .target(
+            name: "SpanExport",
+            dependencies: [
+                "Telemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "redis-lens",
             dependencies: [
                 "Proxy",
                 "ServerStats",
                 "Telemetry",
+                "SpanExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -115,6 +128,10 @@ let package = Package(
         .testTarget(
             name: "ProxyBenchTests",
             dependencies: ["ProxyBenchCore", "RESP", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "SpanExportTests",
+            dependencies: ["SpanExport", "Telemetry", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -13,9 +13,14 @@ public final class TelemetryRuntime: Sendable {
     private let shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>]
     private let startedAt = NIODeadline.now()
     private let logger: Logger
+    private let extraMetrics: (@Sendable (inout PrometheusWriter) -> Void)?
 
-    /// Creates one shard on each loop of `group`.
-    public init(hub: TelemetryHub, group: any EventLoopGroup, logger: Logger) async throws {
+    /// Creates one shard on each loop of `group`; `extraMetrics` adds families to
+    /// `/metrics` (the span exporter's).
+    public init(
+        hub: TelemetryHub, group: any EventLoopGroup, logger: Logger,
+        extraMetrics: (@Sendable (inout PrometheusWriter) -> Void)? = nil
+    ) async throws {
         var shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>] = [:]
         for loop in group.makeIterator() {
             shards[ObjectIdentifier(loop)] = try await loop.submit {
@@ -25,6 +30,7 @@ public final class TelemetryRuntime: Sendable {
         self.hub = hub
         self.shards = shards
         self.logger = logger
+        self.extraMetrics = extraMetrics
     }
 
     /// The sink for connections on `loop` (call on that loop).
@@ -66,6 +72,7 @@ public final class TelemetryRuntime: Sendable {
             data, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
         PoolMetricsRenderer.render(pool.snapshot, upstreamUp: pool.isUpstreamUp, into: &writer)
         if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }
+        extraMetrics?(&writer)
         writer.family("redislens_build_info", .gauge, help: "Always 1; the version is a label.")
         writer.sample("redislens_build_info", [("version", RedisLensVersion.current)], UInt64(1))
         return (writer.finish(), writer.contentType)

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Logging
+import NIOCore
 import NIOPosix
 import Proxy
 import ServerStats
 import ServiceLifecycle
+import SpanExport
 import Telemetry
 
 #if canImport(Glibc)
@@ -45,10 +47,15 @@ enum Main {
         let logger = Logger(label: "redis-lens")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
         var telemetry: TelemetryRuntime?
+        var spans: SpanPipeline?
         if let configuration = settings.telemetry {
             let logger = Logger(label: "redis-lens.telemetry")
+            spans = settings.spans.map { Self.spanPipeline($0, group: group) }
+            let metrics = spans?.metrics
             telemetry = try await TelemetryRuntime(
-                hub: TelemetryHub(configuration: configuration, logger: logger), group: group, logger: logger)
+                hub: TelemetryHub(
+                    configuration: configuration, logger: logger, observers: spans.map { [$0.observerFactory] } ?? []),
+                group: group, logger: logger, extraMetrics: { writer in metrics?.render(into: &writer) })
         }
         let endpoint = settings.proxy.upstream
         let catalog = telemetry.map { CommandCatalogService(telemetry: $0, endpoint: endpoint, group: group) }
@@ -64,11 +71,12 @@ enum Main {
             address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
             routes: AdminServer.healthRoutes(pool: pool, serverStats: poller?.state)
                 + (telemetry?.routes(pool: pool, serverStats: poller?.state) ?? []))
-        // Start order (catalog,) pool, (poller,) admin, proxy; shutdown runs in reverse:
-        // drain clients first.
+        // Start order (spans, catalog,) pool, (poller,) admin, proxy; shutdown runs in
+        // reverse: drain clients first, export the last spans last.
+        let optional: [(any Service)?] = [spans?.service, catalog]
         let services = ServiceGroup(
             configuration: .init(
-                services: [catalog].compactMap { $0 } + [pool] + [poller].compactMap { $0 } + [admin, proxy],
+                services: optional.compactMap { $0 } + [pool] + [poller].compactMap { $0 } + [admin, proxy],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
@@ -90,6 +98,13 @@ enum Main {
         configuration.intervalSeconds = settings.infoIntervalSeconds
         configuration.timeoutSeconds = settings.proxy.pool.connectTimeoutSeconds
         return InfoPoller(configuration: configuration, logger: Logger(label: "redis-lens.info"))
+    }
+
+    static func spanPipeline(_ settings: SpanSettings, group: any EventLoopGroup) -> SpanPipeline {
+        var spans = settings.spans
+        spans.clock = ClockAnchor.now()
+        return SpanPipeline(
+            spans: spans, export: settings.export, group: group, logger: Logger(label: "redis-lens.spans"))
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

@@ -79,6 +79,42 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Distinct key prefixes tracked; the rest count as 'other'. (default: 100)")
     var maxPrefixes: String?
 
+    @Option(help: "OTLP/HTTP base URL; spans go to URL/v1/traces (OTEL_EXPORTER_OTLP_ENDPOINT). (default: off)")
+    var otlpEndpoint: String?
+
+    @Option(help: "Extra export headers, key=value,... (OTEL_EXPORTER_OTLP_HEADERS).")
+    var otlpHeaders: String?
+
+    @Option(help: "Timeout of one export request: 10s, 500ms (OTEL_EXPORTER_OTLP_TIMEOUT in ms). (default: 10s)")
+    var otlpTimeout: String?
+
+    @Option(help: "service.name of the exported spans (OTEL_SERVICE_NAME). (default: redis-lens)")
+    var otlpServiceName: String?
+
+    @Option(help: "More resource attributes, key=value,... (OTEL_RESOURCE_ATTRIBUTES).")
+    var otlpResourceAttributes: String?
+
+    @Option(help: "Spans per export request at most. (default: 512)")
+    var otlpBatchSize: String?
+
+    @Option(help: "Seconds a span waits at most before it is exported. (default: 1)")
+    var otlpFlushInterval: String?
+
+    @Option(help: "Spans queued for export at most; more are dropped and counted. (default: 8192)")
+    var otlpMaxQueue: String?
+
+    @Option(help: "Also append every export request as one JSON line to this file. (default: off)")
+    var otlpFile: String?
+
+    @Option(help: "Share of ordinary commands whose spans are kept, 0...1. (default: 0.01)")
+    var traceSampleRatio: String?
+
+    @Option(help: "Always keep spans of slow commands (--slow-threshold): true or false. (default: true)")
+    var traceKeepSlow: String?
+
+    @Option(help: "db.query.text of spans: none, sanitized or full. (default: sanitized)")
+    var spanQueryText: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. (default: info)")
     var logLevel: String?
 
@@ -133,11 +169,12 @@ struct RedisLensCommand: ParsableCommand {
             return format
         }
         let telemetry = try telemetrySettings(values)
+        let spans = try spanSettings(values, proxy: proxy, telemetry: telemetry)
         let disabled =
             noTelemetry || ["1", "true", "yes"].contains(environment["REDIS_LENS_NO_TELEMETRY"]?.lowercased() ?? "")
         return Settings(
-            proxy: proxy, telemetry: disabled ? nil : telemetry, threads: threads, logLevel: level, logFormat: format,
-            infoIntervalSeconds: infoInterval)
+            proxy: proxy, telemetry: disabled ? nil : telemetry, spans: disabled ? nil : spans, threads: threads,
+            logLevel: level, logFormat: format, infoIntervalSeconds: infoInterval)
     }
 
     private func telemetrySettings(_ values: OptionValues) throws(ConfigurationError) -> TelemetryConfiguration {
@@ -185,6 +222,8 @@ struct RedisLensCommand: ParsableCommand {
 struct Settings: Sendable {
     var proxy: ProxyConfiguration
     var telemetry: TelemetryConfiguration?
+    /// Span export; nil unless an OTLP endpoint or `--otlp-file` is set.
+    var spans: SpanSettings?
     var threads: Int
     var logLevel: Logger.Level
     var logFormat: LogFormat

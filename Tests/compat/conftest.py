@@ -52,8 +52,8 @@ def lens_bin(pytestconfig):
 
 
 def lens_env(extra=None):
-    """This process's environment without stray REDIS_LENS_* settings, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REDIS_LENS_") or k == BIN_ENV}
+    """This process's environment without stray REDIS_LENS_* and OTEL_* settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_LENS_", "OTEL_")) or k == BIN_ENV}
     env.update(extra or {})
     return env
 

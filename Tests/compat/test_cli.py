@@ -44,6 +44,23 @@ BAD_VALUES = [
     pytest.param([], {"REDIS_LENS_POOL_MAX": "abc"}, "REDIS_LENS_POOL_MAX", id="env-pool-max"),
     pytest.param([], {"REDIS_LENS_UPSTREAM": "http://x"}, "REDIS_LENS_UPSTREAM", id="env-upstream"),
     pytest.param([], {"REDIS_LENS_LOG_LEVEL": "loud"}, "REDIS_LENS_LOG_LEVEL", id="env-log-level"),
+    pytest.param(["--trace-sample-ratio", "1.5"], None, "--trace-sample-ratio", id="sample-ratio-range"),
+    pytest.param(["--trace-keep-slow", "maybe"], None, "--trace-keep-slow", id="keep-slow"),
+    pytest.param(["--span-query-text", "all"], None, "--span-query-text", id="span-query-text"),
+    pytest.param(["--otlp-endpoint", "grpc://127.0.0.1:4317"], None, "--otlp-endpoint", id="otlp-endpoint"),
+    pytest.param(["--otlp-headers", "no-equals"], None, "--otlp-headers", id="otlp-headers"),
+    pytest.param(["--otlp-timeout", "0"], None, "--otlp-timeout", id="otlp-timeout"),
+    pytest.param(["--otlp-batch-size", "0"], None, "--otlp-batch-size", id="otlp-batch-size"),
+    pytest.param(["--otlp-flush-interval", "-1"], None, "--otlp-flush-interval", id="otlp-flush-interval"),
+    pytest.param(["--otlp-max-queue", "many"], None, "--otlp-max-queue", id="otlp-max-queue"),
+    pytest.param([], {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, "OTEL_EXPORTER_OTLP_ENDPOINT",
+                 id="env-otel-endpoint"),
+    pytest.param([], {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "x"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                 id="env-otel-traces-endpoint"),
+    pytest.param([], {"OTEL_EXPORTER_OTLP_TIMEOUT": "10s"}, "OTEL_EXPORTER_OTLP_TIMEOUT", id="env-otel-timeout"),
+    pytest.param([], {"OTEL_EXPORTER_OTLP_HEADERS": "a"}, "OTEL_EXPORTER_OTLP_HEADERS", id="env-otel-headers"),
+    pytest.param([], {"OTEL_RESOURCE_ATTRIBUTES": "=x"}, "OTEL_RESOURCE_ATTRIBUTES", id="env-otel-resource"),
+    pytest.param([], {"REDIS_LENS_TRACE_SAMPLE_RATIO": "x"}, "REDIS_LENS_TRACE_SAMPLE_RATIO", id="env-sample-ratio"),
 ]
 
 
@@ -210,3 +227,14 @@ def test_sigterm_with_subscriber_connected(server, lens_factory):
     proxy.send_signal(signal.SIGTERM)
     assert proxy.wait_exit(20) == 0
     assert subscriber.read_until_eof() == b""
+
+
+def test_bad_otlp_headers_do_not_echo_their_values(lens_bin):
+    code, out, err = run_lens(lens_bin, [], {"OTEL_EXPORTER_OTLP_HEADERS": "authorization=Bearer tok3n,broken"})
+    assert code == 2 and "OTEL_EXPORTER_OTLP_HEADERS" in err and "tok3n" not in err, err
+
+
+def test_an_unwritable_otlp_file_fails_at_start_with_exit_1(lens_bin, server, tmp_path):
+    path = tmp_path / "missing-dir" / "spans.jsonl"
+    code, out, err = run_lens(lens_bin, ["--upstream", server.url(), "--otlp-file", str(path)])
+    assert code == 1 and "cannot open --otlp-file" in err, (code, out, err)

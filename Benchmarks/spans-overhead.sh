@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Measures what spans cost: runs the same redis-benchmark suite through three redis-lens
+# processes (release build) in front of one redis-server: "off" (no OTLP endpoint, so no
+# span code runs), "r0.01" (--trace-sample-ratio 0.01) and "r1" (ratio 1.0), both
+# exporting to a local OTLP/HTTP sink (python http.server answering 200). Rotates the
+# order every round and prints each test's median requests/s, the ratios to "off", and
+# the exporters' span counters (exported, dropped). Starts everything on free loopback
+# ports and stops exactly what it started.
+#
+#   Benchmarks/spans-overhead.sh [ROUNDS] [redis-benchmark options...]
+#   Benchmarks/spans-overhead.sh 5 -t get,set -P 16 -n 400000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=${1:-3}
+shift || true
+[ $# -gt 0 ] || set -- -t get,set -P 16 -n 200000
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+swift build -c release --product redis-lens >/dev/null
+bin="$(swift build -c release --show-bin-path)/redis-lens"
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --logfile /dev/null \
+    >/dev/null 2>&1 &
+pids+=($!)
+
+sink_port=$(free_port)
+python3 - "$sink_port" <<'PY' &
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class Sink(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+    def log_message(self, *args):
+        pass
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+PY
+pids+=($!)
+
+# Starts a proxy (not in a subshell, so its pid is ours to stop); its ports land in $port, $admin.
+start_proxy() {
+    port=$(free_port)
+    admin=$(free_port)
+    "$bin" --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" \
+        --upstream "redis://127.0.0.1:$redis_port" --log-level warning "$@" >/dev/null 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 200); do
+        redis-cli -p "$port" ping >/dev/null 2>&1 && return
+        sleep 0.05
+    done
+    echo "redis-lens did not start" >&2
+    exit 1
+}
+start_proxy
+off_port=$port
+start_proxy --otlp-endpoint "http://127.0.0.1:$sink_port" --trace-sample-ratio 0.01
+low_port=$port low_admin=$admin
+start_proxy --otlp-endpoint "http://127.0.0.1:$sink_port" --trace-sample-ratio 1
+all_port=$port all_admin=$admin
+
+run() { redis-benchmark -p "$1" -q "${@:2}" 2>/dev/null | tr '\r' '\n' | grep -E '^[A-Za-z_ ()0-9]+: [0-9.]+ requests per second' ; }
+results=$(mktemp)
+orders=("off r0.01 r1" "r0.01 r1 off" "r1 off r0.01")
+for round in $(seq 1 "$rounds"); do
+    for target in ${orders[$(((round - 1) % 3))]}; do
+        case $target in off) port=$off_port ;; r0.01) port=$low_port ;; r1) port=$all_port ;; esac
+        run "$port" "$@" | sed -E "s/^([A-Za-z_ ()0-9]+): ([0-9.]+) requests per second.*/$target \1 \2/" >>"$results"
+    done
+done
+
+echo "redis-benchmark $* ; $rounds rounds, median requests/s; $(nproc) cores; $(date -u +%F)"
+python3 - "$results" <<'PY'
+import statistics, sys, collections
+rows = collections.defaultdict(lambda: collections.defaultdict(list))
+for line in open(sys.argv[1]):
+    target, rest = line.split(" ", 1)
+    test, rps = rest.rsplit(" ", 1)
+    rows[test.strip()][target].append(float(rps))
+print(f"{'test':<16}{'off':>11}{'r0.01':>11}{'r1':>11}{'r0.01/off':>11}{'r1/off':>9}")
+for test, by in rows.items():
+    o, l, a = (statistics.median(by[t]) for t in ("off", "r0.01", "r1"))
+    print(f"{test:<16}{o:>11.0f}{l:>11.0f}{a:>11.0f}{l / o:>11.3f}{a / o:>9.3f}")
+PY
+for name in r0.01 r1; do
+    case $name in r0.01) admin=$low_admin ;; r1) admin=$all_admin ;; esac
+    echo "$name: $(curl -s "http://127.0.0.1:$admin/metrics" | grep -E '^redislens_spans_(exported|dropped)_total' | tr '\n' ' ')"
+done
+rm -f "$results"

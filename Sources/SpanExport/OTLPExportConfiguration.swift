@@ -1,0 +1,31 @@
+import Telemetry
+
+/// Where and how kept spans are exported.
+public struct OTLPExportConfiguration: Sendable {
+    /// The full traces URL (`http://collector:4318/v1/traces`); nil: no HTTP export.
+    public var tracesEndpoint: String?
+    /// Extra HTTP headers (`OTEL_EXPORTER_OTLP_HEADERS`); never logged.
+    public var headers: [(name: String, value: String)] = []
+    /// Timeout of one export request, in seconds (default 10).
+    public var timeoutSeconds: Double = 10
+    /// Who produced the spans (`service.name`, scope `redis-lens`).
+    public var resource = OTLPResource(attributes: [], scopeName: "redis-lens", scopeVersion: "0")
+    /// Spans per request at most (default 512).
+    public var batchSize = 512
+    /// Longest a span waits before it is sent, in seconds (default 1).
+    public var flushIntervalSeconds: Double = 1
+    /// Spans queued at most; more are dropped (default 8192).
+    public var maxQueue = 8192
+    /// Also (or only) append each request as one JSON line to this file.
+    public var filePath: String?
+    /// Attempts per request on 429/502/503/504 and connection errors (default 5).
+    public var maxAttempts = 5
+    /// How often a repeated export problem is logged at most, in seconds (default 60).
+    public var logIntervalSeconds: Double = 60
+
+    /// The defaults (exporting nowhere).
+    public init() {}
+
+    /// Whether spans go anywhere: an endpoint or a file is set.
+    public var isEnabled: Bool { tracesEndpoint != nil || filePath != nil }
+}

@@ -1,0 +1,57 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// Sends one encoded request to the OTLP/HTTP endpoint (async-http-client; `https://`
+/// works) and says what came back.
+final class OTLPHTTPSender: Sendable {
+    /// The outcome of one POST.
+    enum Outcome: Equatable {
+        /// 2xx: accepted, possibly with some spans rejected (partial success).
+        case accepted(ExportResponse)
+        /// 429/502/503/504 or a connection error: try again (after `retryAfter` if given).
+        case retryable(status: String, retryAfter: Double?)
+        /// Any other status: do not try again.
+        case failed(status: String, response: ExportResponse)
+    }
+
+    private let client: HTTPClient
+    private let url: String
+    private let headers: [(name: String, value: String)]
+    private let timeout: TimeAmount
+
+    init(url: String, headers: [(name: String, value: String)], timeoutSeconds: Double, group: any EventLoopGroup) {
+        self.client = HTTPClient(eventLoopGroup: group)
+        self.url = url
+        self.headers = headers
+        self.timeout = .nanoseconds(Int64(timeoutSeconds * 1e9))
+    }
+
+    func send(_ body: ByteBuffer) async -> Outcome {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        request.body = .bytes(body)
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            let parsed = ExportResponse(body: Array(buffer: bytes))
+            let status = Int(response.status.code)
+            if (200..<300).contains(status) { return .accepted(parsed) }
+            if RetryPolicy.isRetryable(status: status) {
+                return .retryable(
+                    status: String(status),
+                    retryAfter: RetryPolicy.retryAfterSeconds(response.headers.first(name: "Retry-After")))
+            }
+            return .failed(status: String(status), response: parsed)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return .retryable(status: "timeout", retryAfter: nil)
+        } catch {
+            return .retryable(status: "connection", retryAfter: nil)
+        }
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+    }
+}

@@ -1,0 +1,99 @@
+/// Who produced the spans: the OTLP resource (`service.name`, ...) and the
+/// instrumentation scope (`redis-lens` and its version).
+public struct OTLPResource: Sendable {
+    /// Resource attributes, `service.name` first.
+    public var attributes: [SpanAttribute]
+    /// The instrumentation scope's name.
+    public var scopeName: String
+    /// The instrumentation scope's version.
+    public var scopeVersion: String
+
+    /// Creates a resource.
+    public init(attributes: [SpanAttribute], scopeName: String, scopeVersion: String) {
+        self.attributes = attributes
+        self.scopeName = scopeName
+        self.scopeVersion = scopeVersion
+    }
+}
+
+/// Encodes spans as one OTLP `ExportTraceServiceRequest` in the OTLP/JSON encoding:
+/// lowerCamelCase field names, trace and span ids as lowercase hex, enums as integers,
+/// 64-bit integers as decimal strings, default values left out.
+public enum OTLPJSONEncoder {
+    /// `SPAN_KIND_CLIENT`.
+    static let clientKind: UInt64 = 3
+    /// `STATUS_CODE_ERROR`.
+    static let errorStatus: UInt64 = 2
+
+    /// The request body for `spans`, as UTF-8 bytes (no trailing newline).
+    public static func encode(_ spans: some Collection<SpanRecord>, resource: OTLPResource) -> [UInt8] {
+        var json = JSONBytes(capacity: 256 + spans.count * 900)
+        json.raw("{\"resourceSpans\":[{\"resource\":{\"attributes\":")
+        attributes(resource.attributes, into: &json)
+        json.raw("},\"scopeSpans\":[{\"scope\":{\"name\":")
+        json.string(resource.scopeName)
+        json.raw(",\"version\":")
+        json.string(resource.scopeVersion)
+        json.raw("},\"spans\":[")
+        var first = true
+        for span in spans {
+            if !first { json.raw(",") }
+            first = false
+            encode(span, into: &json)
+        }
+        json.raw("]}]}]}")
+        return json.bytes
+    }
+
+    private static func encode(_ span: SpanRecord, into json: inout JSONBytes) {
+        json.raw("{\"traceId\":\"")
+        json.hex(span.traceIDHigh)
+        json.hex(span.traceIDLow)
+        json.raw("\",\"spanId\":\"")
+        json.hex(span.spanID)
+        json.raw("\"")
+        if span.parentSpanID != 0 {
+            json.raw(",\"parentSpanId\":\"")
+            json.hex(span.parentSpanID)
+            json.raw("\"")
+        }
+        json.raw(",\"name\":")
+        json.string(span.name)
+        json.raw(",\"kind\":")
+        json.decimal(clientKind)
+        json.raw(",\"startTimeUnixNano\":")
+        json.quotedDecimal(span.startUnixNanos)
+        json.raw(",\"endTimeUnixNano\":")
+        json.quotedDecimal(span.endUnixNanos)
+        json.raw(",\"attributes\":")
+        attributes(span.attributes, into: &json)
+        if span.isError {
+            json.raw(",\"status\":{\"code\":")
+            json.decimal(errorStatus)
+            json.raw("}")
+        }
+        json.raw("}")
+    }
+
+    private static func attributes(_ attributes: [SpanAttribute], into json: inout JSONBytes) {
+        json.raw("[")
+        for (index, attribute) in attributes.enumerated() {
+            if index > 0 { json.raw(",") }
+            json.raw("{\"key\":")
+            json.string(attribute.key)
+            switch attribute.value {
+            case .string(let text):
+                json.raw(",\"value\":{\"stringValue\":")
+                json.string(text)
+            case .int(let number):
+                json.raw(",\"value\":{\"intValue\":")
+                json.quotedDecimal(number)
+            case .bool(let flag):
+                json.raw(",\"value\":{\"boolValue\":")
+                if flag { json.raw("true") } else { json.raw("false") }
+            }
+            json.raw("}}")
+        }
+        json.raw("]")
+    }
+}

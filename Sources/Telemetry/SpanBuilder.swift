@@ -1,0 +1,82 @@
+import RedisCommands
+
+/// Turns kept commands into ``SpanRecord``s with the OpenTelemetry database semantic
+/// conventions' attributes (`db.system.name`, `db.operation.name`, `db.namespace`, ...).
+struct SpanBuilder {
+    let configuration: SpanConfiguration
+
+    /// Whether the command ended in an error reply or without its reply.
+    static func isError(_ event: CommandEvent) -> Bool {
+        event.error != nil || event.outcome == .aborted
+    }
+
+    /// The span of one command.
+    func span(
+        _ event: CommandEvent, summary: CommandSummary, connection: SpanConnectionState?, database: Int,
+        trace: (high: UInt64, low: UInt64), spanID: UInt64, parentSpanID: UInt64 = 0
+    ) -> SpanRecord {
+        let name = QueryText.spanName(event, label: summary.label)
+        var attributes = common(connection: connection, database: database, operation: name)
+        attributes.reserveCapacity(attributes.count + 6)
+        if let text = QueryText.render(event, summary: summary, mode: configuration.queryText) {
+            attributes.append(SpanAttribute("db.query.text", .string(text)))
+        }
+        attributes.append(SpanAttribute("redis.command.category", .string(summary.category.label)))
+        if summary.hasHitRule && event.error == nil && summary.hits + summary.misses > 0 {
+            attributes.append(SpanAttribute("redis.cache.hit", .bool(summary.misses == 0)))
+        }
+        attributes.append(SpanAttribute("redis.response.size", .int(Int64(event.replyBytes))))
+        appendOutcome(of: event, to: &attributes)
+        return SpanRecord(
+            traceIDHigh: trace.high, traceIDLow: trace.low, spanID: spanID, parentSpanID: parentSpanID, name: name,
+            startUnixNanos: configuration.clock.unix(event.startNanos),
+            endUnixNanos: configuration.clock.unix(max(event.endNanos, event.startNanos)), attributes: attributes,
+            isError: Self.isError(event))
+    }
+
+    /// The parent span of a transaction: from `MULTI` to the command that ended it
+    /// (`EXEC`, `DISCARD`, `RESET`), with that command's outcome.
+    func transactionSpan(
+        multi: CommandEvent, end: CommandEvent, batchSize: Int, connection: SpanConnectionState?, database: Int,
+        trace: (high: UInt64, low: UInt64), spanID: UInt64
+    ) -> SpanRecord {
+        var attributes = common(connection: connection, database: database, operation: "MULTI")
+        attributes.append(SpanAttribute("db.operation.batch.size", .int(Int64(batchSize))))
+        attributes.append(SpanAttribute("redis.command.category", .string(CommandCategory.transaction.label)))
+        attributes.append(SpanAttribute("redis.response.size", .int(Int64(end.replyBytes))))
+        appendOutcome(of: end, to: &attributes)
+        return SpanRecord(
+            traceIDHigh: trace.high, traceIDLow: trace.low, spanID: spanID, name: "MULTI",
+            startUnixNanos: configuration.clock.unix(multi.startNanos),
+            endUnixNanos: configuration.clock.unix(max(end.endNanos, multi.startNanos)), attributes: attributes,
+            isError: Self.isError(end))
+    }
+
+    private func common(connection: SpanConnectionState?, database: Int, operation: String) -> [SpanAttribute] {
+        var attributes: [SpanAttribute] = [
+            SpanAttribute("db.system.name", .string("redis")),
+            SpanAttribute("db.operation.name", .string(operation)),
+            SpanAttribute("db.namespace", .string(String(database))),
+            SpanAttribute("server.address", .string(configuration.serverAddress)),
+            SpanAttribute("server.port", .int(Int64(configuration.serverPort))),
+            SpanAttribute("network.peer.address", .string(configuration.serverAddress)),
+            SpanAttribute("network.peer.port", .int(Int64(configuration.serverPort))),
+        ]
+        if let connection, !connection.clientAddress.isEmpty {
+            attributes.append(SpanAttribute("client.address", .string(connection.clientAddress)))
+            if connection.clientPort > 0 {
+                attributes.append(SpanAttribute("client.port", .int(Int64(connection.clientPort))))
+            }
+        }
+        return attributes
+    }
+
+    private func appendOutcome(of event: CommandEvent, to attributes: inout [SpanAttribute]) {
+        if let error = event.error {
+            attributes.append(SpanAttribute("db.response.status_code", .string(error.label)))
+            attributes.append(SpanAttribute("error.type", .string(error.label)))
+        } else if event.outcome == .aborted {
+            attributes.append(SpanAttribute("error.type", .string("connection_closed")))
+        }
+    }
+}
