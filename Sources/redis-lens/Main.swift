@@ -44,10 +44,12 @@ enum Main {
         let logger = Logger(label: "redis-lens")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
         var telemetry: TelemetryRuntime?
+        let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)
         if let configuration = settings.telemetry {
             let logger = Logger(label: "redis-lens.telemetry")
             telemetry = try await TelemetryRuntime(
-                hub: TelemetryHub(configuration: configuration, logger: logger), group: group, logger: logger)
+                hub: TelemetryHub(configuration: configuration, logger: logger, observers: activityLog.observers),
+                group: group, logger: logger)
         }
         let endpoint = settings.proxy.upstream
         let catalog = telemetry.map { CommandCatalogService(telemetry: $0, endpoint: endpoint, group: group) }
@@ -61,10 +63,10 @@ enum Main {
         let admin = AdminServer(
             address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
             routes: AdminServer.healthRoutes(pool: pool) + (telemetry?.routes(pool: pool) ?? []))
-        // Start order (catalog,) pool, admin, proxy; shutdown runs in reverse: drain clients first.
+        // Start order (Loki pusher,) (catalog,) pool, admin, proxy; shutdown runs in reverse: drain clients first.
         let services = ServiceGroup(
             configuration: .init(
-                services: [catalog].compactMap { $0 } + [pool, admin, proxy],
+                services: activityLog.services + [catalog].compactMap { $0 } + [pool, admin, proxy],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()

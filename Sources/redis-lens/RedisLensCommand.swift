@@ -81,6 +81,15 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "json, text, or auto (text on a terminal, else json). (default: auto)")
     var logFormat: String?
 
+    @Option(help: "Share of commands written to the activity log, 0 (off) to 1 (every command). (default: 0)")
+    var activityLog: String?
+
+    @Option(help: "Text (and a space) before each activity-log line's JSON, e.g. redis_cache_event. (default: none)")
+    var activityLogPrefix: String?
+
+    @Option(help: "Push the activity log to Loki at this URL (/loki/api/v1/push) instead of stdout. (default: off)")
+    var lokiUrl: String?
+
     /// Resolves flags, environment and defaults into a validated configuration.
     func settings(environment: [String: String]) throws(ConfigurationError) -> Settings {
         let values = OptionValues(environment: environment)
@@ -125,8 +134,10 @@ struct RedisLensCommand: ParsableCommand {
         let telemetry = try telemetrySettings(values)
         let disabled =
             noTelemetry || ["1", "true", "yes"].contains(environment["REDIS_LENS_NO_TELEMETRY"]?.lowercased() ?? "")
+        let activityLog = try activityLogSettings(values, telemetry: !disabled)
         return Settings(
-            proxy: proxy, telemetry: disabled ? nil : telemetry, threads: threads, logLevel: level, logFormat: format)
+            proxy: proxy, telemetry: disabled ? nil : telemetry, threads: threads, logLevel: level, logFormat: format,
+            activityLog: activityLog)
     }
 
     private func telemetrySettings(_ values: OptionValues) throws(ConfigurationError) -> TelemetryConfiguration {
@@ -177,4 +188,5 @@ struct Settings: Sendable {
     var threads: Int
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    var activityLog: ActivityLogSettings?
 }
