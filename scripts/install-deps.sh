@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what redis-lens's tests and local runs need, if missing:
 # redis-server, redis-tools, libhiredis-dev and prometheus (for promtool) from Debian,
-# pytest and redis-py from PyPI.
+# pytest, redis-py and PyYAML from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

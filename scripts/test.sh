@@ -13,4 +13,8 @@ swift test --skip-build
 # The telemetry concurrency test again, under ThreadSanitizer (separate build folder).
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter TelemetryConcurrency
-REDIS_LENS_BIN="$(swift build --show-bin-path)/redis-lens" python3 -m pytest -q -p no:cacheprovider Tests/compat
+# The release binary exactly as Deploy/Dockerfile builds it (Tests/compat/test_deploy.py checks it).
+scripts/build-release.sh
+REDIS_LENS_BIN="$(swift build --show-bin-path)/redis-lens" \
+    REDIS_LENS_RELEASE_BIN="$(swift build -c release --show-bin-path)/redis-lens" \
+    python3 -m pytest -q -p no:cacheprovider Tests/compat

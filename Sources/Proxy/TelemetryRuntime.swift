@@ -73,6 +73,7 @@ public final class TelemetryRuntime: Sendable {
         PoolMetricsRenderer.render(pool.snapshot, upstreamUp: pool.isUpstreamUp, into: &writer)
         if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }
         extraMetrics?(&writer)
+        ActivityLogCounters.process.render(into: &writer)
         writer.family("redislens_build_info", .gauge, help: "Always 1; the version is a label.")
         writer.sample("redislens_build_info", [("version", RedisLensVersion.current)], UInt64(1))
         return (writer.finish(), writer.contentType)

@@ -48,13 +48,15 @@ enum Main {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
         var telemetry: TelemetryRuntime?
         var spans: SpanPipeline?
+        let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)
         if let configuration = settings.telemetry {
             let logger = Logger(label: "redis-lens.telemetry")
             spans = settings.spans.map { Self.spanPipeline($0, group: group) }
             let metrics = spans?.metrics
             telemetry = try await TelemetryRuntime(
                 hub: TelemetryHub(
-                    configuration: configuration, logger: logger, observers: spans.map { [$0.observerFactory] } ?? []),
+                    configuration: configuration, logger: logger,
+                    observers: (spans.map { [$0.observerFactory] } ?? []) + activityLog.observers),
                 group: group, logger: logger, extraMetrics: { writer in metrics?.render(into: &writer) })
         }
         let endpoint = settings.proxy.upstream
@@ -71,9 +73,9 @@ enum Main {
             address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
             routes: AdminServer.healthRoutes(pool: pool, serverStats: poller?.state)
                 + (telemetry?.routes(pool: pool, serverStats: poller?.state) ?? []))
-        // Start order (spans, catalog,) pool, (poller,) admin, proxy; shutdown runs in
-        // reverse: drain clients first, export the last spans last.
-        let optional: [(any Service)?] = [spans?.service, catalog]
+        // Start order (spans, Loki pusher, catalog,) pool, (poller,) admin, proxy; shutdown
+        // runs in reverse: drain clients first, export the last spans and lines last.
+        let optional: [(any Service)?] = [spans?.service] + activityLog.services + [catalog]
         let services = ServiceGroup(
             configuration: .init(
                 services: optional.compactMap { $0 } + [pool] + [poller].compactMap { $0 } + [admin, proxy],

@@ -121,6 +121,15 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "json, text, or auto (text on a terminal, else json). (default: auto)")
     var logFormat: String?
 
+    @Option(help: "Share of commands written to the activity log, 0 (off) to 1 (every command). (default: 0)")
+    var activityLog: String?
+
+    @Option(help: "Text (and a space) before each activity-log line's JSON, e.g. redis_cache_event. (default: none)")
+    var activityLogPrefix: String?
+
+    @Option(help: "Push the activity log to Loki at this URL (/loki/api/v1/push) instead of stdout. (default: off)")
+    var lokiUrl: String?
+
     /// Resolves flags, environment and defaults into a validated configuration.
     func settings(environment: [String: String]) throws(ConfigurationError) -> Settings {
         let values = OptionValues(environment: environment)
@@ -172,9 +181,10 @@ struct RedisLensCommand: ParsableCommand {
         let spans = try spanSettings(values, proxy: proxy, telemetry: telemetry)
         let disabled =
             noTelemetry || ["1", "true", "yes"].contains(environment["REDIS_LENS_NO_TELEMETRY"]?.lowercased() ?? "")
+        let activityLog = try activityLogSettings(values, telemetry: !disabled)
         return Settings(
             proxy: proxy, telemetry: disabled ? nil : telemetry, spans: disabled ? nil : spans, threads: threads,
-            logLevel: level, logFormat: format, infoIntervalSeconds: infoInterval)
+            logLevel: level, logFormat: format, infoIntervalSeconds: infoInterval, activityLog: activityLog)
     }
 
     private func telemetrySettings(_ values: OptionValues) throws(ConfigurationError) -> TelemetryConfiguration {
@@ -229,4 +239,6 @@ struct Settings: Sendable {
     var logFormat: LogFormat
     /// Seconds between INFO polls; 0: no polling.
     var infoIntervalSeconds: Double
+    /// The activity log; nil when off.
+    var activityLog: ActivityLogSettings?
 }
