@@ -188,7 +188,6 @@ final class ProxySession: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         registry.remove(self, on: context.eventLoop)
-        sink.connectionClosed(id: connectionID)
         if let lease {
             self.lease = nil
             let clean =
@@ -197,6 +196,9 @@ final class ProxySession: ChannelDuplexHandler {
             _ = matcher.abortAll(at: MonotonicClock.now(), sink: sink)
             if clean { pool.release(lease) } else { pool.discard(lease) }
         }
+        // After the aborted commands: observers still know the connection (its address,
+        // database, open transaction) when they see them.
+        sink.connectionClosed(id: connectionID)
         self.context = nil
         context.fireChannelInactive()
     }

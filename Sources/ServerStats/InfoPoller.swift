@@ -37,8 +37,9 @@ public struct InfoPollerConfiguration: Sendable {
 ///
 /// One plain `INFO` per poll: it holds every section used here (server, clients, memory,
 /// stats, replication, keyspace) on Redis 6.x and 7.x alike (several sections in one call
-/// need 7.0). A failed poll drops the connection; the next attempt reconnects after a
-/// backoff that starts at 250 ms and doubles up to the interval.
+/// need 7.0). A failed poll drops the connection (but for an error reply, after which
+/// the connection is sound); the next attempt comes after a backoff that starts at
+/// 250 ms and doubles up to the interval.
 public final class InfoPoller: Service {
     /// The latest results.
     public let state = ServerStatsState()
@@ -83,7 +84,7 @@ public final class InfoPoller: Service {
                 failures = 0
                 lastReason = nil
             }
-            let backoff = 0.25 * Double(1 << min(failures, 16))
+            let backoff = 0.25 * Double(1 << min(max(failures - 1, 0), 16))
             let delay = failures == 0 ? configuration.intervalSeconds : min(backoff, configuration.intervalSeconds)
             do {
                 try await Task.sleep(for: .seconds(delay))

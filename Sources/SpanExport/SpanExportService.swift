@@ -7,7 +7,7 @@ import Telemetry
 /// Sends queued spans in batches: when a batch is full or the flush interval passed, to
 /// the OTLP/HTTP endpoint and/or the `--otlp-file`. Failed requests are retried only on
 /// 429/502/503/504 and connection errors. On graceful shutdown it sends what is queued
-/// (one attempt per batch), then stops.
+/// (at most two attempts per batch), then stops.
 public final class SpanExportService: Service, Sendable {
     private let configuration: OTLPExportConfiguration
     private let queue: SpanQueue

@@ -54,8 +54,10 @@ public final class SpanQueue: SpanSink {
         state.withLockedValue { spans in
             defer { length.store(spans.count, ordering: .relaxed) }
             if spans.count <= limit {
-                defer { spans.removeAll(keepingCapacity: true) }
-                return spans
+                // Hand the whole buffer over: nothing is copied under the lock.
+                var taken: [SpanRecord] = []
+                swap(&taken, &spans)
+                return taken
             }
             defer { spans.removeFirst(limit) }
             return Array(spans.prefix(limit))

@@ -5,7 +5,7 @@ import Synchronization
 public final class ActivityLogCounters: Sendable {
     /// Why lines were dropped (the `reason` label).
     public enum DropReason: String, Sendable, CaseIterable {
-        /// The Loki queue was full (Loki slower than the traffic).
+        /// The queue was full (stdout's reader or Loki slower than the traffic).
         case queueFull = "queue_full"
         /// A push to Loki failed or was refused; its lines are gone.
         case pushFailed = "push_failed"

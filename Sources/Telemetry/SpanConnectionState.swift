@@ -52,7 +52,7 @@ struct TransactionBuffer {
     mutating func open(_ multi: CommandEvent) {
         isOpen = true
         self.multi = multi
-        commands.removeAll(keepingCapacity: true)
+        commands.removeAll(keepingCapacity: commands.count <= 64)
         overflow = 0
         anyError = false
         anySlow = false
@@ -74,6 +74,6 @@ struct TransactionBuffer {
     mutating func close() {
         isOpen = false
         multi = nil
-        commands.removeAll(keepingCapacity: true)
+        commands.removeAll(keepingCapacity: commands.count <= 64)
     }
 }

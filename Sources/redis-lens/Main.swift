@@ -90,9 +90,10 @@ enum Main {
         logger.info("stopped")
     }
 
-    /// The INFO poller, logging in as the proxy's upstream connections do; nil when off.
+    /// The INFO poller, logging in as the proxy's upstream connections do; nil when off
+    /// (`--info-interval 0`, or `--no-telemetry`: nothing is recorded then).
     static func infoPoller(_ settings: Settings) -> InfoPoller? {
-        guard settings.infoIntervalSeconds > 0 else { return nil }
+        guard settings.infoIntervalSeconds > 0, settings.telemetry != nil else { return nil }
         let upstream = settings.proxy.upstream
         var configuration = InfoPollerConfiguration(
             host: upstream.host, port: upstream.port, username: upstream.username, password: upstream.password,

@@ -29,8 +29,10 @@ extension RedisLensCommand {
         let loki = try values.parse(lokiUrl, "loki-url", "") { text throws(ConfigurationError) -> LokiURL? in
             if text.isEmpty { return nil }
             guard let url = LokiURL(parsing: text) else {
+                // Never echo a value that may hold a password.
+                let shown = text.contains("@") ? "the value" : "'\(text)'"
                 throw ConfigurationError(
-                    "'\(text)' is not an http:// or https:// URL with a host (and no user:password@)")
+                    "\(shown) is not an http:// or https:// URL with a host (and no user:password@)")
             }
             return url
         }

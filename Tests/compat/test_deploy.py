@@ -306,6 +306,16 @@ def dockerfile():
     return read("Deploy", "Dockerfile")
 
 
+def test_dockerfile_copies_every_target_the_manifest_names():
+    """SwiftPM checks every target's folder when it loads Package.swift, even for one product."""
+    build_stage = dockerfile().split("FROM debian")[0]
+    copied = [source.rstrip("/") for source in re.findall(r"^COPY (\S+) ", build_stage, flags=re.M)]
+    manifest = read("Package.swift")
+    folders = set(re.findall(r'path: "([^"]+)"', manifest)) | {"Sources", "Tests"}
+    uncovered = {f for f in folders if not any(f == c or f.startswith(c + "/") for c in copied)}
+    assert not uncovered, f"Package.swift names folders the image build does not copy: {uncovered}"
+
+
 def test_dockerfile_builds_like_ci():
     text = dockerfile()
     assert "RUN scripts/build-release.sh" in text
