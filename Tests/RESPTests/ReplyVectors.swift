@@ -26,6 +26,8 @@ enum ReplyVectors {
         .reply("bulk string", "$5\r\nhello\r\n", .bulkString, count: 5, heads: ["hello"]),
         .reply("zero-length bulk string", "$0\r\n\r\n", .bulkString),
         .reply("null bulk string", "$-1\r\n", .bulkString, count: -1),
+        .reply("bulk length with leading zeros", "$005\r\nhello\r\n", .bulkString, count: 5, heads: ["hello"]),
+        .reply("integer with leading zeros", ":007\r\n", .integer, integer: 7),
         .single(
             "binary bulk string",
             .reply,

@@ -5,6 +5,9 @@ enum RequestVectors {
     static let multibulk: [WireVector] = [
         .request("PING", "*1\r\n$4\r\nPING\r\n", .array, count: 1, children: 1, heads: ["PING"]),
         .request(
+            "lengths with leading zeros", "*02\r\n$003\r\nGET\r\n$01\r\nk\r\n", .array, count: 2, children: 2,
+            heads: ["GET", "k"]),
+        .request(
             "SET key value",
             "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
             .array,
