@@ -30,6 +30,8 @@ public final class CommandTable: Sendable {
     public let hitRules: [HitRule]
     /// First-key positions by id.
     public let firstKeys: [Int]
+    /// Whether each id takes subcommands (read per request, so kept apart from descriptors).
+    private let containers: [Bool]
     private let slots: [Int32]
     private let keys: [[UInt8]]
     private let mask: Int
@@ -70,6 +72,7 @@ public final class CommandTable: Sendable {
         self.commands = descriptors
         self.hitRules = descriptors.map(\.hitRule)
         self.firstKeys = descriptors.map(\.firstKey)
+        self.containers = descriptors.map(\.isContainer)
         self.slots = slots
         self.keys = descriptors.map { Array($0.label.utf8) }
         self.mask = capacity - 1
@@ -90,7 +93,7 @@ public final class CommandTable: Sendable {
         // `config|get` sent as a name is no command to Redis (labels only join with `|`).
         guard !hasSeparator else { return Self.otherID }
         let id = find(hash: hash, name: name, subcommand: nil)
-        guard id != Self.otherID, commands[id].isContainer, argumentCount > 1 else { return id }
+        guard id != Self.otherID, containers[id], argumentCount > 1 else { return id }
         guard !subcommand.isTruncated else { return Self.otherID }
         hash = Self.mix(hash, UInt8(ascii: "|"))
         subcommand.withUnsafeBytes { for byte in $0 { hash = Self.mix(hash, Self.lower(byte)) } }

@@ -73,9 +73,8 @@ public struct ShardSnapshot: Sendable {
         self.durationNanos[id] &+= durationNanos
         buckets[id &* DurationBuckets.count &+ DurationBuckets.index(nanos: durationNanos)] &+= 1
         let micros = min(durationNanos / 1_000, 3_600_000_000)
-        if latencies[id] != nil {
-            _ = latencies[id]!.record(micros)
-        } else {
+        // Optional chaining records in place; comparing with nil would copy the histogram.
+        if latencies[id]?.record(micros) == nil {
             var histogram = Histogram<UInt64>(
                 highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
             _ = histogram.record(micros)
