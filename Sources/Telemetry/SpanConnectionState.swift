@@ -1,8 +1,9 @@
 import RedisCommands
 
 /// What the span observer remembers about one client connection: where it comes from,
-/// its current database, and the transaction it has open.
-struct SpanConnectionState {
+/// its current database, and the transaction it has open. A class: the observer looks it
+/// up for every command, and a reference costs no copy of the (large) transaction buffer.
+final class SpanConnectionState {
     /// The client's address without the port (`127.0.0.1`, `::1`).
     var clientAddress: String
     /// The client's port (0 when unknown).

@@ -44,16 +44,17 @@ public final class SpanObserver: CommandObserver {
     /// Samples one command and, if kept, builds and submits its span.
     public func observe(_ event: CommandEvent, summary: CommandSummary) {
         let id = event.connectionID
-        if connections[id]?.transaction.isOpen == true {
+        let connection = connections[id]  // one lookup per command
+        if connection?.transaction.isOpen == true {
             observeInTransaction(event, summary: summary)
             return
         }
         let succeeded = event.outcome == .replied && event.error == nil
-        if succeeded && !event.queued && event.name.equalsCaseInsensitive("MULTI") && connections[id] != nil {
-            connections[id]!.transaction.open(event)
+        if succeeded && !event.queued && event.name.equalsCaseInsensitive("MULTI"), let connection {
+            connection.transaction.open(event)
             return
         }
-        let database = connections[id]?.database ?? configuration.initialDatabase
+        let database = connection?.database ?? configuration.initialDatabase
         let trace = (high: ids.next(), low: ids.nextNonZero())
         if sampler.keep(traceIDLow: trace.low, isError: SpanBuilder.isError(event), isSlow: summary.slow) {
             if sink.isFull {
@@ -61,12 +62,12 @@ public final class SpanObserver: CommandObserver {
             } else {
                 sink.submit(
                     builder.span(
-                        event, summary: summary, connection: connections[id], database: database, trace: trace,
+                        event, summary: summary, connection: connection, database: database, trace: trace,
                         spanID: ids.nextNonZero()))
             }
         }
         if succeeded && !event.queued, let database = Self.databaseChange(event) {
-            connections[id]?.database = database
+            connection?.database = database
         }
     }
 

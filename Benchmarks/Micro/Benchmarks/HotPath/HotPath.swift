@@ -54,6 +54,40 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         blackHole(shard.snapshot())
     }
+
+    Benchmark("Metric recording with spans on, none sampled (per command)") { benchmark in
+        recordWithUnsampledSpans(benchmark)
+    }
+}
+
+/// Records like the benchmark above with a span observer at sample ratio 0, the cost of
+/// spans being on for commands that are not kept (the observer draws a trace id, samples
+/// it out, and must allocate nothing).
+func recordWithUnsampledSpans(_ benchmark: Benchmark) {
+    var spans = SpanConfiguration()
+    spans.sampleRatio = 0
+    let hub = TelemetryHub(
+        configuration: TelemetryConfiguration(), logger: Logger(label: "micro"),
+        observers: [SpanObserver.factory(configuration: spans, sink: DiscardingSpanSink())])
+    let shard = hub.makeShard()
+    shard.connectionOpened(id: 1, address: "127.0.0.1:50000")
+    var event = Events.get(table: hub.commandTable)
+    shard.record(event)
+    benchmark.startMeasurement()
+    for iteration in benchmark.scaledIterations {
+        event.endNanos = event.startNanos &+ 20_000 &+ UInt64(iteration & 1023) &* 97
+        shard.record(event)
+    }
+    benchmark.stopMeasurement()
+    blackHole(shard.snapshot())
+}
+
+/// A span sink that keeps nothing (sampled-out commands never reach it).
+struct DiscardingSpanSink: SpanSink {
+    func submit(_ span: SpanRecord) {}
+    func submit(_ spans: [SpanRecord]) {}
+    var isFull: Bool { false }
+    func droppedUnbuilt(_ count: Int) {}
 }
 
 /// Scans every frame of `fixture` once per measured iteration.
