@@ -41,34 +41,23 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("Metric recording: MetricsShard.record GET hit (per command)") { benchmark in
-        let hub = TelemetryHub(configuration: TelemetryConfiguration(), logger: Logger(label: "micro"))
-        let shard = hub.makeShard()
-        var event = Events.get(table: hub.commandTable)
-        // Grow the shard's arrays for this command first: steady state is what counts.
-        shard.record(event)
-        benchmark.startMeasurement()
-        for iteration in benchmark.scaledIterations {
-            event.endNanos = event.startNanos &+ 20_000 &+ UInt64(iteration & 1023) &* 97
-            shard.record(event)
-        }
-        benchmark.stopMeasurement()
-        blackHole(shard.snapshot())
+        record(observers: [], benchmark)
     }
 
+    // Spans on at sample ratio 0: what every command that is not kept pays (the observer
+    // draws a trace id, samples it out, and must allocate nothing).
     Benchmark("Metric recording with spans on, none sampled (per command)") { benchmark in
-        recordWithUnsampledSpans(benchmark)
+        var spans = SpanConfiguration()
+        spans.sampleRatio = 0
+        record(observers: [SpanObserver.factory(configuration: spans, sink: DiscardingSpanSink())], benchmark)
     }
 }
 
-/// Records like the benchmark above with a span observer at sample ratio 0, the cost of
-/// spans being on for commands that are not kept (the observer draws a trace id, samples
-/// it out, and must allocate nothing).
-func recordWithUnsampledSpans(_ benchmark: Benchmark) {
-    var spans = SpanConfiguration()
-    spans.sampleRatio = 0
+/// Records a `GET` hit per measured command into one shard with `observers`, after one
+/// warm-up record that grows the shard's arrays (steady state is what counts).
+func record(observers: [@Sendable () -> any CommandObserver], _ benchmark: Benchmark) {
     let hub = TelemetryHub(
-        configuration: TelemetryConfiguration(), logger: Logger(label: "micro"),
-        observers: [SpanObserver.factory(configuration: spans, sink: DiscardingSpanSink())])
+        configuration: TelemetryConfiguration(), logger: Logger(label: "micro"), observers: observers)
     let shard = hub.makeShard()
     shard.connectionOpened(id: 1, address: "127.0.0.1:50000")
     var event = Events.get(table: hub.commandTable)
