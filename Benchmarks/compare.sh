@@ -78,9 +78,9 @@ need haproxy haproxy
 need nutcracker nutcracker
 need python3 python3
 
-echo "building redis-lens and redis-proxy-bench (release)..." >&2
-swift build -c release --product redis-lens >/dev/null
-swift build -c release --product redis-proxy-bench >/dev/null
+echo "building redis-lens and redis-proxy-bench (release, as scripts/build-release.sh)..." >&2
+scripts/build-release.sh redis-lens >/dev/null
+scripts/build-release.sh redis-proxy-bench >/dev/null
 bin=$(swift build -c release --show-bin-path)
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

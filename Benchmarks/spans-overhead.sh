@@ -22,7 +22,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-swift build -c release --product redis-lens >/dev/null
+scripts/build-release.sh redis-lens >/dev/null
 bin="$(swift build -c release --show-bin-path)/redis-lens"
 
 redis_port=$(free_port)

@@ -102,18 +102,25 @@ final class ProxySession: ChannelDuplexHandler {
         var failure: String?
         buffer.withUnsafeReadableBytes { bytes in
             var offset = 0
+            var frame = RESPFrame()
             while true {
                 // Only the first call on a buffer can continue a frame begun earlier.
                 let frameStart = offset
                 do throws(RESPProtocolError) {
-                    guard let frame = try requestScanner.next(bytes, offset: &offset) else { return }
+                    guard try requestScanner.next(bytes, offset: &offset, into: &frame) else { return }
                     let role = CommandRole(request: frame)
-                    if role == .replication {
+                    switch role {
+                    case .ordinary:
+                        break
+                    case .replication:
                         failure = "ERR redis-lens: SYNC and PSYNC (replication) are not supported through the proxy"
                         forwardable = frameStart
                         return
+                    case .quit, .unresettable:
+                        upstreamReusable = false
+                    default:
+                        break
                     }
-                    if role == .quit || role == .unresettable { upstreamReusable = false }
                     let commandID =
                         commandTable?.identify(name: frame.first, subcommand: frame.second, argumentCount: frame.count)
                         ?? CommandTable.otherID
@@ -212,10 +219,11 @@ final class ProxySession: ChannelDuplexHandler {
         var failure: String?
         buffer.withUnsafeReadableBytes { bytes in
             var offset = 0
+            var frame = RESPFrame()
             while true {
                 let frameStart = offset
                 do throws(RESPProtocolError) {
-                    guard let frame = try replyScanner.next(bytes, offset: &offset) else { return }
+                    guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { return }
                     if matcher.reply(frame, at: now, sink: sink) == .unmatched {
                         logger.debug("reply with no pending request", metadata: ["type": "\(frame.type)"])
                     }

@@ -1,4 +1,3 @@
-import NIOCore
 import RESP
 import RedisCommands
 
@@ -9,7 +8,7 @@ import RedisCommands
 /// (client-tracking invalidations), and commands whose reply the client switched off.
 /// Forwarding never depends on this state: a frame the matcher cannot place is still
 /// forwarded, only left out of telemetry.
-struct ReplyMatcher {
+struct ReplyMatcher: ~Copyable {
     enum ReplyKind: Equatable {
         /// The reply completed or advanced a pending command.
         case matched
@@ -23,7 +22,7 @@ struct ReplyMatcher {
 
     /// The connection's id in events.
     var connectionID: UInt64 = 0
-    private(set) var pending = CircularBuffer<PendingRequest>(initialCapacity: 16)
+    private var pending = PendingQueue()
     private var replyMode = ReplyMode.on
     private var inTransaction = false
     private var subscriptions: (channels: Int, patterns: Int, shards: Int) = (0, 0, 0)
@@ -42,6 +41,7 @@ struct ReplyMatcher {
     var isSubscribed: Bool { subscriptions.channels + subscriptions.patterns + subscriptions.shards > 0 }
 
     /// Records a forwarded request. Returns false for an empty command (no reply comes).
+    @inline(__always)
     mutating func request<Sink: CommandEventSink>(
         _ frame: RESPFrame,
         role: CommandRole,
@@ -50,8 +50,16 @@ struct ReplyMatcher {
         sink: Sink
     ) -> Bool {
         guard frame.count > 0 else { return false }
+        if case .ordinary = role, !inTransaction, replyMode == .on {
+            // The common case: one reply, nothing else changes.
+            owed += 1
+            pending.append(
+                PendingRequest(frame: frame, commandID: commandID, role: role, startNanos: now, expectedReplies: 1))
+            return true
+        }
         var expected: Int? = 1
-        if inTransaction && role != .endTransaction && role != .multi {
+        let queued = inTransaction && !role.delimitsTransaction
+        if queued {
             // Queued: answered `+QUEUED` now, takes effect inside EXEC.
         } else {
             switch role {
@@ -96,7 +104,7 @@ struct ReplyMatcher {
         }
         var entry = PendingRequest(
             frame: frame, commandID: commandID, role: role, startNanos: now, expectedReplies: expected)
-        entry.queued = inTransaction && role != .endTransaction && role != .multi
+        entry.queued = queued
         if expected == 0 && pending.isEmpty {
             sink.record(entry.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
         } else {
@@ -107,12 +115,24 @@ struct ReplyMatcher {
     }
 
     /// Places one reply frame, recording every command it completes.
+    @inline(__always)
     mutating func reply<Sink: CommandEventSink>(_ frame: RESPFrame, at now: UInt64, sink: Sink) -> ReplyKind {
         flushSuppressed(at: now, sink: sink)
         if let kind = classifyOutOfBand(frame) {
             if kind != .matched { return kind }
         }
-        guard var head = pending.first else { return .unmatched }
+        guard !pending.isEmpty else { return .unmatched }
+        if case .ordinary = pending.first.role {
+            // The common case: the one reply of an ordinary command completes it.
+            var head = pending.removeFirst()
+            owed -= 1
+            head.repliesSeen = 1
+            head.replyBytes = frame.byteCount
+            sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .replied, reply: frame))
+            flushSuppressed(at: now, sink: sink)
+            return .matched
+        }
+        var head = pending.first
         if head.expectedReplies == nil, case .unsubscribe(let kind) = head.role {
             head.expectedReplies = max(count(of: kind), 1)
         }
@@ -120,13 +140,13 @@ struct ReplyMatcher {
         head.repliesSeen += 1
         head.replyBytes += frame.byteCount
         if frame.type.isError || head.repliesSeen >= (head.expectedReplies ?? 1) {
-            pending.removeFirst()
+            _ = pending.removeFirst()
             owed -= 1
             applyEffects(of: head.role, reply: frame)
             sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .replied, reply: frame))
             flushSuppressed(at: now, sink: sink)
         } else {
-            pending[pending.startIndex] = head
+            pending.first = head
         }
         return .matched
     }
@@ -172,7 +192,8 @@ struct ReplyMatcher {
     }
 
     private var headIsPubSub: Bool {
-        switch pending.first?.role {
+        guard !pending.isEmpty else { return false }
+        switch pending.first.role {
         case .subscribe, .unsubscribe: return true
         default: return false
         }
@@ -219,8 +240,8 @@ struct ReplyMatcher {
 
     private mutating func flushSuppressed<Sink: CommandEventSink>(at now: UInt64, sink: Sink) {
         guard suppressed > 0 else { return }
-        while let head = pending.first, head.expectedReplies == 0 {
-            pending.removeFirst()
+        while !pending.isEmpty && pending.first.expectedReplies == 0 {
+            let head = pending.removeFirst()
             suppressed -= 1
             sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
         }

@@ -31,16 +31,61 @@ public struct ByteHead: Sendable, Hashable {
     }
 
     /// Adds a run of the value's bytes, keeping the first ``capacity``.
+    @inline(__always)
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         let room = Self.capacity - count
         if room > 0 && !bytes.isEmpty {
             let take = min(room, bytes.count)
-            withUnsafeMutableBytes(of: &storage) { dst in
-                dst.baseAddress!.advanced(by: count).copyMemory(from: bytes.baseAddress!, byteCount: take)
+            withUnsafeMutableBytes(of: &storage) {
+                Self.copy(take, from: bytes.baseAddress!, to: $0.baseAddress! + count)
             }
             count += take
         }
         totalLength += bytes.count
+    }
+
+    /// Copies at most 32 bytes in word-sized moves. Hand-written: `copyMemory` calls
+    /// `memmove`, whose call cost dominates at the few bytes of a command name or key.
+    @inline(__always)
+    private static func copy(_ length: Int, from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
+        // Unrolled (no loop the optimizer would turn back into a `memmove` call).
+        var done = 0
+        if length >= 8 {
+            word(at: 0)
+            done = 8
+            if length >= 16 {
+                word(at: 8)
+                done = 16
+                if length >= 24 {
+                    word(at: 16)
+                    done = 24
+                    if length >= 32 {
+                        word(at: 24)
+                        done = 32
+                    }
+                }
+            }
+        }
+        if length - done >= 4 {
+            target.storeBytes(
+                of: source.loadUnaligned(fromByteOffset: done, as: UInt32.self), toByteOffset: done, as: UInt32.self)
+            done += 4
+        }
+        if length - done >= 2 {
+            target.storeBytes(
+                of: source.loadUnaligned(fromByteOffset: done, as: UInt16.self), toByteOffset: done, as: UInt16.self)
+            done += 2
+        }
+        if length > done {
+            target.storeBytes(of: source.load(fromByteOffset: done, as: UInt8.self), toByteOffset: done, as: UInt8.self)
+        }
+
+        @inline(__always)
+        func word(at offset: Int) {
+            target.storeBytes(
+                of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self
+            )
+        }
     }
 
     /// Empties the head.

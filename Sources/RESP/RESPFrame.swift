@@ -30,6 +30,7 @@ public struct RESPFrame: Sendable, Hashable {
     public init() {}
 
     /// Whether the frame is a null value (`_`, `$-1` or `*-1`).
+    @inlinable
     public var isNull: Bool {
         type == .null || (count == -1 && (type == .bulkString || type == .array))
     }

@@ -5,28 +5,29 @@
 /// anything else: an incomplete frame, another type, or any irregularity, which the
 /// general scanner then reads (and rejects with the right error, if need be).
 extension RESPScanner {
-    /// A complete frame at `index` if it is a common one; else nil and `index` unchanged.
+    /// Writes the frame at `index` into `frame` and moves `index` past it if it is a
+    /// common one; else returns false with `index` unchanged (and `frame` unspecified).
     @inline(__always)
-    func fastFrame(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> RESPFrame? {
-        mode == .request ? fastRequest(bytes, &index) : fastReply(bytes, &index)
+    func fastFrame(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, into frame: inout RESPFrame) -> Bool {
+        mode == .request ? fastRequest(bytes, &index, &frame) : fastReply(bytes, &index, &frame)
     }
 
-    private func fastRequest(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> RESPFrame? {
-        guard bytes[index] == Byte.asterisk else { return nil }
+    private func fastRequest(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, _ frame: inout RESPFrame) -> Bool {
+        guard bytes[index] == Byte.asterisk else { return false }
         var position = index + 1
         guard let count = Self.length(bytes, &position), count > 0, count <= limits.maxAggregateLength else {
-            return nil
+            return false
         }
-        var frame = RESPFrame()
+        frame = RESPFrame()
         frame.type = .array
         frame.count = count
         frame.childCount = count
         for element in 0..<count {
-            guard position < bytes.count, bytes[position] == Byte.dollar else { return nil }
+            guard position < bytes.count, bytes[position] == Byte.dollar else { return false }
             position += 1
             guard let length = Self.length(bytes, &position), length <= limits.maxBulkLength,
                 bytes.count - position >= length + 2
-            else { return nil }
+            else { return false }
             if element < 3 {
                 let payload = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
                 switch element {
@@ -40,48 +41,52 @@ extension RESPScanner {
         }
         frame.byteCount = position - index
         index = position
-        return frame
+        return true
     }
 
-    private func fastReply(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> RESPFrame? {
+    private func fastReply(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, _ frame: inout RESPFrame) -> Bool {
         let end = bytes.count
-        var frame = RESPFrame()
         var position = index + 1
         switch bytes[index] {
         case Byte.plus, Byte.minus:
             var stop = position
             while stop < end && bytes[stop] != Byte.cr { stop += 1 }
-            guard stop + 1 < end, bytes[stop + 1] == Byte.lf else { return nil }
+            guard stop + 1 < end, bytes[stop + 1] == Byte.lf else { return false }
+            frame = RESPFrame()
             frame.type = bytes[index] == Byte.plus ? .simpleString : .simpleError
             frame.first.append(UnsafeRawBufferPointer(rebasing: bytes[position..<stop]))
             position = stop + 2
         case Byte.colon:
-            guard let value = Self.integer(bytes, &position) else { return nil }
+            guard let value = Self.integer(bytes, &position) else { return false }
+            frame = RESPFrame()
             frame.type = .integer
             frame.integer = value
         case Byte.dollar:
-            frame.type = .bulkString
             if position + 4 <= end && bytes[position] == Byte.minus {
                 guard bytes[position + 1] == UInt8(ascii: "1"), bytes[position + 2] == Byte.cr,
                     bytes[position + 3] == Byte.lf
-                else { return nil }
+                else { return false }
+                frame = RESPFrame()
+                frame.type = .bulkString
                 frame.count = -1
                 position += 4
             } else {
                 guard let length = Self.length(bytes, &position), length <= limits.maxBulkLength,
                     end - position >= length + 2, bytes[position + length] == Byte.cr,
                     bytes[position + length + 1] == Byte.lf
-                else { return nil }
+                else { return false }
+                frame = RESPFrame()
+                frame.type = .bulkString
                 frame.count = length
                 frame.first.append(UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)]))
                 position += length + 2
             }
         default:
-            return nil
+            return false
         }
         frame.byteCount = position - index
         index = position
-        return frame
+        return true
     }
 
     /// Reads `digits\r\n` (1 to 18 digits, no sign) at `position`, moving past it.

@@ -89,10 +89,37 @@ public struct RESPScanner: Sendable {
         _ bytes: UnsafeRawBufferPointer,
         offset: inout Int
     ) throws(RESPProtocolError) -> RESPFrame? {
+        if !inFrame && offset < bytes.count {
+            var common = RESPFrame()
+            if fastFrame(bytes, &offset, into: &common) { return common }
+        }
+        return try scanGeneral(bytes, offset: &offset)
+    }
+
+    /// Scans like ``next(_:offset:)`` but writes the frame into `frame`, which the caller
+    /// keeps across calls: the common frames are then written in place, never copied.
+    ///
+    /// Returns true when a frame was written; false (with `frame` unspecified) when `bytes`
+    /// hold no complete frame.
+    public mutating func next(
+        _ bytes: UnsafeRawBufferPointer,
+        offset: inout Int,
+        into frame: inout RESPFrame
+    ) throws(RESPProtocolError) -> Bool {
+        if !inFrame && offset < bytes.count && fastFrame(bytes, &offset, into: &frame) { return true }
+        guard let scanned = try scanGeneral(bytes, offset: &offset) else { return false }
+        frame = scanned
+        return true
+    }
+
+    /// The resumable state machine: any frame, in any number of pieces.
+    private mutating func scanGeneral(
+        _ bytes: UnsafeRawBufferPointer,
+        offset: inout Int
+    ) throws(RESPProtocolError) -> RESPFrame? {
         var index = offset
         defer { offset = index }
         let end = bytes.count
-        if !inFrame && index < end, let frame = fastFrame(bytes, &index) { return frame }
         while index < end {
             switch phase {
             case .typeByte:

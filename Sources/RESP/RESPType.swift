@@ -34,6 +34,7 @@ public enum RESPType: UInt8, Sendable, Hashable {
     case inlineCommand = 0x00
 
     /// Whether the value is an error reply (`-` or `!`).
+    @inlinable
     public var isError: Bool { self == .simpleError || self == .blobError }
 
     /// Whether the value holds child values.

@@ -41,6 +41,7 @@ public struct CommandEvent: Sendable {
     public var replyInteger: Int64
 
     /// Creates an event.
+    @inlinable
     public init(
         name: ByteHead,
         firstArgument: ByteHead,

@@ -32,7 +32,16 @@ public enum CommandRole: Sendable, Equatable {
     /// `CLIENT NO-TOUCH`, `CLIENT SETINFO`): the connection must not be reused.
     case unresettable
 
+    /// `MULTI`, `EXEC` and `DISCARD`: inside a transaction these are not queued.
+    public var delimitsTransaction: Bool {
+        switch self {
+        case .multi, .endTransaction: true
+        default: false
+        }
+    }
+
     /// The role of a request, from its command name and first argument.
+    @inlinable
     public init(request frame: RESPFrame) {
         let name = frame.first
         switch name.totalLength {
@@ -73,7 +82,8 @@ public enum CommandRole: Sendable, Equatable {
         }
     }
 
-    private static func client(_ frame: RESPFrame) -> CommandRole {
+    @usableFromInline
+    static func client(_ frame: RESPFrame) -> CommandRole {
         let sub = frame.second
         if sub.equalsCaseInsensitive("NO-EVICT") || sub.equalsCaseInsensitive("NO-TOUCH")
             || sub.equalsCaseInsensitive("SETINFO")
@@ -87,7 +97,8 @@ public enum CommandRole: Sendable, Equatable {
         return .ordinary
     }
 
-    private static func pubsub(_ name: ByteHead) -> CommandRole {
+    @usableFromInline
+    static func pubsub(_ name: ByteHead) -> CommandRole {
         for kind in SubscriptionKind.allCases {
             if name.equalsCaseInsensitive(kind.subscribeCommand) { return .subscribe(kind) }
             if name.equalsCaseInsensitive(kind.unsubscribeCommand) { return .unsubscribe(kind) }

@@ -319,7 +319,9 @@ def test_dockerfile_copies_every_target_the_manifest_names():
 def test_dockerfile_builds_like_ci():
     text = dockerfile()
     assert "RUN scripts/build-release.sh" in text
-    assert "swift build -c release --static-swift-stdlib --product redis-lens" in read("scripts", "build-release.sh")
+    script = read("scripts", "build-release.sh")
+    assert "swift build -c release --static-swift-stdlib" in script
+    assert "product=redis-lens" in script, "the script's default product is the proxy"
     assert re.search(r"^scripts/build-release\.sh$", read("scripts", "test.sh"), flags=re.M), \
         "CI (scripts/test.sh) must run the same build script"
     stages = re.findall(r"^FROM (\S+)", text, flags=re.M)

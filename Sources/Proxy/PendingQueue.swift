@@ -1,0 +1,73 @@
+/// The requests awaiting replies on one connection, oldest first: a growable ring of
+/// plain values.
+///
+/// Hand-written rather than NIO's `CircularBuffer`, which stores optionals and checks
+/// its storage's uniqueness on every append and removal: at one entry per command that
+/// cost about 2% of the proxy's CPU at `-P 16` in profiles. Noncopyable, so the storage
+/// has exactly one owner and is freed with it.
+struct PendingQueue: ~Copyable {
+    private var storage: UnsafeMutablePointer<PendingRequest>
+    private var mask: Int
+    private var head = 0
+    /// Number of entries.
+    private(set) var count = 0
+
+    /// An empty queue with room for `initialCapacity` entries (a power of two).
+    init(initialCapacity: Int = 16) {
+        precondition(initialCapacity > 0 && initialCapacity & (initialCapacity - 1) == 0)
+        // Entries are plain values: slots are overwritten and freed without deinitializing.
+        assert(_isPOD(PendingRequest.self))
+        storage = .allocate(capacity: initialCapacity)
+        mask = initialCapacity - 1
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Whether no request is pending.
+    var isEmpty: Bool { count == 0 }
+
+    /// The oldest entry; the queue must not be empty.
+    var first: PendingRequest {
+        get {
+            precondition(count > 0)
+            return storage[head]
+        }
+        _modify {
+            precondition(count > 0)
+            yield &storage[head]
+        }
+    }
+
+    /// Adds an entry at the end.
+    mutating func append(_ entry: PendingRequest) {
+        if count > mask { grow() }
+        (storage + ((head &+ count) & mask)).initialize(to: entry)
+        count &+= 1
+    }
+
+    /// Removes and returns the oldest entry; the queue must not be empty.
+    mutating func removeFirst() -> PendingRequest {
+        precondition(count > 0)
+        let entry = storage[head]
+        head = (head &+ 1) & mask
+        count &-= 1
+        return entry
+    }
+
+    /// Removes and returns the oldest entry, or nil when empty.
+    mutating func popFirst() -> PendingRequest? {
+        isEmpty ? nil : removeFirst()
+    }
+
+    private mutating func grow() {
+        let capacity = (mask + 1) * 2
+        let bigger = UnsafeMutablePointer<PendingRequest>.allocate(capacity: capacity)
+        for index in 0..<count {
+            (bigger + index).initialize(to: storage[(head + index) & mask])
+        }
+        storage.deallocate()
+        storage = bigger
+        head = 0
+        mask = capacity - 1
+    }
+}
