@@ -156,12 +156,14 @@ pids+=($!)
 add_target twemproxy "$twem_port" $!
 wait_ready "$twem_port" twemproxy
 
+# One event-loop thread, as haproxy's nbthread 1: the same conditions for both (by default
+# redis-lens runs a loop per core; see Benchmarks/README.md).
 start_lens() { # name [flags...]
     local name=$1 port
     shift
     port=$(free_port)
     "$bin/redis-lens" --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$(free_port)" \
-        --upstream "redis://127.0.0.1:$redis_port" --log-level warning "$@" >"$tmp/$name.log" 2>&1 &
+        --upstream "redis://127.0.0.1:$redis_port" --log-level warning --threads 1 "$@" >"$tmp/$name.log" 2>&1 &
     pids+=($!)
     add_target "$name" "$port" $!
     wait_ready "$port" "$name"
