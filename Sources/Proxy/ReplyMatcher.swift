@@ -58,7 +58,7 @@ struct ReplyMatcher: ~Copyable {
             return true
         }
         var expected: Int? = 1
-        let queued = inTransaction && !role.delimitsTransaction
+        let queued = inTransaction && !role.isNeverQueued
         if queued {
             // Queued: answered `+QUEUED` now, takes effect inside EXEC.
         } else {

@@ -32,10 +32,11 @@ public enum CommandRole: Sendable, Equatable {
     /// `CLIENT NO-TOUCH`, `CLIENT SETINFO`): the connection must not be reused.
     case unresettable
 
-    /// `MULTI`, `EXEC` and `DISCARD`: inside a transaction these are not queued.
-    public var delimitsTransaction: Bool {
+    /// Commands Redis runs at once even inside `MULTI`, never queued: `MULTI` (refused
+    /// there), `EXEC`, `DISCARD`, `RESET` (which also ends the transaction) and `QUIT`.
+    public var isNeverQueued: Bool {
         switch self {
-        case .multi, .endTransaction: true
+        case .multi, .endTransaction, .reset, .quit: true
         default: false
         }
     }

@@ -242,6 +242,29 @@ import Testing
         #expect(aborted == 1)
     }
 
+    @Test func resetInsideMultiRunsAtOnceAndEndsTheTransaction() {
+        // What redis-server 7.0 answers: RESET is not queued, and what follows it is not either.
+        send("MULTI")
+        send("SET", "a", "1")
+        send("RESET")
+        send("GET", "a")
+        receive("+OK\r\n")
+        receive("+QUEUED\r\n")
+        receive("+RESET\r\n")
+        receive("$-1\r\n")
+        #expect(sink.names == ["MULTI", "SET", "RESET", "GET"])
+        #expect(sink.events.map(\.queued) == [false, true, false, false])
+    }
+
+    @Test func quitInsideMultiRunsAtOnce() {
+        send("MULTI")
+        send("QUIT")
+        receive("+OK\r\n")
+        receive("+OK\r\n")
+        #expect(sink.events.map(\.queued) == [false, false])
+        #expect(quitAnswered)
+    }
+
     @Test func queuedCommandsAreMarked() {
         send("MULTI")
         send("GET", "k")

@@ -196,6 +196,8 @@ struct MalformedInputTests {
             let split = scan(testCase.bytes, mode: testCase.mode, cuts: [point])
             #expect(split.error == whole.error, "split at \(point)")
             #expect(split.summaries == whole.summaries, "split at \(point)")
+            let inPlace = scan(testCase.bytes, mode: testCase.mode, cuts: [point], inPlace: true)
+            #expect(inPlace == split, "in place, split at \(point)")
         }
     }
 

@@ -33,15 +33,19 @@ struct ScanOutcome: Equatable {
 }
 
 /// Feeds `input` to a fresh scanner in separately allocated pieces that end at `cuts`
-/// (ascending offsets inside the input; the end of the input is added).
+/// (ascending offsets inside the input; the end of the input is added). With `inPlace`,
+/// through `next(_:offset:into:)` with one summary reused for the whole input, as the
+/// proxy scans.
 func scan(
     _ input: [UInt8],
     mode: RESPScanner.Mode,
     limits: RESPLimits? = nil,
-    cuts: [Int] = []
+    cuts: [Int] = [],
+    inPlace: Bool = false
 ) -> ScanOutcome {
     var scanner = RESPScanner(mode: mode, limits: limits)
     var outcome = ScanOutcome()
+    var reused = RESPFrame()
     var start = 0
     for stop in cuts + [input.count] where stop > start {
         let piece = Array(input[start..<stop])
@@ -49,7 +53,15 @@ func scan(
         piece.withUnsafeBytes { buffer in
             var offset = 0
             do throws(RESPProtocolError) {
-                while let frame = try scanner.next(buffer, offset: &offset) {
+                while true {
+                    let frame: RESPFrame
+                    if inPlace {
+                        guard try scanner.next(buffer, offset: &offset, into: &reused) else { break }
+                        frame = reused
+                    } else {
+                        guard let next = try scanner.next(buffer, offset: &offset) else { break }
+                        frame = next
+                    }
                     outcome.frames.append(ScannedFrame(frame: frame, end: pieceStart + offset))
                     if offset <= 0 || offset > buffer.count { outcome.offsetsValid = false }
                 }

@@ -20,6 +20,15 @@ struct SplitFeedTests {
         }
     }
 
+    @Test("Scanning into a reused summary gives the same frames at every split", arguments: vectors)
+    func inPlaceEveryTwoPieceSplit(_ vector: WireVector) {
+        for point in 0...vector.bytes.count {
+            let returned = scan(vector.bytes, mode: vector.mode, cuts: [point])
+            let inPlace = scan(vector.bytes, mode: vector.mode, cuts: [point], inPlace: true)
+            #expect(inPlace == returned, "split at \(point)")
+        }
+    }
+
     @Test("One byte at a time gives the whole-buffer frames", arguments: vectors)
     func byteByByte(_ vector: WireVector) {
         let whole = scan(vector.bytes, mode: vector.mode)

@@ -320,7 +320,9 @@ def test_dockerfile_builds_like_ci():
     text = dockerfile()
     assert "RUN scripts/build-release.sh" in text
     script = read("scripts", "build-release.sh")
-    assert "swift build -c release --static-swift-stdlib" in script
+    assert re.search(
+        r'^swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked --product "\$product"',
+        script, flags=re.M), "one release build command, for the chosen product"
     assert "product=redis-lens" in script, "the script's default product is the proxy"
     assert re.search(r"^scripts/build-release\.sh$", read("scripts", "test.sh"), flags=re.M), \
         "CI (scripts/test.sh) must run the same build script"
