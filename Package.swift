@@ -101,9 +101,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "DurationText"),
         .executableTarget(
             name: "redis-lens",
             dependencies: [
+                "DurationText",
                 "Proxy",
                 "ServerStats",
                 "Telemetry",
@@ -117,6 +119,7 @@ let package = Package(
         .target(
             name: "ProxyBenchCore",
             dependencies: [
+                "DurationText",
                 "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -139,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProxyBenchTests",
-            dependencies: ["ProxyBenchCore", "RESP", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ProxyBenchCore", "DurationText", "RESP", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "SpanExportTests",

@@ -1,3 +1,5 @@
+import DurationText
+
 /// Resolves one option: the flag if given, else `REDIS_PROXY_BENCH_<NAME>`, else the
 /// default, and parses it with an error naming where the bad value came from.
 struct OptionValues {
@@ -64,17 +66,9 @@ struct OptionValues {
 
     /// `500ms`, `10s`, `2m`, `250us` or a plain number of seconds (at most one day).
     static func seconds(_ text: String) throws(BenchUsageError) -> Double {
-        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("s", 1), ("m", 60)]
-        var number = Substring(text)
-        var scale = 1.0
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            number = text.dropLast(suffix.count)
-            scale = factor
-            break
-        }
-        guard let value = Double(number), value.isFinite, value >= 0, value * scale <= 86_400 else {
+        guard let seconds = DurationText.seconds(text), seconds <= 86_400 else {
             throw BenchUsageError("'\(text)' is not a duration (500ms, 10s, 2m, or seconds; at most 1 day)")
         }
-        return value * scale
+        return seconds
     }
 }

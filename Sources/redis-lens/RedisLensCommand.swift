@@ -1,4 +1,5 @@
 import ArgumentParser
+import DurationText
 import Logging
 import NIOCore
 import NIOPosix
@@ -211,20 +212,12 @@ struct RedisLensCommand: ParsableCommand {
         return telemetry
     }
 
-    /// `100ms`, `0.5s`, `250us` or a plain number of seconds.
+    /// `100ms`, `0.5s`, `250us` or a plain number of seconds, at most one hour.
     static func duration(_ text: String) throws(ConfigurationError) -> Double {
-        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("s", 1)]
-        var number = Substring(text)
-        var scale = 1.0
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            number = text.dropLast(suffix.count)
-            scale = factor
-            break
-        }
-        guard let value = Double(number), value.isFinite, value >= 0, value * scale <= 3600 else {
+        guard let seconds = DurationText.seconds(text), seconds <= 3600 else {
             throw ConfigurationError("'\(text)' is not a duration (100ms, 0.5s, 250us; at most 1 hour)")
         }
-        return value * scale
+        return seconds
     }
 }
 
