@@ -49,23 +49,11 @@ public struct ByteHead: Sendable, Hashable {
     @inline(__always)
     private static func copy(_ length: Int, from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
         // Unrolled (no loop the optimizer would turn back into a `memmove` call).
-        var done = 0
-        if length >= 8 {
-            word(at: 0)
-            done = 8
-            if length >= 16 {
-                word(at: 8)
-                done = 16
-                if length >= 24 {
-                    word(at: 16)
-                    done = 24
-                    if length >= 32 {
-                        word(at: 24)
-                        done = 32
-                    }
-                }
-            }
-        }
+        if length >= 8 { word(at: 0) }
+        if length >= 16 { word(at: 8) }
+        if length >= 24 { word(at: 16) }
+        if length >= 32 { word(at: 24) }
+        var done = length & ~7
         if length - done >= 4 {
             target.storeBytes(
                 of: source.loadUnaligned(fromByteOffset: done, as: UInt32.self), toByteOffset: done, as: UInt32.self)
