@@ -65,9 +65,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "CEpoll"),
         .target(
             name: "Proxy",
             dependencies: [
+                "CEpoll",
                 "RESP",
                 "RedisCommands",
                 "Telemetry",
@@ -135,7 +137,10 @@ let package = Package(
         ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "RESP", "RedisCommands"]),
+        .testTarget(
+            name: "ProxyTests",
+            dependencies: ["Proxy", "RESP", "RedisCommands", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: ["Telemetry", "RESP", "RedisCommands", .product(name: "Logging", package: "swift-log")]

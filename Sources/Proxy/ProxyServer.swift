@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOPosix
 import RESP
 import RedisCommands
 import ServiceLifecycle
@@ -13,7 +12,7 @@ import Synchronization
 public final class ProxyServer: Service, Sendable {
     private let configuration: ProxyConfiguration
     private let pool: UpstreamPool
-    private let group: any EventLoopGroup
+    private let group: EpollLoopGroup
     private let logger: Logger
     private let registry = SessionRegistry()
     private let telemetry: TelemetryRuntime?
@@ -31,7 +30,7 @@ public final class ProxyServer: Service, Sendable {
     public init(
         configuration: ProxyConfiguration,
         pool: UpstreamPool,
-        group: any EventLoopGroup,
+        group: EpollLoopGroup,
         logger: Logger,
         telemetry: TelemetryRuntime? = nil,
         makeSink: (@Sendable (EventLoop) -> any CommandEventSink)? = nil,
@@ -51,54 +50,64 @@ public final class ProxyServer: Service, Sendable {
 
     /// Listens until graceful shutdown, then drains.
     public func run() async throws {
-        let channel: Channel
+        let listen = configuration.listen
+        let fd: Int32
         do {
-            channel = try await bootstrap().bind(host: configuration.listen.host, port: configuration.listen.port).get()
+            let address = try SocketAddress.makeAddressResolvingHost(listen.host, port: listen.port)
+            fd = try SocketCalls.listen(on: address, backlog: 1024)
         } catch {
-            throw ConfigurationError("cannot listen on \(configuration.listen): \(UpstreamError.describe(error))")
+            throw ConfigurationError("cannot listen on \(listen): \(UpstreamError.describe(error))")
         }
-        if let address = channel.localAddress { onBound(address) }
+        let local = SocketCalls.localAddress(fd)
+        if let local { onBound(local) }
+        let acceptLoop = group.loops[0]
+        let onClient = clientHandler()
+        let logger = self.logger
+        let listener = try await acceptLoop.submit {
+            let listener = ClientListener(fd: fd, loop: acceptLoop, logger: logger, onClient: onClient)
+            try acceptLoop.register(fd, listener)
+            return NIOLoopBound(listener, eventLoop: acceptLoop)
+        }.get()
         logger.info(
             "listening",
-            metadata: [
-                "address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)",
-            ])
+            metadata: ["address": "\(local.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)"])
+        let (stopped, stop) = AsyncStream<Void>.makeStream()
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
-                try? await channel.closeFuture.get()
+                for await _ in stopped {}
             } onCancel: {
-                channel.close(promise: nil)
+                stop.finish()
             }
         } onGracefulShutdown: {
-            channel.close(promise: nil)
+            stop.finish()
         }
+        try? await acceptLoop.submit { listener.value.close() }.get()
         logger.info("draining client connections", metadata: ["open": "\(registry.count)"])
         await registry.drain(timeout: configuration.drainTimeoutSeconds)
     }
 
-    private func bootstrap() -> ServerBootstrap {
+    /// Gives an accepted client a session on the next loop (runs on the accepting loop).
+    private func clientHandler() -> @Sendable (Int32, SocketAddress?) -> Void {
+        let group = self.group
         let pool = self.pool
         let registry = self.registry
         let logger = self.logger
         let limits = configuration.requestLimits
         let telemetry = self.telemetry
         let makeSink = self.makeSink
-        return ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let session = ProxySession(
-                        pool: pool,
-                        sink: makeSink?(channel.eventLoop) ?? telemetry?.sink(for: channel.eventLoop)
-                            ?? DiscardingEventSink(),
-                        commandTable: telemetry?.hub.commandTable ?? (makeSink == nil ? nil : CommandTable.builtin),
-                        registry: registry, requestLimits: limits,
-                        connectionID: self.connectionIDs.add(1, ordering: .relaxed).newValue, logger: logger)
-                    try channel.pipeline.syncOperations.addHandler(session)
-                }
+        return { fd, address in
+            let loop = group.nextLoop()
+            let id = self.connectionIDs.add(1, ordering: .relaxed).newValue
+            let start: @Sendable () -> Void = {
+                let session = ProxySession(
+                    client: StreamSocket(fd: fd, loop: loop), address: address.map(SocketCalls.describe) ?? "",
+                    pool: pool,
+                    sink: makeSink?(loop) ?? telemetry?.sink(for: loop) ?? DiscardingEventSink(),
+                    commandTable: telemetry?.hub.commandTable ?? (makeSink == nil ? nil : CommandTable.builtin),
+                    registry: registry, requestLimits: limits, connectionID: id, logger: logger)
+                session.start()
             }
+            if loop.inEventLoop { start() } else { loop.execute(start) }
+        }
     }
 }

@@ -1,18 +1,15 @@
+import CEpoll
 import NIOCore
 import RESP
 
-/// One connection to the real Redis, and the handler on its channel.
+/// One connection to the real Redis, on an ``EpollLoop``.
 ///
 /// It logs in (`AUTH`/`SELECT` from the upstream URL) before first use, relays bytes to
 /// the ``ProxySession`` it is attached to, and is made reusable by `RESET` plus the same
-/// login, pipelined in one round trip. Confined to its channel's event loop.
-final class UpstreamConnection: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
+/// login, pipelined in one round trip. Confined to its loop.
+final class UpstreamConnection: EpollHandler {
     private enum State {
-        case connecting
+        case connecting(EventLoopPromise<Void>)
         /// Waiting for `remaining` login replies, first skipping to `+RESET` if asked.
         case handshake(remaining: Int, awaitingReset: Bool, promise: EventLoopPromise<Void>)
         case idle
@@ -20,25 +17,63 @@ final class UpstreamConnection: ChannelDuplexHandler {
         case closed
     }
 
-    let eventLoop: EventLoop
+    let loop: EpollLoop
+    private let socket: StreamSocket
     private let login: UpstreamLogin
-    private var state = State.connecting
-    private var context: ChannelHandlerContext?
+    private let target: String
+    private var state: State
     private var scanner = RESPScanner(mode: .reply)
-    private var readPending = false
-    private var handshakeTimeout: Scheduled<Void>?
-    /// Called once when the channel closes while idle in the pool.
+    /// Reading stopped because the client's output is full.
+    private var readPaused = false
+    private var timeout: Scheduled<Void>?
+    /// Called once when the connection closes while idle in the pool.
     var onIdleClose: (() -> Void)?
-    /// Why the channel closed, when known.
+    /// Why the connection closed, when known.
     private(set) var closeReason: String?
 
-    init(eventLoop: EventLoop, login: UpstreamLogin) {
-        self.eventLoop = eventLoop
+    private init(socket: StreamSocket, login: UpstreamLogin, target: String, promise: EventLoopPromise<Void>) {
+        self.loop = socket.loop
+        self.socket = socket
         self.login = login
+        self.target = target
+        self.state = .connecting(promise)
     }
 
-    /// Whether the connection can take writes now.
-    var isWritable: Bool { context?.channel.isWritable ?? false }
+    /// Connects to `address` (TCP only; ``logIn(timeout:)`` follows). Call on `loop`.
+    static func connect(
+        on loop: EpollLoop, to address: SocketAddress, login: UpstreamLogin, timeout: TimeAmount
+    ) -> EventLoopFuture<LeasedConnection> {
+        let promise = loop.makePromise(of: Void.self)
+        let target = SocketCalls.describe(address)
+        let connection: UpstreamConnection
+        do {
+            let (fd, inProgress) = try SocketCalls.connect(to: address)
+            connection = UpstreamConnection(
+                socket: StreamSocket(fd: fd, loop: loop), login: login, target: target, promise: promise)
+            do {
+                try loop.register(fd, connection)
+            } catch {
+                connection.socket.close()
+                throw error
+            }
+            if inProgress {
+                connection.timeout = loop.assumeIsolated().scheduleTask(in: timeout) {
+                    connection.ended(UpstreamError.describe(ChannelError.connectTimeout(timeout), target: target))
+                }
+            } else {
+                connection.connected()
+            }
+        } catch {
+            return loop.makeFailedFuture(UpstreamError(reason: UpstreamError.describe(error, target: target)))
+        }
+        let lease = LeasedConnection(connection, eventLoop: loop)
+        return promise.futureResult.map { lease }
+    }
+
+    /// Whether a held-back client may be read again.
+    var hasRoom: Bool { socket.hasRoom }
+    /// Whether the client should stop being read.
+    var isFull: Bool { socket.isFull }
 
     // MARK: - Lifecycle used by the pool and the session
 
@@ -54,7 +89,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     /// Hands the connection to a client session; false if it closed meanwhile.
     func attach(_ session: ProxySession) -> Bool {
-        guard case .idle = state, context?.channel.isActive == true else { return false }
+        guard case .idle = state, !socket.isClosed else { return false }
         state = .attached(session)
         return true
     }
@@ -62,96 +97,111 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// Takes the connection back from its session (before reuse or close).
     func detach() {
         if case .attached = state { state = .idle }
-        if readPending {
-            readPending = false
-            context?.read()
-        }
     }
 
-    /// Writes bytes; the caller flushes.
-    func write(_ buffer: ByteBuffer) {
-        context?.write(wrapOutboundOut(buffer), promise: nil)
+    /// Writes bytes now (queueing what the kernel does not take). A failed write ends the
+    /// connection on the next turn of the loop, not inside the caller.
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        if !socket.write(bytes) { endSoon() }
     }
 
-    /// Flushes written bytes.
-    func flush() { context?.flush() }
-
-    /// Resumes reading if a read was held back for backpressure.
+    /// Resumes reading once the client has room again.
     func resumeReading() {
-        guard readPending else { return }
-        readPending = false
-        context?.read()
+        guard readPaused else { return }
+        readPaused = false
+        readAvailable(drain: true)
     }
 
-    /// Sends EOF to Redis (it closes the connection after answering what it read).
+    /// Sends EOF to Redis once the queued bytes are written (it closes after answering).
     func closeOutput() {
-        context?.close(mode: .output, promise: nil)
+        socket.shutdownOutput()
     }
 
     /// Closes the connection; no pool or session callback follows.
     func close() {
         failHandshake("connection closed")
+        timeout?.cancel()
         state = .closed
-        context?.close(promise: nil)
+        socket.close()
     }
 
-    // MARK: - ChannelHandler
+    // MARK: - Events
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+    func handleEvents(_ events: UInt32) {
+        if case .connecting = state {
+            let code = SocketCalls.pendingError(socket.fd)
+            if code == 0 {
+                connected()
+            } else {
+                ended(UpstreamError.describe(IOError(errnoCode: code, reason: "connect"), target: target))
+            }
+            return
+        }
+        if events & EPOLLOUT.rawValue != 0 && socket.pendingBytes > 0 {
+            guard socket.flush() else { return endSoon() }
+            if case .attached(let session) = state, socket.hasRoom { session.upstreamHasRoom() }
+        }
+        let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
+        if events & (EPOLLIN.rawValue | hangUp) != 0 { readAvailable(drain: events & hangUp != 0) }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        switch state {
-        case .attached(let session):
-            session.upstreamRead(buffer)
-        case .handshake:
-            readHandshake(buffer)
-        case .idle:
-            // Nothing is owed on an idle connection: data here means Redis is closing it
-            // (e.g. its `timeout`), or something is wrong. Either way it is not reusable.
-            closeReason = "unexpected data on an idle connection"
-            context.close(promise: nil)
-        case .connecting, .closed:
-            break
+    /// Reads until the socket is empty (a short read means so, unless the peer also hung
+    /// up: then on to EOF), or until the client is full.
+    private func readAvailable(drain: Bool) {
+        while !readPaused {
+            switch socket.read() {
+            case .data(let bytes):
+                switch state {
+                case .attached(let session):
+                    if !session.upstreamRead(bytes) { readPaused = true }
+                case .handshake:
+                    readHandshake(bytes)
+                case .idle:
+                    // Nothing is owed on an idle connection: data here means Redis is closing
+                    // it (e.g. its `timeout`), or something is wrong. Either way not reusable.
+                    return ended("unexpected data on an idle connection")
+                case .connecting, .closed:
+                    return
+                }
+                if bytes.count < EpollLoop.readCapacity && !drain { return }
+            case .wouldBlock:
+                return
+            case .end:
+                return ended(closeReason ?? "closed by the server")
+            case .failed(let code):
+                return ended(UpstreamError.describe(IOError(errnoCode: code, reason: "read")))
+            }
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if case .attached(let session) = state { session.upstreamReadComplete() }
+    private func connected() {
+        guard case .connecting(let promise) = state else { return }
+        timeout?.cancel()
+        timeout = nil
+        state = .idle
+        promise.succeed()
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if case .attached(let session) = state { session.upstreamWritabilityChanged(context.channel.isWritable) }
+    private func endSoon() {
+        let reason = socket.failure.map { UpstreamError.describe(IOError(errnoCode: $0, reason: "write")) }
+        loop.assumeIsolated().execute { self.ended(reason ?? "write failed") }
     }
 
-    func read(context: ChannelHandlerContext) {
-        if case .attached(let session) = state, !session.clientIsWritable {
-            readPending = true
-        } else {
-            context.read()
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        closeReason = closeReason ?? UpstreamError.describe(error)
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        let reason = closeReason ?? "closed by the server"
+    /// The connection ended: tell whoever holds it.
+    private func ended(_ reason: String) {
+        closeReason = closeReason ?? reason
         let previous = state
         state = .closed
-        self.context = nil
+        timeout?.cancel()
+        socket.close()
         switch previous {
         case .attached(let session):
-            session.upstreamClosed(reason: reason)
-        case .handshake:
-            failHandshake(reason, previous: previous)
+            session.upstreamClosed(reason: closeReason ?? reason)
+        case .handshake(_, _, let promise), .connecting(let promise):
+            promise.fail(UpstreamError(reason: closeReason ?? reason))
         case .idle:
             onIdleClose?()
-        case .connecting, .closed:
+        case .closed:
             break
         }
         onIdleClose = nil
@@ -160,70 +210,68 @@ final class UpstreamConnection: ChannelDuplexHandler {
     // MARK: - Handshake
 
     private func startHandshake(resetFirst: Bool, timeout: TimeAmount) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        guard let context, context.channel.isActive else {
+        let promise = loop.makePromise(of: Void.self)
+        guard case .idle = state, !socket.isClosed else {
             promise.fail(UpstreamError(reason: closeReason ?? "connection closed"))
             return promise.futureResult
         }
         let remaining = login.commandCount + (resetFirst ? 1 : 0)
         guard remaining > 0 else {
-            state = .idle
             promise.succeed()
             return promise.futureResult
         }
         state = .handshake(remaining: remaining, awaitingReset: resetFirst, promise: promise)
         scanner = RESPScanner(mode: .reply)
-        var buffer = context.channel.allocator.buffer(capacity: 64)
+        var buffer = ByteBuffer()
         if resetFirst { buffer.writeStaticString("*1\r\n$5\r\nRESET\r\n") }
         login.write(into: &buffer)
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        handshakeTimeout = eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            self.closeReason =
-                "no reply to \(resetFirst ? "RESET" : "login") within \((Double(timeout.nanoseconds) / 1e9).formatted)s"
-            self.failHandshake(self.closeReason!)
-            self.context?.close(promise: nil)
+        if !socket.write(buffer) { endSoon() }
+        self.timeout = loop.assumeIsolated().scheduleTask(in: timeout) {
+            let what = resetFirst ? "RESET" : "login"
+            self.ended("no reply to \(what) within \((Double(timeout.nanoseconds) / 1e9).formatted)s")
+        }
+        if readPaused {
+            // What the old session left unread comes before the RESET reply.
+            readPaused = false
+            loop.assumeIsolated().execute { self.readAvailable(drain: true) }
         }
         return promise.futureResult
     }
 
-    private func readHandshake(_ buffer: ByteBuffer) {
-        buffer.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            do throws(RESPProtocolError) {
-                while let frame = try scanner.next(bytes, offset: &offset) {
-                    guard case .handshake(var remaining, var awaitingReset, let promise) = state else { return }
-                    if frame.type.isError {
-                        let what = awaitingReset ? "RESET" : "login"
-                        failHandshake("\(what) failed: \(frame.first.text)")
-                        context?.close(promise: nil)
-                        return
-                    }
-                    if awaitingReset {
-                        // Skip what the old session still had coming (messages, monitor lines).
-                        guard frame.type == .simpleString && frame.first.equalsCaseInsensitive("RESET") else {
-                            continue
-                        }
-                        awaitingReset = false
-                    }
-                    remaining -= 1
-                    if remaining == 0 {
-                        handshakeTimeout?.cancel()
-                        state = .idle
-                        promise.succeed()
-                    } else {
-                        state = .handshake(remaining: remaining, awaitingReset: awaitingReset, promise: promise)
-                    }
+    private func readHandshake(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        do throws(RESPProtocolError) {
+            while let frame = try scanner.next(bytes, offset: &offset) {
+                guard case .handshake(var remaining, var awaitingReset, let promise) = state else { return }
+                if frame.type.isError {
+                    let what = awaitingReset ? "RESET" : "login"
+                    return ended("\(what) failed: \(frame.first.text)")
                 }
-            } catch {
-                failHandshake(error.message)
-                context?.close(promise: nil)
+                if awaitingReset {
+                    // Skip what the old session still had coming (messages, monitor lines).
+                    guard frame.type == .simpleString && frame.first.equalsCaseInsensitive("RESET") else {
+                        continue
+                    }
+                    awaitingReset = false
+                }
+                remaining -= 1
+                if remaining == 0 {
+                    timeout?.cancel()
+                    timeout = nil
+                    state = .idle
+                    promise.succeed()
+                } else {
+                    state = .handshake(remaining: remaining, awaitingReset: awaitingReset, promise: promise)
+                }
             }
+        } catch {
+            ended(error.message)
         }
     }
 
-    private func failHandshake(_ reason: String, previous: State? = nil) {
-        guard case .handshake(_, _, let promise) = previous ?? state else { return }
-        handshakeTimeout?.cancel()
+    private func failHandshake(_ reason: String) {
+        guard case .handshake(_, _, let promise) = state else { return }
+        timeout?.cancel()
         closeReason = closeReason ?? reason
         state = .closed
         promise.fail(UpstreamError(reason: reason))

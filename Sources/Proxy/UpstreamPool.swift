@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -17,7 +18,7 @@ public final class UpstreamPool: Service, Sendable {
     private let configuration: PoolConfiguration
     private let endpoint: UpstreamEndpoint
     private let login: UpstreamLogin
-    private let group: any EventLoopGroup
+    private let group: EpollLoopGroup
     private let logger: Logger
     private let state = NIOLockedValueBox(PoolState())
     private let onUpstreamUp: @Sendable () -> Void
@@ -26,7 +27,7 @@ public final class UpstreamPool: Service, Sendable {
     /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, and
     /// after Redis was unreachable).
     public init(
-        endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: any EventLoopGroup, logger: Logger,
+        endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: EpollLoopGroup, logger: Logger,
         onUpstreamUp: @escaping @Sendable () -> Void = {}
     ) {
         self.onUpstreamUp = onUpstreamUp
@@ -76,7 +77,7 @@ public final class UpstreamPool: Service, Sendable {
     // MARK: - Leasing
 
     /// A connection on `loop`, logged in and ready, or an ``UpstreamError``.
-    func acquire(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
+    func acquire(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
         let promise = loop.makePromise(of: LeasedConnection.self)
         let start = NIODeadline.now()
         promise.futureResult.whenComplete { _ in
@@ -160,7 +161,7 @@ public final class UpstreamPool: Service, Sendable {
 
     private var connectTimeout: TimeAmount { .nanoseconds(Int64(configuration.connectTimeoutSeconds * 1e9)) }
 
-    private func open(on loop: EventLoop, for promise: EventLoopPromise<LeasedConnection>) {
+    private func open(on loop: EpollLoop, for promise: EventLoopPromise<LeasedConnection>) {
         connect(on: loop).whenComplete { result in
             switch result {
             case .success(let lease):
@@ -175,7 +176,7 @@ public final class UpstreamPool: Service, Sendable {
     }
 
     /// Opens a connection; counted while under way so shutdown can wait for it.
-    private func connect(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
+    private func connect(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
         state.withLockedValue { $0.connecting += 1 }
         let future = bootstrapConnect(on: loop)
         future.whenComplete { _ in
@@ -190,33 +191,45 @@ public final class UpstreamPool: Service, Sendable {
         return future
     }
 
-    private func bootstrapConnect(on loop: EventLoop) -> EventLoopFuture<LeasedConnection> {
+    /// Resolves the host (IP literals at once, names on a global queue: `getaddrinfo`
+    /// blocks), connects to each address in turn until one answers, then logs in.
+    private func bootstrapConnect(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
         let login = self.login
         let timeout = connectTimeout
-        return ClientBootstrap(group: loop)
-            .connectTimeout(timeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let connection = UpstreamConnection(eventLoop: channel.eventLoop, login: login)
-                    try channel.pipeline.syncOperations.addHandler(connection)
-                }
+        let host = endpoint.host
+        let port = endpoint.port
+        let addresses: EventLoopFuture<[SocketAddress]>
+        if let literal = try? SocketAddress(ipAddress: host, port: port) {
+            addresses = loop.makeSucceededFuture([literal])
+        } else {
+            let promise = loop.makePromise(of: [SocketAddress].self)
+            DispatchQueue.global().async {
+                promise.completeWith(Result { () throws(UpstreamError) in try SocketCalls.resolve(host, port: port) })
             }
-            .connect(host: endpoint.host, port: endpoint.port)
-            .flatMap { channel in
-                let lease: LeasedConnection
-                do {
-                    let connection = try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
-                    lease = NIOLoopBound(connection, eventLoop: channel.eventLoop)
-                } catch {
-                    channel.close(promise: nil)
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-                return lease.value.logIn(timeout: timeout).map { lease }.flatMapErrorThrowing { error in
-                    channel.close(promise: nil)
-                    throw error
-                }
+            addresses = promise.futureResult
+        }
+        return addresses.flatMap { addresses in
+            Self.connect(on: loop, to: addresses[...], login: login, timeout: timeout, firstError: nil)
+        }.flatMap { lease in
+            lease.value.logIn(timeout: timeout).map { lease }.flatMapErrorThrowing { error in
+                lease.value.close()
+                throw error
             }
+        }
+    }
+
+    private static func connect(
+        on loop: EpollLoop, to addresses: ArraySlice<SocketAddress>, login: UpstreamLogin, timeout: TimeAmount,
+        firstError: Error?
+    ) -> EventLoopFuture<LeasedConnection> {
+        guard let address = addresses.first else {
+            return loop.makeFailedFuture(firstError ?? UpstreamError(reason: "cannot resolve host (no address)"))
+        }
+        return UpstreamConnection.connect(on: loop, to: address, login: login, timeout: timeout).flatMapError {
+            error in
+            connect(
+                on: loop, to: addresses.dropFirst(), login: login, timeout: timeout, firstError: firstError ?? error)
+        }
     }
 
     private func noteConnect(success: Bool, error: Error? = nil) {
@@ -252,7 +265,7 @@ public final class UpstreamPool: Service, Sendable {
             return count
         }
         for _ in 0..<count {
-            connect(on: group.next()).whenComplete { result in
+            connect(on: group.nextLoop()).whenComplete { result in
                 self.state.withLockedValue { $0.openingIdle -= 1 }
                 switch result {
                 case .success(let lease):
@@ -270,7 +283,7 @@ public final class UpstreamPool: Service, Sendable {
     /// Puts a ready connection back: to the first waiter, into the idle list, or closed.
     /// Runs on the connection's event loop.
     private func checkIn(_ lease: LeasedConnection, wasUsed: Bool) {
-        let loop = lease.eventLoop
+        let loop = lease.value.loop
         let action = state.withLockedValue { state -> CheckInAction in
             if wasUsed { state.used -= 1 }
             if state.isShutDown {
@@ -371,13 +384,13 @@ public struct PoolSnapshot: Sendable {
 
 private struct IdleConnection {
     let connection: LeasedConnection
-    let loop: EventLoop
+    let loop: EpollLoop
     let id: ObjectIdentifier
 }
 
 private struct Waiter {
     let id: UInt64
-    let loop: EventLoop
+    let loop: EpollLoop
     let promise: EventLoopPromise<LeasedConnection>
 }
 

@@ -45,7 +45,10 @@ enum Main {
 
     static func run(_ settings: Settings) async throws {
         let logger = Logger(label: "redis-lens")
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
+        // The data path (clients, upstream connections, metrics shards) runs on `loops`;
+        // the admin endpoint, span export, Loki pushes and the COMMAND load on `group`.
+        let loops = try EpollLoopGroup(threads: settings.threads)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var telemetry: TelemetryRuntime?
         var spans: SpanPipeline?
         let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)
@@ -57,17 +60,17 @@ enum Main {
                 hub: TelemetryHub(
                     configuration: configuration, logger: logger,
                     observers: (spans.map { [$0.observerFactory] } ?? []) + activityLog.observers),
-                group: group, logger: logger, extraMetrics: { writer in metrics?.render(into: &writer) })
+                group: loops, logger: logger, extraMetrics: { writer in metrics?.render(into: &writer) })
         }
         let endpoint = settings.proxy.upstream
         let catalog = telemetry.map { CommandCatalogService(telemetry: $0, endpoint: endpoint, group: group) }
         let pool = UpstreamPool(
-            endpoint: endpoint, configuration: settings.proxy.pool, group: group,
+            endpoint: endpoint, configuration: settings.proxy.pool, group: loops,
             logger: Logger(label: "redis-lens.pool"),
             onUpstreamUp: { catalog?.upstreamCameUp() })
         let poller = infoPoller(settings)
         let proxy = ProxyServer(
-            configuration: settings.proxy, pool: pool, group: group, logger: Logger(label: "redis-lens.proxy"),
+            configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
             telemetry: telemetry)
         let admin = AdminServer(
             address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
@@ -83,9 +86,11 @@ enum Main {
         do {
             try await services.run()
         } catch {
+            try? await loops.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
+        try await loops.shutdownGracefully()
         try await group.shutdownGracefully()
         logger.info("stopped")
     }

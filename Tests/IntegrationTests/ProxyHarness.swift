@@ -15,14 +15,14 @@ final class ProxyHarness: Sendable {
     /// The telemetry, when the harness was started with a configuration for it.
     let runtime: TelemetryRuntime?
     let pool: UpstreamPool
-    let group: MultiThreadedEventLoopGroup
+    let group: EpollLoopGroup
     let port: Int
     private let services: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let finished: Locked<Bool>
 
     private init(
-        sink: RecordingSink, runtime: TelemetryRuntime?, pool: UpstreamPool, group: MultiThreadedEventLoopGroup,
+        sink: RecordingSink, runtime: TelemetryRuntime?, pool: UpstreamPool, group: EpollLoopGroup,
         port: Int, services: ServiceGroup, runTask: Task<Void, any Error>, finished: Locked<Bool>
     ) {
         self.sink = sink
@@ -45,7 +45,7 @@ final class ProxyHarness: Sendable {
         configuration.pool = poolConfiguration
         configuration.drainTimeoutSeconds = drainTimeoutSeconds
         let logger = testLogger()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let group = try EpollLoopGroup(threads: threads)
         var runtime: TelemetryRuntime?
         if let telemetry {
             do {

@@ -1,0 +1,142 @@
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A connected, non-blocking TCP socket on an ``EpollLoop``.
+///
+/// Reads go into the loop's buffer, and writes go straight to the kernel. Only what the
+/// kernel does not take is copied, into `output`, and written on the next `EPOLLOUT`.
+/// Owners stop reading the peer while ``isFull`` (backpressure), and resume once
+/// ``hasRoom``.
+final class StreamSocket {
+    /// Queued output above which the peer is no longer read.
+    static let highWater = 64 * 1024
+    /// Queued output at or below which reading the peer resumes.
+    static let lowWater = 16 * 1024
+
+    let fd: Int32
+    let loop: EpollLoop
+    private var output = ByteBuffer()
+    private var shutdownWhenFlushed = false
+    private(set) var isClosed = false
+    /// `errno` of a failed write; the socket takes no more output then.
+    private(set) var failure: Int32?
+
+    init(fd: Int32, loop: EpollLoop) {
+        self.fd = fd
+        self.loop = loop
+    }
+
+    /// Bytes written but not yet taken by the kernel.
+    var pendingBytes: Int { output.readableBytes }
+    /// Whether the peer should stop being read.
+    var isFull: Bool { output.readableBytes > Self.highWater }
+    /// Whether a held-back peer may be read again.
+    var hasRoom: Bool { output.readableBytes <= Self.lowWater }
+
+    enum ReadResult {
+        case data(UnsafeRawBufferPointer)
+        case wouldBlock
+        case end
+        case failed(Int32)
+    }
+
+    /// One `read` into the loop's buffer; the bytes are valid until the next read on the loop.
+    func read() -> ReadResult {
+        guard !isClosed else { return .wouldBlock }
+        while true {
+            let count = Glibc.read(fd, loop.readBuffer, EpollLoop.readCapacity)
+            if count > 0 { return .data(UnsafeRawBufferPointer(start: loop.readBuffer, count: count)) }
+            if count == 0 { return .end }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed(errno)
+            }
+        }
+    }
+
+    /// Reads and drops what the peer sent (a bounded amount), before closing.
+    func discardInput() {
+        for _ in 0..<16 {
+            guard case .data = read() else { return }
+        }
+    }
+
+    /// Writes `bytes` now, queueing what the kernel does not take; false if the socket failed.
+    @discardableResult
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard failure == nil, !isClosed else { return false }
+        guard !bytes.isEmpty else { return true }
+        var written = 0
+        if output.readableBytes == 0 {
+            written = send(bytes)
+            guard failure == nil else { return false }
+            if written == bytes.count { return true }
+        }
+        output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[written...]))
+        return true
+    }
+
+    /// Writes a buffer the proxy built (error replies, login commands).
+    @discardableResult
+    func write(_ buffer: ByteBuffer) -> Bool {
+        buffer.withUnsafeReadableBytes { write($0) }
+    }
+
+    /// Writes queued output (on `EPOLLOUT`); false if the socket failed.
+    @discardableResult
+    func flush() -> Bool {
+        guard failure == nil, !isClosed else { return false }
+        guard output.readableBytes > 0 else { return true }
+        let written = output.withUnsafeReadableBytes { send($0) }
+        guard failure == nil else { return false }
+        output.moveReaderIndex(forwardBy: written)
+        if output.readableBytes == 0 {
+            // Give back the memory a large reply needed.
+            if output.capacity > 1 << 20 { output = ByteBuffer() } else { output.clear() }
+            if shutdownWhenFlushed { shutdown(fd, Int32(SHUT_WR)) }
+        }
+        return true
+    }
+
+    /// Sends EOF once the queued output is written.
+    func shutdownOutput() {
+        guard !isClosed else { return }
+        if output.readableBytes == 0 {
+            shutdown(fd, Int32(SHUT_WR))
+        } else {
+            shutdownWhenFlushed = true
+        }
+    }
+
+    /// Stops watching and closes the descriptor; queued output is dropped.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        loop.deregister(fd)
+        Glibc.close(fd)
+        output = ByteBuffer()
+    }
+
+    private func send(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let count = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if count > 0 {
+                offset += count
+                if offset < bytes.count { break }  // the kernel's buffer is full: wait for EPOLLOUT
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break
+            } else {
+                failure = count < 0 ? errno : EPIPE
+                break
+            }
+        }
+        return offset
+    }
+}

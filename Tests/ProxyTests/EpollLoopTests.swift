@@ -1,0 +1,116 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+@testable import Proxy
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct EpollLoopTests {
+    @Test func tasksFromOtherThreadsRunOnTheLoopInOrder() async throws {
+        let loop = try EpollLoop(name: "test")
+        let seen = NIOLockedValueBox<[Int]>([])
+        let onLoop = NIOLockedValueBox(true)
+        for index in 0..<100 {
+            loop.execute {
+                onLoop.withLockedValue { $0 = $0 && loop.inEventLoop }
+                seen.withLockedValue { $0.append(index) }
+            }
+        }
+        try await loop.submit {}.get()
+        #expect(seen.withLockedValue { $0 } == Array(0..<100))
+        #expect(onLoop.withLockedValue { $0 })
+        #expect(!loop.inEventLoop)
+        try await loop.shutdownGracefully()
+    }
+
+    @Test func timersFireInDeadlineOrderAndCancelledOnesNever() async throws {
+        let loop = try EpollLoop(name: "test")
+        let fired = NIOLockedValueBox<[Int]>([])
+        let late = loop.scheduleTask(in: .milliseconds(30)) { fired.withLockedValue { $0.append(30) } }
+        let cancelled = loop.scheduleTask(in: .milliseconds(10)) { fired.withLockedValue { $0.append(-1) } }
+        let early = loop.scheduleTask(in: .milliseconds(1)) { fired.withLockedValue { $0.append(1) } }
+        cancelled.cancel()
+        try await early.futureResult.get()
+        try await late.futureResult.get()
+        await #expect(throws: EventLoopError.cancelled) { try await cancelled.futureResult.get() }
+        #expect(fired.withLockedValue { $0 } == [1, 30])
+        try await loop.shutdownGracefully()
+    }
+
+    @Test func shutdownFailsTimersStillPending() async throws {
+        let loop = try EpollLoop(name: "test")
+        let pending = loop.scheduleTask(in: .hours(1)) {}
+        let failure = NIOLockedValueBox<(any Error)?>(nil)
+        pending.futureResult.whenFailure { error in failure.withLockedValue { $0 = error } }
+        try await loop.shutdownGracefully()
+        // The callbacks ran on the loop before its thread ended (nothing runs on it after).
+        #expect(failure.withLockedValue { $0 as? EventLoopError } == .cancelled)
+    }
+
+    @Test func timersSortByDeadlineAndCanBeRemoved() {
+        var timers = LoopTimers()
+        let base = NIODeadline.uptimeNanoseconds(1_000)
+        for (id, offset) in [(1, 50), (2, 10), (3, 30), (4, 10), (5, 40)] {
+            timers.insert(.init(deadline: base + .nanoseconds(Int64(offset)), id: UInt64(id), fire: {}, abandon: {}))
+        }
+        #expect(timers.remove(5)?.id == 5)
+        #expect(timers.remove(5) == nil)
+        var order: [UInt64] = []
+        while let timer = timers.popExpired(now: base + .nanoseconds(40)) { order.append(timer.id) }
+        #expect(order == [2, 4, 3])  // equal deadlines keep insertion order
+        #expect(timers.nextDeadline == base + .nanoseconds(50))
+    }
+
+    /// More than the kernel takes at once is queued, reported full, and written out on
+    /// `EPOLLOUT` (edge-triggered) while the peer reads, unchanged and in order.
+    @Test func writesTheKernelDoesNotTakeAreQueuedThenFlushed() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0)
+        let (near, far) = (fds[0], fds[1])
+        defer { close(far) }
+        let payload = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) }
+        let loop = try EpollLoop(name: "test")
+        let drained = loop.makePromise(of: Void.self)
+        let queuedAtFirst = try await loop.submit {
+            let socket = StreamSocket(fd: near, loop: loop)
+            let flusher = Flusher(socket: socket, drained: drained)
+            try loop.register(near, flusher)
+            payload.withUnsafeBytes { _ = socket.write($0) }
+            return (socket.pendingBytes, socket.isFull)
+        }.get()
+        #expect(queuedAtFirst.0 > StreamSocket.highWater && queuedAtFirst.1)
+        var received: [UInt8] = []
+        received.reserveCapacity(payload.count)
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var pollFD = pollfd(fd: far, events: Int16(POLLIN), revents: 0)
+        while received.count < payload.count {
+            _ = poll(&pollFD, 1, 10_000)
+            let count = chunk.withUnsafeMutableBytes { read(far, $0.baseAddress, $0.count) }
+            if count > 0 { received += chunk[..<count] } else if count == 0 { break }
+        }
+        try await drained.futureResult.get()
+        #expect(received == payload)
+        try await loop.shutdownGracefully()
+    }
+}
+
+/// Flushes on every event; succeeds `drained` once nothing is queued.
+private final class Flusher: EpollHandler {
+    let socket: StreamSocket
+    let drained: EventLoopPromise<Void>
+    private var done = false
+    init(socket: StreamSocket, drained: EventLoopPromise<Void>) {
+        self.socket = socket
+        self.drained = drained
+    }
+    func handleEvents(_ events: UInt32) {
+        _ = socket.flush()
+        if socket.pendingBytes == 0 && !done {
+            done = true
+            drained.succeed()
+        }
+    }
+}
