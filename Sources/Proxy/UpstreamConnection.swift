@@ -137,7 +137,7 @@ final class UpstreamConnection: EpollHandler {
             }
             return
         }
-        if events & EPOLLOUT.rawValue != 0 && socket.pendingBytes > 0 {
+        if events & EPOLLOUT.rawValue != 0 {
             guard socket.flush() else { return endSoon() }
             if case .attached(let session) = state, socket.hasRoom { session.upstreamHasRoom() }
         }

@@ -56,7 +56,7 @@ struct RedisLensCommand: ParsableCommand {
         help: "Seconds between INFO polls of the upstream (memory, keyspace, ...); 0 turns polling off. (default: 5)")
     var infoInterval: String?
 
-    @Option(help: "Event-loop threads. (default: number of cores)")
+    @Option(help: "Data-path threads, one epoll loop each. (default: number of cores)")
     var threads: String?
 
     @Flag(help: "Print every built-in command's label, category and hit/miss rule as a Markdown table, then exit.")

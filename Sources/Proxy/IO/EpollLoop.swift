@@ -41,6 +41,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private var stopRequested = false  // under lock
     private var running: [@Sendable () -> Void] = []
     private var slots: [Slot] = []
+    private var deferred: [StreamSocket] = []
     private var timers = LoopTimers()
     private let timerIDs = Atomic<UInt64>(0)
     private let events: UnsafeMutablePointer<epoll_event>
@@ -84,6 +85,14 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
             throw IOError(errnoCode: result, reason: "pthread_create")
         }
         started.signal()
+    }
+
+    deinit {
+        // Closed here, not when the thread ends: a late `execute` may still write to `wakeFD`.
+        Glibc.close(wakeFD)
+        Glibc.close(epollFD)
+        events.deallocate()
+        readBuffer.deallocate()
     }
 
     // MARK: - EventLoop
@@ -139,14 +148,9 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
 
     /// Stops the loop once its queued tasks ran; pending timers fail with `cancelled`.
     public func shutdownGracefully(queue: DispatchQueue, _ callback: @escaping @Sendable (Error?) -> Void) {
-        let wake = lock.withLock { () -> Bool in
-            stopRequested = true
-            return true
-        }
-        if wake {
-            var one: UInt64 = 1
-            _ = Glibc.write(wakeFD, &one, 8)
-        }
+        lock.withLock { stopRequested = true }
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, 8)
         let thread = self.thread
         DispatchQueue.global().async {
             let first = self.joined.withLock { joined in
@@ -182,15 +186,39 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         slots[index].generation &+= 1
     }
 
+    /// Sends `socket`'s output after the current batch of events.
+    func deferFlush(_ socket: StreamSocket) {
+        deferred.append(socket)
+    }
+
     // MARK: - The loop
+
+    /// Sends deferred output, then tells each socket's handler it may write (`EPOLLOUT`):
+    /// that is where owners notice a failed send, close once drained, or read a held-back
+    /// peer again. Handlers may defer more output meanwhile; it is sent in the same pass.
+    private func flushDeferred() {
+        var index = 0
+        while index < deferred.count {
+            let socket = deferred[index]
+            index += 1
+            guard !socket.isClosed else { continue }
+            socket.flush()
+            let fd = Int(socket.fd)
+            if fd < slots.count, let handler = slots[fd].handler { handler.handleEvents(EPOLLOUT.rawValue) }
+        }
+        deferred.removeAll(keepingCapacity: true)
+    }
 
     private func run() {
         while true {
             let count = epoll_wait(epollFD, events, Int32(Self.eventCapacity), timeoutMilliseconds())
             if count > 0 { dispatch(Int(count)) }
+            flushDeferred()
             let now = NIODeadline.now()
             while let timer = timers.popExpired(now: now) { timer.fire() }
-            if runQueuedTasks() { break }
+            let stop = runQueuedTasks()
+            flushDeferred()
+            if stop { break }
         }
         for timer in timers.removeAll() { timer.abandon() }
         for (fd, slot) in slots.enumerated() where slot.handler != nil {
@@ -198,8 +226,6 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
             Glibc.close(Int32(fd))
         }
         slots = []
-        Glibc.close(wakeFD)
-        Glibc.close(epollFD)
     }
 
     private func dispatch(_ count: Int) {
@@ -231,7 +257,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     }
 
     private func timeoutMilliseconds() -> Int32 {
-        if lock.withLock({ !queued.isEmpty || stopRequested }) { return 0 }
+        if !deferred.isEmpty || lock.withLock({ !queued.isEmpty || stopRequested }) { return 0 }
         guard let deadline = timers.nextDeadline else { return -1 }
         let nanos = (deadline - .now()).nanoseconds
         guard nanos > 0 else { return 0 }
