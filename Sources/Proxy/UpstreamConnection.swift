@@ -70,8 +70,6 @@ final class UpstreamConnection: EpollHandler {
         return promise.futureResult.map { lease }
     }
 
-    /// Whether a held-back client may be read again.
-    var hasRoom: Bool { socket.hasRoom }
     /// Whether the client should stop being read.
     var isFull: Bool { socket.isFull }
 
