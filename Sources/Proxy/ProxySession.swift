@@ -34,6 +34,7 @@ final class ProxySession: EpollHandler {
     private var requestScanner: RESPScanner
     private var replyScanner = RESPScanner(mode: .reply)
     private var matcher = ReplyMatcher()
+    private var commandIDs = CommandIDCache()
     private(set) var state = State.connecting
     /// Reading the client stopped because the upstream's output is full.
     private var clientPaused = false
@@ -114,8 +115,9 @@ final class ProxySession: EpollHandler {
 
     private func forwardClientBytes(_ bytes: UnsafeRawBufferPointer) {
         guard let upstream else { return }
-        let now = MonotonicClock.now()
+        let now = loop.timestamp()
         sink.clientBytesReceived(bytes.count)
+        let table = commandTable  // one reference for the whole read, not one per command
         var forwardable = bytes.count
         var failure: String?
         var offset = 0
@@ -138,9 +140,11 @@ final class ProxySession: EpollHandler {
                     break
                 }
                 if failure != nil { break }
-                let commandID =
-                    commandTable?.identify(name: frame.first, subcommand: frame.second, argumentCount: frame.count)
-                    ?? CommandTable.otherID
+                var commandID = CommandTable.otherID
+                if let table {
+                    commandID = commandIDs.identify(
+                        in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
+                }
                 _ = matcher.request(frame, role: role, commandID: commandID, at: now, sink: sink)
             } catch {
                 failure = "ERR " + error.message
@@ -184,7 +188,7 @@ final class ProxySession: EpollHandler {
     /// Relays a reply chunk; false when the client's output is full (stop reading).
     func upstreamRead(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard state != .closed else { return true }
-        let now = MonotonicClock.now()
+        let now = loop.timestamp()
         var forwardable = bytes.count
         var failure: String?
         var offset = 0
@@ -228,7 +232,7 @@ final class ProxySession: EpollHandler {
     func upstreamClosed(reason: String, forwardedPartialFrame: Bool = false) {
         guard state != .closed, lease != nil else { return }
         lease = nil
-        let owed = matcher.abortAll(at: MonotonicClock.now(), sink: sink)
+        let owed = matcher.abortAll(at: loop.timestamp(), sink: sink)
         let atBoundary = replyScanner.isAtFrameBoundary && !forwardedPartialFrame
         if owed > 0 && atBoundary && state != .closing && !matcher.quitAnswered {
             var buffer = ByteBuffer()
@@ -341,7 +345,7 @@ final class ProxySession: EpollHandler {
             let clean =
                 upstreamReusable && !matcher.awaitingReplies && replyScanner.isAtFrameBoundary
                 && requestScanner.isAtFrameBoundary
-            _ = matcher.abortAll(at: MonotonicClock.now(), sink: sink)
+            _ = matcher.abortAll(at: loop.timestamp(), sink: sink)
             if clean { pool.release(lease) } else { pool.discard(lease) }
         }
         // After the aborted commands: observers still know the connection (its address,

@@ -4,7 +4,7 @@ public struct ByteHead: Sendable, Hashable {
     /// How many leading bytes are kept.
     public static let capacity = 32
 
-    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     /// How many bytes are stored (at most ``capacity``).
     public private(set) var count: Int = 0
     /// The full length of the value the bytes came from.
@@ -112,11 +112,16 @@ public struct ByteHead: Sendable, Hashable {
     /// The stored bytes as text (invalid UTF-8 repaired); allocates, for logs and tests.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Equal when the stored bytes and the full lengths are equal.
+    /// Equal when the stored bytes and the full lengths are equal. Compares whole words:
+    /// storage past `count` is always zero.
+    @inlinable
     public static func == (lhs: ByteHead, rhs: ByteHead) -> Bool {
-        lhs.totalLength == rhs.totalLength && lhs.count == rhs.count
-            && lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.elementsEqual(r) } }
+        lhs.totalLength == rhs.totalLength && lhs.count == rhs.count && lhs.storage == rhs.storage
     }
+
+    /// The first eight stored bytes as one word (zero-padded), for cheap hashing.
+    @inlinable
+    public var firstWord: UInt64 { storage.0 }
 
     /// Hashes the stored bytes and the full length.
     public func hash(into hasher: inout Hasher) {

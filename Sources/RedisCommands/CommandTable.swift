@@ -81,7 +81,13 @@ public final class CommandTable: Sendable {
     /// The id of a request: its name, or `name|subcommand` for containers (an unknown
     /// subcommand is `other`, as Redis counts it nowhere either).
     public func identify(name: ByteHead, subcommand: ByteHead, argumentCount: Int) -> Int {
-        guard !name.isTruncated else { return Self.otherID }
+        lookUp(name: name, subcommand: subcommand, argumentCount: argumentCount).id
+    }
+
+    /// The id, and whether the name alone decides it (false for containers).
+    @usableFromInline
+    func lookUp(name: ByteHead, subcommand: ByteHead, argumentCount: Int) -> (id: Int, byNameAlone: Bool) {
+        guard !name.isTruncated else { return (Self.otherID, true) }
         var hash = Self.offsetBasis
         var hasSeparator = false
         name.withUnsafeBytes {
@@ -91,13 +97,14 @@ public final class CommandTable: Sendable {
             }
         }
         // `config|get` sent as a name is no command to Redis (labels only join with `|`).
-        guard !hasSeparator else { return Self.otherID }
+        guard !hasSeparator else { return (Self.otherID, true) }
         let id = find(hash: hash, name: name, subcommand: nil)
-        guard id != Self.otherID, containers[id], argumentCount > 1 else { return id }
-        guard !subcommand.isTruncated else { return Self.otherID }
+        guard id != Self.otherID, containers[id] else { return (id, true) }
+        guard argumentCount > 1 else { return (id, false) }
+        guard !subcommand.isTruncated else { return (Self.otherID, false) }
         hash = Self.mix(hash, UInt8(ascii: "|"))
         subcommand.withUnsafeBytes { for byte in $0 { hash = Self.mix(hash, Self.lower(byte)) } }
-        return find(hash: hash, name: name, subcommand: subcommand)
+        return (find(hash: hash, name: name, subcommand: subcommand), false)
     }
 
     /// The id of a label such as `get` or `config|get`, or `otherID`.

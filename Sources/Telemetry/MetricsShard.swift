@@ -9,12 +9,14 @@ import RedisCommands
 public final class MetricsShard: CommandEventSink {
     private let hub: TelemetryHub
     private var table: CommandTable
+    /// Per-command counters (the hot path).
+    private var counters = ShardCounters()
+    /// Everything else: key prefixes, connections, bytes (its per-command arrays stay empty).
     private var data = ShardSnapshot()
     private var prefixCache: [ByteHead: Int] = [:]
     private var addresses: [UInt64: String] = [:]
     private let observers: [any CommandObserver]
     private static let prefixCacheLimit = 4096
-    private static let errorKinds = RedisErrorPrefix.allCases.count
 
     init(hub: TelemetryHub) {
         self.hub = hub
@@ -23,7 +25,11 @@ public final class MetricsShard: CommandEventSink {
     }
 
     /// A copy of the counters so far.
-    public func snapshot() -> ShardSnapshot { data }
+    public func snapshot() -> ShardSnapshot {
+        var copy = data
+        counters.copy(into: &copy)
+        return copy
+    }
 
     /// Records one command: count, duration, error, hit/miss, slowness, key prefix.
     public func record(_ event: CommandEvent) {
@@ -47,12 +53,12 @@ public final class MetricsShard: CommandEventSink {
 
     private func recordMetrics(_ event: CommandEvent) -> (hits: Int, misses: Int, slow: Bool) {
         let id = event.commandID
-        if id >= data.commands.count { grow(to: id) }
+        if id >= counters.capacity { grow(to: id) }
         let duration = event.durationNanos
         let (hits, misses) = table.hitRules[id].count(event)
         let slow = duration >= hub.configuration.slowThresholdNanos
         // One mutating call: a single access to `data` for all of a command's counters.
-        data.add(id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow)
+        counters.add(id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow)
         if slow {
             hub.recordSlow(
                 event, label: table.commands[id].label, firstKey: table.firstKeys[id],
@@ -92,18 +98,7 @@ public final class MetricsShard: CommandEventSink {
 
     private func grow(to id: Int) {
         if id >= table.commands.count { table = hub.commandTable }
-        let count = max(id + 1, table.commands.count)
-        func extend<T>(_ array: inout [T], _ perID: Int, _ zero: T) {
-            if array.count < count * perID { array += Array(repeating: zero, count: count * perID - array.count) }
-        }
-        extend(&data.commands, 1, 0)
-        extend(&data.durationNanos, 1, 0)
-        extend(&data.buckets, DurationBuckets.count, 0)
-        extend(&data.errors, Self.errorKinds, 0)
-        extend(&data.hits, 1, 0)
-        extend(&data.misses, 1, 0)
-        extend(&data.slow, 1, 0)
-        extend(&data.latencies, 1, nil)
+        counters.reserve(ids: max(id + 1, table.commands.count))
     }
 
     private func prefixID(of key: ByteHead, _ configuration: KeyPrefixConfiguration) -> Int {

@@ -66,28 +66,6 @@ public struct ShardSnapshot: Sendable {
         protocolErrors += other.protocolErrors
     }
 
-    /// Counts one answered command (its arrays already reach `id`).
-    @inline(__always)
-    mutating func add(id: Int, durationNanos: UInt64, error: RedisErrorPrefix?, hits: Int, misses: Int, slow: Bool) {
-        commands[id] &+= 1
-        self.durationNanos[id] &+= durationNanos
-        buckets[id &* DurationBuckets.count &+ DurationBuckets.index(nanos: durationNanos)] &+= 1
-        let micros = min(durationNanos / 1_000, 3_600_000_000)
-        // Optional chaining records in place; comparing with nil would copy the histogram.
-        if latencies[id]?.record(micros) == nil {
-            var histogram = Histogram<UInt64>(
-                highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
-            _ = histogram.record(micros)
-            latencies[id] = histogram
-        }
-        if let error { errors[id &* Self.errorKinds &+ Int(error.rawValue)] &+= 1 }
-        self.hits[id] &+= UInt64(hits)
-        self.misses[id] &+= UInt64(misses)
-        if slow { self.slow[id] &+= 1 }
-    }
-
-    private static let errorKinds = RedisErrorPrefix.allCases.count
-
     private static func add(_ lhs: inout [UInt64], _ rhs: [UInt64]) {
         if lhs.count < rhs.count { lhs += Array(repeating: 0, count: rhs.count - lhs.count) }
         for index in rhs.indices { lhs[index] &+= rhs[index] }

@@ -64,6 +64,28 @@ import Testing
         #expect(timers.nextDeadline == base + .nanoseconds(50))
     }
 
+    /// The clock is read once per turn of the loop, and again after a send: a reply read
+    /// after its request went out is never stamped with the time before the send.
+    @Test func timestampsStayUntilASend() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0)
+        let (near, far) = (fds[0], fds[1])
+        defer { close(far) }
+        let loop = try EpollLoop(name: "test")
+        let stamps = try await loop.submit {
+            let socket = StreamSocket(fd: near, loop: loop)
+            defer { socket.close() }
+            let before = loop.timestamp()
+            let unchanged = loop.timestamp()
+            let payload: [UInt8] = Array(repeating: 7, count: StreamSocket.deferLimit)
+            payload.withUnsafeBytes { _ = socket.write($0) }  // at the limit: sent at once
+            return (before, unchanged, loop.timestamp())
+        }.get()
+        #expect(stamps.0 == stamps.1)
+        #expect(stamps.2 > stamps.0)
+        try await loop.shutdownGracefully()
+    }
+
     /// More than the kernel takes at once is queued, reported full, and written out on
     /// `EPOLLOUT` (edge-triggered) while the peer reads, unchanged and in order.
     @Test func writesTheKernelDoesNotTakeAreQueuedThenFlushed() async throws {

@@ -36,6 +36,35 @@ import Testing
         #expect(merged.bytesReceived == 10 && merged.bytesSent == 20 && merged.protocolErrors == 1)
     }
 
+    /// Each counter lands at its command's id, bucket and error kind.
+    @Test func countersLandAtTheirIdBucketAndErrorKind() {
+        let hub = makeHub(slowThresholdNanos: 1_000_000)
+        let shard = hub.makeShard()
+        let table = CommandTable.builtin
+        let get = table.id(of: "get")
+        let set = table.id(of: "set")
+        shard.record(Events.make(["GET", "k"], reply: "$1\r\nv\r\n", nanos: 70_000))
+        shard.record(Events.make(["GET", "k"], reply: "$-1\r\n", nanos: 2_000_000))
+        shard.record(Events.make(["SET", "k", "v"], reply: "-WRONGTYPE x\r\n", nanos: 10))
+        let data = shard.snapshot()
+        let kinds = RedisErrorPrefix.allCases.count
+        #expect(data.commands.count == table.commands.count)
+        #expect(data.commands[get] == 2 && data.commands[set] == 1 && data.commands.reduce(0, +) == 3)
+        #expect(data.durationNanos[get] == 2_070_000 && data.durationNanos[set] == 10)
+        #expect(data.hits[get] == 1 && data.misses[get] == 1)
+        #expect(data.slow[get] == 1 && data.slow[set] == 0)
+        // 70 µs falls in the 100 µs bucket, 2 ms in the 2.5 ms one, 10 ns in the first.
+        #expect(data.buckets[get * DurationBuckets.count + 1] == 1)
+        #expect(data.buckets[get * DurationBuckets.count + 5] == 1)
+        #expect(data.buckets[set * DurationBuckets.count] == 1)
+        #expect(data.buckets.reduce(0, +) == 3)
+        #expect(data.errors[set * kinds + Int(RedisErrorPrefix.wrongtype.rawValue)] == 1)
+        #expect(data.errors.reduce(0, +) == 1)
+        #expect(data.latencies[get]?.totalCount == 2 && data.latencies[get]?.max ?? 0 >= 1_999)
+        #expect(data.latencies[set]?.max == 0)
+        #expect(data.latencies.compactMap { $0 }.count == 2)
+    }
+
     @Test func mergeIntoEmptyAndOfEmptyIsIdentity() {
         let hub = makeHub()
         let shard = hub.makeShard()

