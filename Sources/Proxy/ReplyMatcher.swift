@@ -42,12 +42,12 @@ struct ReplyMatcher: ~Copyable {
 
     /// Records a forwarded request. Returns false for an empty command (no reply comes).
     @inline(__always)
-    mutating func request<Sink: CommandEventSink>(
+    mutating func request(
         _ frame: RESPFrame,
         role: CommandRole,
         commandID: Int = CommandTable.otherID,
         at now: UInt64,
-        sink: Sink
+        sink: any CommandEventSink
     ) -> Bool {
         guard frame.count > 0 else { return false }
         if case .ordinary = role, !inTransaction, replyMode == .on {
@@ -55,8 +55,16 @@ struct ReplyMatcher: ~Copyable {
             owed += 1
             pending.append(
                 PendingRequest(frame: frame, commandID: commandID, role: role, startNanos: now, expectedReplies: 1))
-            return true
+        } else {
+            special(frame, role: role, commandID: commandID, at: now, sink: sink)
         }
+        return true
+    }
+
+    /// Records a request that changes the connection's state or expects other than one reply.
+    private mutating func special(
+        _ frame: RESPFrame, role: CommandRole, commandID: Int, at now: UInt64, sink: any CommandEventSink
+    ) {
         var expected: Int? = 1
         let queued = inTransaction && !role.isNeverQueued
         if queued {
@@ -111,12 +119,11 @@ struct ReplyMatcher: ~Copyable {
             if expected != 0 { owed += 1 } else { suppressed += 1 }
             pending.append(entry)
         }
-        return true
     }
 
     /// Places one reply frame, recording every command it completes.
     @inline(__always)
-    mutating func reply<Sink: CommandEventSink>(_ frame: RESPFrame, at now: UInt64, sink: Sink) -> ReplyKind {
+    mutating func reply(_ frame: RESPFrame, at now: UInt64, sink: any CommandEventSink) -> ReplyKind {
         flushSuppressed(at: now, sink: sink)
         if let kind = classifyOutOfBand(frame) {
             if kind != .matched { return kind }
@@ -132,6 +139,11 @@ struct ReplyMatcher: ~Copyable {
             flushSuppressed(at: now, sink: sink)
             return .matched
         }
+        return replyToSpecial(frame, at: now, sink: sink)
+    }
+
+    /// Places a reply for a command that expects several, or changes the connection's state.
+    private mutating func replyToSpecial(_ frame: RESPFrame, at now: UInt64, sink: any CommandEventSink) -> ReplyKind {
         var head = pending.first
         if head.expectedReplies == nil, case .unsubscribe(let kind) = head.role {
             head.expectedReplies = max(count(of: kind), 1)
@@ -153,7 +165,7 @@ struct ReplyMatcher: ~Copyable {
 
     /// Ends every pending command without a reply (the connection is gone); returns how
     /// many of them were owed a reply.
-    mutating func abortAll<Sink: CommandEventSink>(at now: UInt64, sink: Sink) -> Int {
+    mutating func abortAll(at now: UInt64, sink: any CommandEventSink) -> Int {
         while let entry = pending.popFirst() {
             sink.record(
                 entry.event(
@@ -238,8 +250,12 @@ struct ReplyMatcher: ~Copyable {
         }
     }
 
-    private mutating func flushSuppressed<Sink: CommandEventSink>(at now: UInt64, sink: Sink) {
-        guard suppressed > 0 else { return }
+    @inline(__always)
+    private mutating func flushSuppressed(at now: UInt64, sink: any CommandEventSink) {
+        if suppressed > 0 { recordSuppressed(at: now, sink: sink) }
+    }
+
+    private mutating func recordSuppressed(at now: UInt64, sink: any CommandEventSink) {
         while !pending.isEmpty && pending.first.expectedReplies == 0 {
             let head = pending.removeFirst()
             suppressed -= 1
