@@ -29,9 +29,33 @@ struct PendingRequest {
         self.expectedReplies = expectedReplies
     }
 
-    func event(connectionID: UInt64, endNanos: UInt64, outcome: CommandOutcome, reply: RESPFrame?) -> CommandEvent {
-        let isError = reply?.type.isError ?? false
-        return CommandEvent(
+    /// The event of a command answered by `reply`.
+    @inline(__always)
+    func event(connectionID: UInt64, endNanos: UInt64, reply: RESPFrame) -> CommandEvent {
+        CommandEvent(
+            name: name,
+            firstArgument: firstArgument,
+            argumentCount: argumentCount,
+            commandID: commandID,
+            connectionID: connectionID,
+            startNanos: startNanos,
+            endNanos: endNanos,
+            requestBytes: requestBytes,
+            replyBytes: replyBytes,
+            outcome: .replied,
+            replyType: reply.type,
+            error: reply.type.isError ? RedisErrorPrefix(errorText: reply.first) : nil,
+            replyCount: reply.count,
+            replyIsNull: reply.isNull,
+            queued: queued,
+            replyNullChildren: reply.nullChildren,
+            replyInteger: reply.integer
+        )
+    }
+
+    /// The event of a command that got no reply (`outcome` is not `.replied`).
+    func event(connectionID: UInt64, endNanos: UInt64, outcome: CommandOutcome) -> CommandEvent {
+        CommandEvent(
             name: name,
             firstArgument: firstArgument,
             argumentCount: argumentCount,
@@ -42,13 +66,13 @@ struct PendingRequest {
             requestBytes: requestBytes,
             replyBytes: replyBytes,
             outcome: outcome,
-            replyType: reply?.type ?? .null,
-            error: isError ? RedisErrorPrefix(errorText: reply!.first) : nil,
-            replyCount: reply?.count ?? 0,
-            replyIsNull: reply?.isNull ?? false,
+            replyType: .null,
+            error: nil,
+            replyCount: 0,
+            replyIsNull: false,
             queued: queued,
-            replyNullChildren: reply?.nullChildren ?? 0,
-            replyInteger: reply?.integer ?? 0
+            replyNullChildren: 0,
+            replyInteger: 0
         )
     }
 }

@@ -114,7 +114,7 @@ struct ReplyMatcher: ~Copyable {
             frame: frame, commandID: commandID, role: role, startNanos: now, expectedReplies: expected)
         entry.queued = queued
         if expected == 0 && pending.isEmpty {
-            sink.record(entry.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
+            sink.record(entry.event(connectionID: connectionID, endNanos: now, outcome: .suppressed))
         } else {
             if expected != 0 { owed += 1 } else { suppressed += 1 }
             pending.append(entry)
@@ -135,7 +135,7 @@ struct ReplyMatcher: ~Copyable {
             owed -= 1
             head.repliesSeen = 1
             head.replyBytes = frame.byteCount
-            sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .replied, reply: frame))
+            sink.record(head.event(connectionID: connectionID, endNanos: now, reply: frame))
             flushSuppressed(at: now, sink: sink)
             return .matched
         }
@@ -143,6 +143,9 @@ struct ReplyMatcher: ~Copyable {
     }
 
     /// Places a reply for a command that expects several, or changes the connection's state.
+    /// Inlined like the helpers it calls, which take the frame's pieces: a frame passed
+    /// whole to a function that is not inlined made the caller copy every reply's summary.
+    @inline(__always)
     private mutating func replyToSpecial(_ frame: RESPFrame, at now: UInt64, sink: any CommandEventSink) -> ReplyKind {
         var head = pending.first
         if head.expectedReplies == nil, case .unsubscribe(let kind) = head.role {
@@ -154,8 +157,8 @@ struct ReplyMatcher: ~Copyable {
         if frame.type.isError || head.repliesSeen >= (head.expectedReplies ?? 1) {
             _ = pending.removeFirst()
             owed -= 1
-            applyEffects(of: head.role, reply: frame)
-            sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .replied, reply: frame))
+            if !frame.type.isError { applyEffects(of: head.role) }
+            sink.record(head.event(connectionID: connectionID, endNanos: now, reply: frame))
             flushSuppressed(at: now, sink: sink)
         } else {
             pending.first = head
@@ -170,7 +173,7 @@ struct ReplyMatcher: ~Copyable {
             sink.record(
                 entry.event(
                     connectionID: connectionID, endNanos: now,
-                    outcome: entry.expectedReplies == 0 ? .suppressed : .aborted, reply: nil))
+                    outcome: entry.expectedReplies == 0 ? .suppressed : .aborted))
         }
         let aborted = owed
         owed = 0
@@ -182,6 +185,7 @@ struct ReplyMatcher: ~Copyable {
 
     /// Returns `.outOfBand` for frames that answer no request, `.matched` for a pub/sub
     /// confirmation the head command awaits, nil for an ordinary reply.
+    @inline(__always)
     private mutating func classifyOutOfBand(_ frame: RESPFrame) -> ReplyKind? {
         switch frame.type {
         case .push:
@@ -213,11 +217,15 @@ struct ReplyMatcher: ~Copyable {
 
     /// Tracks subscription counts from a (un)subscribe confirmation:
     /// `[kind, channel, count]` where count is channels+patterns, or shard channels.
+    @inline(__always)
     private mutating func noteConfirmation(_ frame: RESPFrame) {
-        guard frame.type == .array || frame.type == .push, frame.count == 3,
-            let kind = SubscriptionKind.confirmation(frame.first)
-        else { return }
-        let total = max(Int(clamping: frame.integer), 0)
+        guard frame.type == .array || frame.type == .push, frame.count == 3 else { return }
+        noteConfirmation(name: frame.first, total: frame.integer)
+    }
+
+    private mutating func noteConfirmation(name: ByteHead, total: Int64) {
+        guard let kind = SubscriptionKind.confirmation(name) else { return }
+        let total = max(Int(clamping: total), 0)
         switch kind {
         case .channel: subscriptions.channels = max(total - subscriptions.patterns, 0)
         case .pattern: subscriptions.patterns = max(total - subscriptions.channels, 0)
@@ -233,8 +241,8 @@ struct ReplyMatcher: ~Copyable {
         }
     }
 
-    private mutating func applyEffects(of role: CommandRole, reply: RESPFrame) {
-        guard !reply.type.isError else { return }
+    /// What a command that succeeded changes on the connection.
+    private mutating func applyEffects(of role: CommandRole) {
         switch role {
         case .monitor:
             monitoring = true
@@ -259,7 +267,7 @@ struct ReplyMatcher: ~Copyable {
         while !pending.isEmpty && pending.first.expectedReplies == 0 {
             let head = pending.removeFirst()
             suppressed -= 1
-            sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .suppressed, reply: nil))
+            sink.record(head.event(connectionID: connectionID, endNanos: now, outcome: .suppressed))
         }
     }
 }

@@ -67,7 +67,9 @@ public enum CommandRole: Sendable, Equatable {
                 self = .ordinary
             }
         case 6:
-            self = name.equalsCaseInsensitive("CLIENT") ? Self.client(frame) : .ordinary
+            self =
+                name.equalsCaseInsensitive("CLIENT")
+                ? Self.client(subcommand: frame.second, argument: frame.third, count: frame.count) : .ordinary
         case 7:
             if name.equalsCaseInsensitive("MONITOR") {
                 self = .monitor
@@ -83,18 +85,19 @@ public enum CommandRole: Sendable, Equatable {
         }
     }
 
+    /// Takes the frame's pieces, not the frame: a whole frame passed here made the
+    /// inlined caller copy every request's summary.
     @usableFromInline
-    static func client(_ frame: RESPFrame) -> CommandRole {
-        let sub = frame.second
+    static func client(subcommand sub: ByteHead, argument: ByteHead, count: Int) -> CommandRole {
         if sub.equalsCaseInsensitive("NO-EVICT") || sub.equalsCaseInsensitive("NO-TOUCH")
             || sub.equalsCaseInsensitive("SETINFO")
         {
             return .unresettable
         }
-        guard frame.count == 3, sub.equalsCaseInsensitive("REPLY") else { return .ordinary }
-        if frame.third.equalsCaseInsensitive("OFF") { return .clientReplyOff }
-        if frame.third.equalsCaseInsensitive("SKIP") { return .clientReplySkip }
-        if frame.third.equalsCaseInsensitive("ON") { return .clientReplyOn }
+        guard count == 3, sub.equalsCaseInsensitive("REPLY") else { return .ordinary }
+        if argument.equalsCaseInsensitive("OFF") { return .clientReplyOff }
+        if argument.equalsCaseInsensitive("SKIP") { return .clientReplySkip }
+        if argument.equalsCaseInsensitive("ON") { return .clientReplyOn }
         return .ordinary
     }
 

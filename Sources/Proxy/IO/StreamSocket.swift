@@ -1,3 +1,4 @@
+import CEpoll
 import NIOCore
 
 #if canImport(Glibc)
@@ -53,7 +54,7 @@ final class StreamSocket {
     func read() -> ReadResult {
         guard !isClosed else { return .wouldBlock }
         while true {
-            let count = Glibc.read(fd, loop.readBuffer, EpollLoop.readCapacity)
+            let count = cepoll_read(fd, loop.readBuffer, EpollLoop.readCapacity)
             if count > 0 { return .data(UnsafeRawBufferPointer(start: loop.readBuffer, count: count)) }
             if count == 0 { return .end }
             switch errno {
@@ -136,7 +137,7 @@ final class StreamSocket {
         loop.sentSinceClock = true
         var offset = 0
         while offset < bytes.count {
-            let count = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            let count = cepoll_send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             if count > 0 {
                 offset += count
                 if offset < bytes.count { break }  // the kernel's buffer is full: wait for EPOLLOUT
