@@ -12,13 +12,20 @@ public enum DurationBuckets {
         100_000_000, 250_000_000, 500_000_000, 1_000_000_000, 2_500_000_000, 5_000_000_000, 10_000_000_000,
     ]
 
-    /// Buckets per series, including the last (+Inf) one.
-    public static let count = boundsNanos.count + 1
+    /// Buckets per series, including the last (+Inf) one: `boundsNanos.count + 1`, as a
+    /// literal so the per-command offsets that use it fold to constants.
+    public static let count = 18
 
-    /// The bucket a duration falls in (`count - 1` for above 10 s).
+    /// The bucket a duration falls in (`count - 1` for above 10 s). The common buckets
+    /// (up to 1 ms) are literal comparisons: no array access per command.
     @inline(__always)
     public static func index(nanos: UInt64) -> Int {
-        var index = 0
+        if nanos <= 50_000 { return 0 }
+        if nanos <= 100_000 { return 1 }
+        if nanos <= 250_000 { return 2 }
+        if nanos <= 500_000 { return 3 }
+        if nanos <= 1_000_000 { return 4 }
+        var index = 5
         while index < boundsNanos.count && nanos > boundsNanos[index] { index += 1 }
         return index
     }

@@ -16,12 +16,17 @@ public final class MetricsShard: CommandEventSink {
     private var prefixCache: [ByteHead: Int] = [:]
     private var addresses: [UInt64: String] = [:]
     private let observers: [any CommandObserver]
+    /// From the configuration, read once: per command, not through the hub.
+    private let slowThresholdNanos: UInt64
+    private let keyPrefixes: KeyPrefixConfiguration?
     private static let prefixCacheLimit = 4096
 
     init(hub: TelemetryHub) {
         self.hub = hub
         self.table = hub.commandTable
         self.observers = hub.observerFactories.map { $0() }
+        self.slowThresholdNanos = hub.configuration.slowThresholdNanos
+        self.keyPrefixes = hub.configuration.keyPrefixes
     }
 
     /// A copy of the counters so far.
@@ -55,8 +60,8 @@ public final class MetricsShard: CommandEventSink {
         let id = event.commandID
         if id >= counters.capacity { grow(to: id) }
         let duration = event.durationNanos
-        let (hits, misses) = table.hitRules[id].count(event)
-        let slow = duration >= hub.configuration.slowThresholdNanos
+        let (hits, misses) = counters.hitRule(id).count(event)
+        let slow = duration >= slowThresholdNanos
         // One mutating call: a single access to `data` for all of a command's counters.
         counters.add(id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow)
         if slow {
@@ -64,7 +69,7 @@ public final class MetricsShard: CommandEventSink {
                 event, label: table.commands[id].label, firstKey: table.firstKeys[id],
                 address: addresses[event.connectionID])
         }
-        if let prefixes = hub.configuration.keyPrefixes, table.firstKeys[id] == 1, event.argumentCount > 1 {
+        if let prefixes = keyPrefixes, table.firstKeys[id] == 1, event.argumentCount > 1 {
             let prefixID = prefixID(of: event.firstArgument, prefixes)
             data.prefixes[prefixID].commands &+= 1
             data.prefixes[prefixID].hits &+= UInt64(hits)
@@ -98,7 +103,7 @@ public final class MetricsShard: CommandEventSink {
 
     private func grow(to id: Int) {
         if id >= table.commands.count { table = hub.commandTable }
-        counters.reserve(ids: max(id + 1, table.commands.count))
+        counters.reserve(ids: max(id + 1, table.commands.count), table: table)
     }
 
     private func prefixID(of key: ByteHead, _ configuration: KeyPrefixConfiguration) -> Int {

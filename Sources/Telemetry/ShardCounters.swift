@@ -2,7 +2,8 @@ import Histogram
 import RedisCommands
 
 /// One shard's per-command counters in a single allocation, `stride` words per command
-/// id, plus a latency histogram per id; copied into a ``ShardSnapshot`` for scrapes.
+/// id, plus a latency histogram and the hit rule per id; copied into a ``ShardSnapshot``
+/// for scrapes.
 ///
 /// Hand-written rather than the snapshot's arrays, which the shard used to update in
 /// place: seven arrays per command meant seven uniqueness and bounds checks, and the
@@ -17,29 +18,39 @@ struct ShardCounters: ~Copyable {
     private static let slow = 4
     private static let buckets = 5
     private static let errors = buckets + DurationBuckets.count
-    private static let errorKinds = RedisErrorPrefix.allCases.count
+    /// `RedisErrorPrefix.allCases.count`, as a literal so the offsets fold to constants.
+    private static let errorKinds = 27
     private static let stride = errors + errorKinds
 
     private var words: UnsafeMutablePointer<UInt64>
     private var latencies: UnsafeMutablePointer<Histogram<UInt64>?>
+    /// Each id's hit rule, copied from the command table (read per command).
+    private var rules: UnsafeMutablePointer<HitRule>
     /// Ids that have room.
     private(set) var capacity = 0
 
     /// No ids yet.
     init() {
+        assert(Self.errorKinds == RedisErrorPrefix.allCases.count)
         words = .allocate(capacity: 0)
         latencies = .allocate(capacity: 0)
+        rules = .allocate(capacity: 0)
     }
 
     deinit {
         words.deallocate()
         latencies.deinitialize(count: capacity)
         latencies.deallocate()
+        rules.deallocate()
     }
 
-    /// Makes room for ids below `count`.
-    mutating func reserve(ids count: Int) {
+    /// Makes room for the ids of `table` (at least `count`), and takes its hit rules.
+    mutating func reserve(ids count: Int, table: CommandTable) {
         guard count > capacity else { return }
+        let newRules = UnsafeMutablePointer<HitRule>.allocate(capacity: count)
+        for id in 0..<count { (newRules + id).initialize(to: id < table.hitRules.count ? table.hitRules[id] : .none) }
+        rules.deallocate()
+        rules = newRules
         let newWords = UnsafeMutablePointer<UInt64>.allocate(capacity: count * Self.stride)
         newWords.moveInitialize(from: words, count: capacity * Self.stride)
         (newWords + capacity * Self.stride).initialize(repeating: 0, count: (count - capacity) * Self.stride)
@@ -51,6 +62,13 @@ struct ShardCounters: ~Copyable {
         latencies.deallocate()
         latencies = newLatencies
         capacity = count
+    }
+
+    /// The hit rule of `id` (below ``capacity``).
+    @inline(__always)
+    func hitRule(_ id: Int) -> HitRule {
+        precondition(id >= 0 && id < capacity)
+        return rules[id]
     }
 
     /// Counts one answered command; `id` must be below ``capacity``.

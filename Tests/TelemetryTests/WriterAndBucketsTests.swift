@@ -12,8 +12,12 @@ import Testing
         #expect(DurationBuckets.index(nanos: 10_000_000_000) == 16)
         #expect(DurationBuckets.index(nanos: 10_000_000_001) == 17)
         #expect(DurationBuckets.index(nanos: .max) == 17)
+        #expect(DurationBuckets.count == DurationBuckets.boundsNanos.count + 1)
         for (index, nanos) in DurationBuckets.boundsNanos.enumerated() {
             #expect(Double(DurationBuckets.bounds[index]) == Double(nanos) / 1e9)
+            // Each bound is the last duration of its bucket.
+            #expect(DurationBuckets.index(nanos: nanos) == index)
+            #expect(DurationBuckets.index(nanos: nanos + 1) == index + 1)
         }
     }
 
