@@ -87,7 +87,7 @@ final class ProxySession: EpollHandler {
 
     // MARK: - Client socket events
 
-    func handleEvents(_ events: UInt32) {
+    override func handleEvents(_ events: UInt32) {
         if events & EPOLLOUT.rawValue != 0 { clientWritable() }
         let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
         if events & (EPOLLIN.rawValue | hangUp) != 0 { readClient(drain: events & hangUp != 0) }

@@ -125,7 +125,7 @@ final class UpstreamConnection: EpollHandler {
 
     // MARK: - Events
 
-    func handleEvents(_ events: UInt32) {
+    override func handleEvents(_ events: UInt32) {
         if case .connecting = state {
             let code = SocketCalls.pendingError(socket.fd)
             if code == 0 {

@@ -128,7 +128,7 @@ private final class Flusher: EpollHandler {
         self.socket = socket
         self.drained = drained
     }
-    func handleEvents(_ events: UInt32) {
+    override func handleEvents(_ events: UInt32) {
         _ = socket.flush()
         if socket.pendingBytes == 0 && !done {
             done = true

@@ -22,7 +22,7 @@ final class ClientListener: EpollHandler {
         self.onClient = onClient
     }
 
-    func handleEvents(_ events: UInt32) {
+    override func handleEvents(_ events: UInt32) {
         acceptAll()
     }
 

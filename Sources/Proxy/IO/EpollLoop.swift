@@ -9,9 +9,12 @@ import Synchronization
 #endif
 
 /// Something registered with an ``EpollLoop`` for readiness events on one descriptor.
-protocol EpollHandler: AnyObject {
+/// A base class rather than a protocol, so the loop can call it without reference counting.
+class EpollHandler {
     /// Called on the loop with the (edge-triggered) `epoll` event bits.
-    func handleEvents(_ events: UInt32)
+    func handleEvents(_ events: UInt32) {
+        preconditionFailure("\(type(of: self)) must override handleEvents")
+    }
 }
 
 /// The proxy's data path: one thread running an edge-triggered `epoll` loop, which is
@@ -41,7 +44,10 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private var stopRequested = false  // under lock
     private var running: [@Sendable () -> Void] = []
     private var slots: [Slot] = []
-    private var deferred: [StreamSocket] = []
+    /// Sockets with output to send after this batch of events (see ``deferFlush(_:)``).
+    private var deferred: [Unmanaged<StreamSocket>] = []
+    /// Handlers deregistered during this turn of the loop, released at its end.
+    private var released: [EpollHandler] = []
     private var timers = LoopTimers()
     private let timerIDs = Atomic<UInt64>(0)
     private var clockNanos: UInt64 = 0
@@ -168,7 +174,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     // MARK: - Descriptors (on the loop)
 
     /// Watches `fd` for input, output and hang-up, edge-triggered, until ``deregister(_:)``.
-    func register(_ fd: Int32, _ handler: any EpollHandler) throws(IOError) {
+    func register(_ fd: Int32, _ handler: EpollHandler) throws(IOError) {
         let index = Int(fd)
         if index >= slots.count { slots.append(contentsOf: repeatElement(Slot(), count: index + 1 - slots.count)) }
         var event = epoll_event()
@@ -178,6 +184,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
             throw IOError(errnoCode: errno, reason: "epoll_ctl")
         }
         slots[index].handler = handler
+        slots[index].unretained = Unmanaged.passUnretained(handler)
     }
 
     /// Stops watching `fd`; events already fetched for it are dropped.
@@ -185,7 +192,11 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         let index = Int(fd)
         guard index < slots.count, slots[index].handler != nil else { return }
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+        // Released at the end of this turn of the loop: `dispatch` holds no reference of
+        // its own, and the handler may be in the middle of handling an event.
+        if let handler = slots[index].handler { released.append(handler) }
         slots[index].handler = nil
+        slots[index].unretained = nil
         slots[index].generation &+= 1
     }
 
@@ -205,9 +216,11 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         sentSinceClock = false
     }
 
-    /// Sends `socket`'s output after the current batch of events.
+    /// Sends `socket`'s output after the current batch of events. The socket must belong
+    /// to a registered handler: the list holds no reference, and a handler deregistered
+    /// meanwhile stays alive (in `released`) until the list was flushed.
     func deferFlush(_ socket: StreamSocket) {
-        deferred.append(socket)
+        deferred.append(Unmanaged.passUnretained(socket))
     }
 
     // MARK: - The loop
@@ -218,12 +231,16 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private func flushDeferred() {
         var index = 0
         while index < deferred.count {
-            let socket = deferred[index]
+            let entry = deferred[index]
             index += 1
-            guard !socket.isClosed else { continue }
-            socket.flush()
-            let fd = Int(socket.fd)
-            if fd < slots.count, let handler = slots[fd].handler { handler.handleEvents(EPOLLOUT.rawValue) }
+            let fd = entry._withUnsafeGuaranteedRef { socket -> Int in
+                guard !socket.isClosed else { return -1 }
+                socket.flush()
+                return Int(socket.fd)
+            }
+            if fd >= 0 && fd < slots.count, let handler = slots[fd].unretained {
+                handler._withUnsafeGuaranteedRef { $0.handleEvents(EPOLLOUT.rawValue) }
+            }
         }
         deferred.removeAll(keepingCapacity: true)
     }
@@ -238,6 +255,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
             while let timer = timers.popExpired(now: now) { timer.fire() }
             let stop = runQueuedTasks()
             flushDeferred()
+            if !released.isEmpty { released.removeAll(keepingCapacity: true) }
             if stop { break }
         }
         for timer in timers.removeAll() { timer.abandon() }
@@ -258,9 +276,10 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
             }
             let fd = Int(truncatingIfNeeded: token & 0xFFFF_FFFF)
             guard fd < slots.count, slots[fd].generation == UInt32(truncatingIfNeeded: token >> 32),
-                let handler = slots[fd].handler
+                let handler = slots[fd].unretained
             else { continue }
-            handler.handleEvents(events[index].events)
+            let bits = events[index].events
+            handler._withUnsafeGuaranteedRef { $0.handleEvents(bits) }
         }
     }
 
@@ -285,7 +304,12 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     }
 
     private struct Slot {
-        var handler: (any EpollHandler)?
+        /// Keeps the handler alive while registered.
+        var handler: EpollHandler?
+        /// The same handler, called per event without reference counting (about 1% of the
+        /// CPU at `-P 16`: perf, 2026-11-22). Safe because a deregistered handler stays in
+        /// `released` until the end of the loop's turn.
+        var unretained: Unmanaged<EpollHandler>?
         var generation: UInt32 = 0
     }
 }
