@@ -5,8 +5,9 @@ import RESP
 /// ``CommandTable/identify(name:subcommand:argumentCount:)``: that lookup cost about 3%
 /// of the proxy's CPU at `-P 16` (perf, 2026-11-22).
 ///
-/// Four slots, chosen by the name's first bytes; names are kept byte for byte (so `get`
-/// and `GET` take a slot each). Container commands (`CONFIG GET`) are not cached, since
+/// Four slots, chosen by the name's first bytes (the multiplier and shift put `GET`,
+/// `SET`, `DEL` and `EXPIRE`, or `INCR` in place of `EXPIRE`, in different slots, in upper
+/// and in lower case); names are kept byte for byte (so `get` and `GET` take a slot each). Container commands (`CONFIG GET`) are not cached, since
 /// their id depends on the subcommand. Valid for one table: a connection keeps its table.
 public struct CommandIDCache {
     @usableFromInline var names = (ByteHead(), ByteHead(), ByteHead(), ByteHead())
@@ -21,7 +22,7 @@ public struct CommandIDCache {
     public mutating func identify(
         in table: CommandTable, name: ByteHead, subcommand: ByteHead, argumentCount: Int
     ) -> Int {
-        let slot = Int(truncatingIfNeeded: (name.firstWord &* 0x9E37_79B9_7F4A_7C15) >> 62)
+        let slot = Int(truncatingIfNeeded: (name.firstWord &* 0xFF51_AFD7_ED55_8CCD) >> 29) & 3
         let cached: Int
         switch slot {
         case 0: cached = names.0 == name ? ids.0 : -1

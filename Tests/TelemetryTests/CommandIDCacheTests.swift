@@ -36,6 +36,24 @@ import Testing
         #expect(cached(&cache, ["CLIENT", "INFO"]) == "client|info")
     }
 
+    /// A cache's usual commands take a slot each: repeated, they all come from the cache
+    /// (checked through a table whose ids the cache must not give: it is not consulted).
+    @Test func usualCommandsTakeASlotEach() {
+        for names in [
+            ["GET", "SET", "DEL", "EXPIRE"], ["get", "set", "del", "expire"], ["GET", "SET", "DEL", "INCR"],
+        ] {
+            var cache = CommandIDCache()
+            for name in names { _ = cached(&cache, [name, "k"]) }
+            let empty = CommandTable(specs: [])
+            for name in names {
+                let id = cache.identify(
+                    in: empty, name: ByteHead(Array(name.utf8)), subcommand: ByteHead(Array("k".utf8)), argumentCount: 2
+                )
+                #expect(id == table.id(of: name.lowercased()), "\(name) was evicted")
+            }
+        }
+    }
+
     /// More names than slots: evicted names are looked up again, with the same answer.
     @Test func manyNamesShareFourSlots() {
         var cache = CommandIDCache()

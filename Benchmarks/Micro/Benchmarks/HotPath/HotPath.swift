@@ -40,6 +40,22 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    // What the proxy runs per command: a connection's cache in front of the table, here
+    // with a repeating mix of four names that take a slot each (a cache's usual commands).
+    Benchmark("Command lookup: CommandIDCache.identify, 4 names (per command)") { benchmark in
+        let table = CommandTable.builtin
+        let names = ["GET", "SET", "DEL", "EXPIRE"].map { ByteHead($0.utf8) }
+        let key = ByteHead("user:1".utf8)
+        var cache = CommandIDCache()
+        var index = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(cache.identify(in: table, name: names[index], subcommand: key, argumentCount: 2))
+            index = (index + 1) & 3
+        }
+        benchmark.stopMeasurement()
+    }
+
     Benchmark("Metric recording: MetricsShard.record GET hit (per command)") { benchmark in
         record(observers: [], benchmark)
     }
