@@ -7,8 +7,9 @@ import RESP
 ///
 /// Four slots, chosen by the name's first bytes (the multiplier and shift put `GET`,
 /// `SET`, `DEL` and `EXPIRE`, or `INCR` in place of `EXPIRE`, in different slots, in upper
-/// and in lower case); names are kept byte for byte (so `get` and `GET` take a slot each). Container commands (`CONFIG GET`) are not cached, since
-/// their id depends on the subcommand. Valid for one table: a connection keeps its table.
+/// and in lower case); names are kept byte for byte (so `get` and `GET` take a slot each).
+/// Container commands (`CONFIG GET`) are not cached, since their id depends on the
+/// subcommand. Valid for one table: a connection keeps its table.
 public struct CommandIDCache {
     @usableFromInline var names = (ByteHead(), ByteHead(), ByteHead(), ByteHead())
     @usableFromInline var ids = (-1, -1, -1, -1)
