@@ -67,6 +67,9 @@ final class ProxySession: EpollHandler {
 
     private var upstream: UpstreamConnection? { lease?.value }
 
+    /// The client's socket: the upstream connection reads replies straight into its output.
+    var clientSocket: StreamSocket { client }
+
     /// Registers the client socket and asks the pool for an upstream connection.
     func start() {
         do {
@@ -96,11 +99,11 @@ final class ProxySession: EpollHandler {
     /// Reads until the socket is empty (on to EOF when the client hung up), until the
     /// upstream is full, or until the session stops relaying.
     private func readClient(drain: Bool) {
-        while state == .active && !clientPaused && !clientInputEnded {
-            switch client.read() {
-            case .data(let bytes):
-                forwardClientBytes(bytes)
-                if bytes.count < EpollLoop.readCapacity && !drain { return }
+        while state == .active && !clientPaused && !clientInputEnded, let upstream {
+            switch client.read(into: upstream.socket) {
+            case .data(let bytes, let filled):
+                forwardClientBytes(bytes, to: upstream)
+                if !filled && !drain { return }
             case .wouldBlock:
                 return
             case .end:
@@ -113,8 +116,8 @@ final class ProxySession: EpollHandler {
         }
     }
 
-    private func forwardClientBytes(_ bytes: UnsafeRawBufferPointer) {
-        guard let upstream else { return }
+    /// Scans what the client sent and relays it (read in place into the upstream's output).
+    private func forwardClientBytes(_ bytes: UnsafeRawBufferPointer, to upstream: UpstreamConnection) {
         let now = loop.timestamp()
         sink.clientBytesReceived(bytes.count)
         let table = commandTable  // one reference for the whole read, not one per command

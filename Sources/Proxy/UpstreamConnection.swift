@@ -18,7 +18,8 @@ final class UpstreamConnection: EpollHandler {
     }
 
     let loop: EpollLoop
-    private let socket: StreamSocket
+    /// The connection's socket: the session reads its client straight into its output.
+    let socket: StreamSocket
     private let login: UpstreamLogin
     private let target: String
     private var state: State
@@ -147,8 +148,14 @@ final class UpstreamConnection: EpollHandler {
     /// up: then on to EOF), or until the client is full.
     private func readAvailable(drain: Bool) {
         while !readPaused {
-            switch socket.read() {
-            case .data(let bytes):
+            let result: StreamSocket.ReadResult
+            if case .attached(let session) = state {
+                result = socket.read(into: session.clientSocket)
+            } else {
+                result = socket.read()
+            }
+            switch result {
+            case .data(let bytes, let filled):
                 switch state {
                 case .attached(let session):
                     if !session.upstreamRead(bytes) { readPaused = true }
@@ -161,7 +168,7 @@ final class UpstreamConnection: EpollHandler {
                 case .connecting, .closed:
                     return
                 }
-                if bytes.count < EpollLoop.readCapacity && !drain { return }
+                if !filled && !drain { return }
             case .wouldBlock:
                 return
             case .end:

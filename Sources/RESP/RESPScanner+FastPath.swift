@@ -7,15 +7,25 @@
 extension RESPScanner {
     /// Writes the frame at `index` into `frame` and moves `index` past it if it is a
     /// common one; else returns false with `index` unchanged (and `frame` unspecified).
+    ///
+    /// The scanners below are static, given only the limits: as methods they made the
+    /// caller copy the whole scanner (336 bytes) per frame, 9% of the proxy's user time at
+    /// `-P 16` (perf, 2026-11-22).
     @inline(__always)
     func fastFrame(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, into frame: inout RESPFrame) -> Bool {
-        mode == .request ? fastRequest(bytes, &index, &frame) : fastReply(bytes, &index, &frame)
+        let bulk = limits.maxBulkLength
+        return mode == .request
+            ? Self.fastRequest(bytes, &index, &frame, maxBulk: bulk, maxCount: limits.maxAggregateLength)
+            : Self.fastReply(bytes, &index, &frame, maxBulk: bulk)
     }
 
-    private func fastRequest(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, _ frame: inout RESPFrame) -> Bool {
-        guard bytes[index] == Byte.asterisk else { return false }
-        var position = index + 1
-        guard let count = Self.length(bytes, &position), count > 0, count <= limits.maxAggregateLength else {
+    private static func fastRequest(
+        _ bytes: UnsafeRawBufferPointer, _ index: inout Int, _ frame: inout RESPFrame, maxBulk: Int, maxCount: Int
+    ) -> Bool {
+        guard let base = bytes.baseAddress, bytes[index] == Byte.asterisk else { return false }
+        let end = bytes.count
+        var position = index &+ 1
+        guard let count = Self.length(bytes, &position), count > 0, count <= maxCount else {
             return false
         }
         frame = RESPFrame()
@@ -23,13 +33,12 @@ extension RESPScanner {
         frame.count = count
         frame.childCount = count
         for element in 0..<count {
-            guard position < bytes.count, bytes[position] == Byte.dollar else { return false }
-            position += 1
-            guard let length = Self.length(bytes, &position), length <= limits.maxBulkLength,
-                bytes.count - position >= length + 2
+            guard position < end, bytes[position] == Byte.dollar else { return false }
+            position &+= 1
+            guard let length = Self.length(bytes, &position), length <= maxBulk, end &- position >= length &+ 2
             else { return false }
             if element < 3 {
-                let payload = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
+                let payload = UnsafeRawBufferPointer(start: base + position, count: length)
                 switch element {
                 case 0: frame.first.append(payload)
                 case 1: frame.second.append(payload)
@@ -37,14 +46,16 @@ extension RESPScanner {
                 }
             }
             // Redis skips the two bytes after a request payload unchecked; so does the scanner.
-            position += length + 2
+            position &+= length &+ 2
         }
-        frame.byteCount = position - index
+        frame.byteCount = position &- index
         index = position
         return true
     }
 
-    private func fastReply(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, _ frame: inout RESPFrame) -> Bool {
+    private static func fastReply(
+        _ bytes: UnsafeRawBufferPointer, _ index: inout Int, _ frame: inout RESPFrame, maxBulk: Int
+    ) -> Bool {
         let end = bytes.count
         var position = index + 1
         switch bytes[index] {
@@ -71,7 +82,7 @@ extension RESPScanner {
                 frame.count = -1
                 position += 4
             } else {
-                guard let length = Self.length(bytes, &position), length <= limits.maxBulkLength,
+                guard let length = Self.length(bytes, &position), length <= maxBulk,
                     end - position >= length + 2, bytes[position + length] == Byte.cr,
                     bytes[position + length + 1] == Byte.lf
                 else { return false }
@@ -89,9 +100,25 @@ extension RESPScanner {
         return true
     }
 
-    /// Reads `digits\r\n` (1 to 18 digits, no sign) at `position`, moving past it.
+    /// Reads `digits\r\n` (1 to 18 digits, no sign) at `position`, moving past it. One or
+    /// two digits (most lengths and counts) are read from one 4-byte load.
     @inline(__always)
     private static func length(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> Int? {
+        if bytes.count &- position >= 4 {
+            let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian
+            let first = (word & 0xFF) &- 0x30
+            if first < 10 {
+                if word >> 8 & 0xFFFF == 0x0A0D {
+                    position &+= 3
+                    return Int(first)
+                }
+                let second = (word >> 8 & 0xFF) &- 0x30
+                if second < 10 && word >> 16 == 0x0A0D {
+                    position &+= 4
+                    return Int(first &* 10 &+ second)
+                }
+            }
+        }
         var value = 0
         var cursor = position
         let end = bytes.count

@@ -86,6 +86,41 @@ import Testing
         try await loop.shutdownGracefully()
     }
 
+    /// A relayed read lands in the peer's output and is queued there in place: a prefix is
+    /// sent, the rest dropped. With the peer closed, the read falls back to the loop's buffer.
+    @Test func relayedReadsAreQueuedInThePeersOutputInPlace() async throws {
+        var pairs: [[Int32]] = [[0, 0], [0, 0]]
+        for index in 0..<2 {
+            #expect(
+                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &pairs[index]) == 0)
+        }
+        let (source, sourceFar, target, targetFar) = (pairs[0][0], pairs[0][1], pairs[1][0], pairs[1][1])
+        defer { [sourceFar, targetFar].forEach { close($0) } }
+        let payload = Array("*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPI".utf8)
+        #expect(payload.withUnsafeBytes { write(sourceFar, $0.baseAddress, $0.count) } == payload.count)
+        let loop = try EpollLoop(name: "test")
+        let outcome = try await loop.submit {
+            let reader = StreamSocket(fd: source, loop: loop)
+            let peer = StreamSocket(fd: target, loop: loop)
+            guard case .data(let bytes, let filled) = reader.read(into: peer) else { return (false, false, 0, false) }
+            // Read into the peer's room, not the loop's buffer, and short of filling it.
+            let inPlace = Array(bytes) == payload && !filled && bytes.baseAddress != UnsafeRawPointer(loop.readBuffer)
+            peer.write(UnsafeRawBufferPointer(rebasing: bytes[..<14]))  // the complete frame only
+            let queued = peer.pendingBytes
+            peer.flush()
+            peer.close()
+            #expect(payload.withUnsafeBytes { write(sourceFar, $0.baseAddress, 3) } == 3)
+            guard case .data(let fallback, _) = reader.read(into: peer) else { return (inPlace, false, queued, false) }
+            reader.close()
+            return (inPlace, true, queued, fallback.baseAddress == UnsafeRawPointer(loop.readBuffer))
+        }.get()
+        #expect(outcome == (true, true, 14, true))
+        var received = [UInt8](repeating: 0, count: 64)
+        let count = received.withUnsafeMutableBytes { read(targetFar, $0.baseAddress, $0.count) }
+        #expect(Array(received[..<max(count, 0)]) == Array(payload[..<14]))
+        try await loop.shutdownGracefully()
+    }
+
     /// More than the kernel takes at once is queued, reported full, and written out on
     /// `EPOLLOUT` (edge-triggered) while the peer reads, unchanged and in order.
     @Test func writesTheKernelDoesNotTakeAreQueuedThenFlushed() async throws {

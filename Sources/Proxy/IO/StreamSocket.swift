@@ -7,11 +7,12 @@ import NIOCore
 
 /// A connected, non-blocking TCP socket on an ``EpollLoop``.
 ///
-/// Reads go into the loop's buffer. Small writes are copied into `output` and sent when
-/// the loop has handled its batch of events; large ones go straight to the kernel. What
-/// the kernel does not take stays in `output` until the next `EPOLLOUT`.
-/// Owners stop reading the peer while ``isFull`` (backpressure), and resume once
-/// ``hasRoom``.
+/// Relayed bytes are read straight into the peer's output (``read(into:)``), so they are
+/// never copied in user space; other reads go into the loop's buffer. Small writes are
+/// queued in `output` and sent when the loop has handled its batch of events; large ones
+/// go to the kernel at once. What the kernel does not take stays in `output` until the
+/// next `EPOLLOUT`. Owners stop reading the peer while ``isFull`` (backpressure), and
+/// resume once ``hasRoom``.
 final class StreamSocket {
     /// Queued output above which the peer is no longer read.
     static let highWater = 64 * 1024
@@ -23,9 +24,13 @@ final class StreamSocket {
     /// larger ones are sent at once, without the copy.
     static let deferLimit = 16 * 1024
 
+    /// The least room a read into the peer's output is given (haproxy's buffers hold
+    /// 16 KiB too); the output keeps up to 1 MiB of what it grew to between reads.
+    static let relayReadRoom = 16 * 1024
+
     let fd: Int32
     let loop: EpollLoop
-    private var output = ByteBuffer()
+    private var output = OutputBuffer()
     private var shutdownWhenFlushed = false
     private(set) var isClosed = false
     /// `errno` of a failed write; the socket takes no more output then.
@@ -37,14 +42,16 @@ final class StreamSocket {
     }
 
     /// Bytes written but not yet taken by the kernel.
-    var pendingBytes: Int { output.readableBytes }
+    var pendingBytes: Int { output.count }
     /// Whether the peer should stop being read.
-    var isFull: Bool { output.readableBytes > Self.highWater }
+    var isFull: Bool { output.count > Self.highWater }
     /// Whether a held-back peer may be read again.
-    var hasRoom: Bool { output.readableBytes <= Self.lowWater }
+    var hasRoom: Bool { output.count <= Self.lowWater }
 
     enum ReadResult {
-        case data(UnsafeRawBufferPointer)
+        /// Bytes read; `filled` when they filled the room offered, so more may be waiting
+        /// (a shorter read means the socket is empty).
+        case data(UnsafeRawBufferPointer, filled: Bool)
         case wouldBlock
         case end
         case failed(Int32)
@@ -52,10 +59,26 @@ final class StreamSocket {
 
     /// One `read` into the loop's buffer; the bytes are valid until the next read on the loop.
     func read() -> ReadResult {
+        read(into: UnsafeMutableRawBufferPointer(start: loop.readBuffer, count: EpollLoop.readCapacity))
+    }
+
+    /// One `read` straight into `peer`'s output, behind what it queues, so relaying the
+    /// bytes copies nothing: ``write(_:)`` on `peer` queues them in place. The bytes are
+    /// valid until `peer` is next written; until then, nothing else may write to `peer`.
+    /// Reads into the loop's buffer when `peer` takes no more output.
+    func read(into peer: StreamSocket) -> ReadResult {
+        guard peer.failure == nil, !peer.isClosed else { return read() }
+        let room = peer.output.reserve(Self.relayReadRoom)
+        return read(into: UnsafeMutableRawBufferPointer(rebasing: room.prefix(EpollLoop.readCapacity)))
+    }
+
+    private func read(into room: UnsafeMutableRawBufferPointer) -> ReadResult {
         guard !isClosed else { return .wouldBlock }
         while true {
-            let count = cepoll_read(fd, loop.readBuffer, EpollLoop.readCapacity)
-            if count > 0 { return .data(UnsafeRawBufferPointer(start: loop.readBuffer, count: count)) }
+            let count = cepoll_read(fd, room.baseAddress!, room.count)
+            if count > 0 {
+                return .data(UnsafeRawBufferPointer(start: room.baseAddress, count: count), filled: count == room.count)
+            }
             if count == 0 { return .end }
             switch errno {
             case EINTR: continue
@@ -72,24 +95,31 @@ final class StreamSocket {
         }
     }
 
-    /// Writes `bytes` now, queueing what the kernel does not take; false if the socket failed.
+    /// Writes `bytes` now, queueing what the kernel does not take; false if the socket
+    /// failed. Bytes a ``read(into:)`` left in this socket's output are queued in place.
     @discardableResult
     func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard failure == nil, !isClosed else { return false }
         guard !bytes.isEmpty else { return true }
-        var written = 0
-        if output.readableBytes == 0 {
-            if bytes.count < Self.deferLimit {
-                // Sent with every other socket's output once the loop handled its events.
-                loop.deferFlush(self)
-            } else {
-                written = send(bytes)
-                guard failure == nil else { return false }
-                if written == bytes.count { return true }
-            }
+        let wasEmpty = output.isEmpty
+        if output.isInRoom(bytes) {
+            output.commit(bytes.count)
+        } else if wasEmpty && bytes.count >= Self.deferLimit {
+            // Sent at once, without a copy; only what the kernel does not take is queued.
+            let written = send(bytes)
+            guard failure == nil else { return false }
+            output.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
+            return true
+        } else {
+            output.append(bytes)
         }
-        output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[written...]))
-        return true
+        guard wasEmpty else { return true }
+        if bytes.count < Self.deferLimit {
+            // Sent with every other socket's output once the loop handled its events.
+            loop.deferFlush(self)
+            return true
+        }
+        return flush()
     }
 
     /// Writes a buffer the proxy built (error replies, login commands).
@@ -102,13 +132,13 @@ final class StreamSocket {
     @discardableResult
     func flush() -> Bool {
         guard failure == nil, !isClosed else { return false }
-        guard output.readableBytes > 0 else { return true }
-        let written = output.withUnsafeReadableBytes { send($0) }
+        guard !output.isEmpty else { return true }
+        let written = send(output.bytes)
         guard failure == nil else { return false }
-        output.moveReaderIndex(forwardBy: written)
-        if output.readableBytes == 0 {
+        output.consume(written)
+        if output.isEmpty {
             // Give back the memory a large reply needed.
-            if output.capacity > 1 << 20 { output = ByteBuffer() } else { output.clear() }
+            if output.capacity > 1 << 20 { output.free() }
             if shutdownWhenFlushed { shutdown(fd, Int32(SHUT_WR)) }
         }
         return true
@@ -117,7 +147,7 @@ final class StreamSocket {
     /// Sends EOF once the queued output is written.
     func shutdownOutput() {
         guard !isClosed else { return }
-        if output.readableBytes == 0 {
+        if output.isEmpty {
             shutdown(fd, Int32(SHUT_WR))
         } else {
             shutdownWhenFlushed = true
@@ -130,7 +160,7 @@ final class StreamSocket {
         isClosed = true
         loop.deregister(fd)
         Glibc.close(fd)
-        output = ByteBuffer()
+        output.free()
     }
 
     private func send(_ bytes: UnsafeRawBufferPointer) -> Int {
