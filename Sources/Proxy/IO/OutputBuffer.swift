@@ -3,8 +3,9 @@
 ///
 /// Hand-written rather than NIO's `ByteBuffer` so that a read can land straight in the
 /// peer's queue (``reserve(_:)``, `read(2)`, ``commit(_:)``): relayed bytes are never
-/// copied in user space. That copy cost 9% of the proxy's user time at `-P 16` (perf,
-/// 2026-11-22). Noncopyable, so the storage has exactly one owner.
+/// copied in user space, and no uniqueness check is paid per write. Measured at `-P 16`:
+/// user time 0.302 -> 0.285 µs per request (8 interleaved rounds, 2026-11-22).
+/// Noncopyable, so the storage has exactly one owner.
 struct OutputBuffer: ~Copyable {
     private var storage: UnsafeMutableRawPointer?
     /// Bytes allocated.
@@ -80,7 +81,7 @@ struct OutputBuffer: ~Copyable {
             // Enough room once the queued bytes move to the front (`copyMemory` is a memmove).
             storage.copyMemory(from: storage + start, byteCount: queued)
         } else {
-            var newCapacity = max(capacity * 2, 4096)
+            var newCapacity = max(capacity * 2, 256)
             while newCapacity < queued + minimum { newCapacity *= 2 }
             let bigger = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
             if let storage {

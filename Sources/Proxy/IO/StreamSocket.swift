@@ -24,8 +24,9 @@ final class StreamSocket {
     /// larger ones are sent at once, without the copy.
     static let deferLimit = 16 * 1024
 
-    /// The least room a read into the peer's output is given (haproxy's buffers hold
-    /// 16 KiB too); the output keeps up to 1 MiB of what it grew to between reads.
+    /// The least room a read into the peer's output is given; a read that fills its room
+    /// makes the queue double for the next one. The output keeps up to 1 MiB of what it
+    /// grew to.
     static let relayReadRoom = 16 * 1024
 
     let fd: Int32
@@ -65,9 +66,13 @@ final class StreamSocket {
     /// One `read` straight into `peer`'s output, behind what it queues, so relaying the
     /// bytes copies nothing: ``write(_:)`` on `peer` queues them in place. The bytes are
     /// valid until `peer` is next written; until then, nothing else may write to `peer`.
-    /// Reads into the loop's buffer when `peer` takes no more output.
+    ///
+    /// Reads into the loop's buffer when `peer` takes no more output, and while `peer`'s
+    /// output was never used: a connection's first message is copied into a queue of its
+    /// size, so idle connections keep small queues (reading in place from the first message
+    /// took 1,000 idle clients from 31.9 to 41.0 MiB RSS).
     func read(into peer: StreamSocket) -> ReadResult {
-        guard peer.failure == nil, !peer.isClosed else { return read() }
+        guard peer.failure == nil, !peer.isClosed, peer.output.capacity > 0 else { return read() }
         let room = peer.output.reserve(Self.relayReadRoom)
         return read(into: UnsafeMutableRawBufferPointer(rebasing: room.prefix(EpollLoop.readCapacity)))
     }
