@@ -24,9 +24,8 @@ final class StreamSocket {
     /// larger ones are sent at once, without the copy.
     static let deferLimit = 16 * 1024
 
-    /// The least room a read into the peer's output is given; a read that fills its room
-    /// makes the queue double for the next one. The output keeps up to 1 MiB of what it
-    /// grew to.
+    /// The least room a read into the peer's output is given: a queue still holding unsent
+    /// bytes grows (doubling) to make it. A drained queue keeps up to 1 MiB of what it grew to.
     static let relayReadRoom = 16 * 1024
 
     let fd: Int32
