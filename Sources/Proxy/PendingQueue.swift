@@ -38,6 +38,20 @@ struct PendingQueue: ~Copyable {
         }
     }
 
+    /// The oldest entry in place; the queue must not be empty. Valid until the next
+    /// append: the matcher completes the entry's event there and records it uncopied.
+    var firstEntry: UnsafeMutablePointer<PendingRequest> {
+        precondition(count > 0)
+        return storage + head
+    }
+
+    /// Removes the oldest entry; the queue must not be empty.
+    mutating func dropFirst() {
+        precondition(count > 0)
+        head = (head &+ 1) & mask
+        count &-= 1
+    }
+
     /// Adds an entry at the end.
     mutating func append(_ entry: PendingRequest) {
         if count > mask { grow() }
@@ -47,10 +61,8 @@ struct PendingQueue: ~Copyable {
 
     /// Removes and returns the oldest entry; the queue must not be empty.
     mutating func removeFirst() -> PendingRequest {
-        precondition(count > 0)
-        let entry = storage[head]
-        head = (head &+ 1) & mask
-        count &-= 1
+        let entry = first
+        dropFirst()
         return entry
     }
 

@@ -130,7 +130,9 @@ final class ProxySession: EpollHandler {
             let frameStart = offset
             do throws(RESPProtocolError) {
                 guard try requestScanner.next(bytes, offset: &offset, into: &frame) else { break }
-                let role = CommandRole(request: frame)
+                let role =
+                    CommandRole.mayApply(toNameLength: frame.first.totalLength)
+                    ? CommandRole(request: frame) : .ordinary
                 switch role {
                 case .ordinary:
                     break
@@ -148,7 +150,7 @@ final class ProxySession: EpollHandler {
                     commandID = commandIDs.identify(
                         in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
                 }
-                _ = matcher.request(frame, role: role, commandID: commandID, at: now, sink: sink)
+                _ = matcher.request(&frame, role: role, commandID: commandID, at: now, sink: sink)
             } catch {
                 failure = "ERR " + error.message
                 forwardable = frameStart
@@ -200,7 +202,7 @@ final class ProxySession: EpollHandler {
             let frameStart = offset
             do throws(RESPProtocolError) {
                 guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { break }
-                if matcher.reply(frame, at: now, sink: sink) == .unmatched {
+                if matcher.reply(&frame, at: now, sink: sink) == .unmatched {
                     logger.debug("reply with no pending request", metadata: ["type": "\(frame.type)"])
                 }
             } catch {

@@ -44,6 +44,17 @@ public struct ByteHead: Sendable, Hashable {
         totalLength += bytes.count
     }
 
+    /// Fills an empty head with the first bytes of a value of `length` bytes at `source`.
+    /// Cheaper than ``append(_:)-(UnsafeRawBufferPointer)``, which must allow for bytes
+    /// already stored.
+    @inline(__always)
+    mutating func fillEmpty(from source: UnsafeRawPointer, length: Int) {
+        let take = Swift.min(length, Self.capacity)
+        withUnsafeMutableBytes(of: &storage) { Self.copy(take, from: source, to: $0.baseAddress!) }
+        count = take
+        totalLength = length
+    }
+
     /// Copies at most 32 bytes in word-sized moves. Hand-written: `copyMemory` calls
     /// `memmove`, whose call cost dominates at the few bytes of a command name or key.
     @inline(__always)
@@ -53,16 +64,17 @@ public struct ByteHead: Sendable, Hashable {
         if length >= 16 { word(at: 8) }
         if length >= 24 { word(at: 16) }
         if length >= 32 { word(at: 24) }
+        // Wrapping arithmetic: `done` stays within 0...length.
         var done = length & ~7
-        if length - done >= 4 {
+        if length &- done >= 4 {
             target.storeBytes(
                 of: source.loadUnaligned(fromByteOffset: done, as: UInt32.self), toByteOffset: done, as: UInt32.self)
-            done += 4
+            done &+= 4
         }
-        if length - done >= 2 {
+        if length &- done >= 2 {
             target.storeBytes(
                 of: source.loadUnaligned(fromByteOffset: done, as: UInt16.self), toByteOffset: done, as: UInt16.self)
-            done += 2
+            done &+= 2
         }
         if length > done {
             target.storeBytes(of: source.load(fromByteOffset: done, as: UInt8.self), toByteOffset: done, as: UInt8.self)

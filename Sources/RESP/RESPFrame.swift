@@ -29,8 +29,9 @@ public struct RESPFrame: Sendable, Hashable {
     /// An empty summary.
     public init() {}
 
-    /// Whether the frame is a null value (`_`, `$-1` or `*-1`).
-    @inlinable
+    /// Whether the frame is a null value (`_`, `$-1` or `*-1`). Always inlined: as a call,
+    /// it was passed a copy of the frame per reply.
+    @inlinable @inline(__always)
     public var isNull: Bool {
         type == .null || (count == -1 && (type == .bulkString || type == .array))
     }

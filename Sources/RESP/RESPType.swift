@@ -33,8 +33,8 @@ public enum RESPType: UInt8, Sendable, Hashable {
     /// A command sent as a plain line (`PING\r\n`), as telnet and `redis-cli` may send.
     case inlineCommand = 0x00
 
-    /// Whether the value is an error reply (`-` or `!`).
-    @inlinable
+    /// Whether the value is an error reply (`-` or `!`). Always inlined: it runs per reply.
+    @inlinable @inline(__always)
     public var isError: Bool { self == .simpleError || self == .blobError }
 
     /// Whether the value holds child values.

@@ -119,8 +119,10 @@ public enum CommandOutcome: UInt8, Sendable {
 /// Implementations are confined to one event loop (one sink per loop), so recording
 /// needs no lock. Every method but ``record(_:)`` has a no-op default.
 public protocol CommandEventSink: AnyObject {
-    /// Records one completed command.
-    func record(_ event: CommandEvent)
+    /// Records one completed command. The event is `inout` only to be passed by address:
+    /// the data path completes events in its own queue, and a by-value argument read from
+    /// there was copied (192 bytes) per command. Sinks must not change it.
+    func record(_ event: inout CommandEvent)
     /// A client connected (called once per connection, before its events).
     func connectionOpened(id: UInt64, address: String)
     /// A client connection closed.
@@ -151,5 +153,5 @@ public final class DiscardingEventSink: CommandEventSink {
     /// Creates the sink.
     public init() {}
     /// Does nothing.
-    public func record(_ event: CommandEvent) {}
+    public func record(_ event: inout CommandEvent) {}
 }

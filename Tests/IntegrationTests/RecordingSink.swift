@@ -5,7 +5,7 @@ import Synchronization
 final class RecordingSink: CommandEventSink, Sendable {
     private let events = Mutex<[CommandEvent]>([])
 
-    func record(_ event: CommandEvent) {
+    func record(_ event: inout CommandEvent) {
         events.withLock { $0.append(event) }
     }
 

@@ -31,5 +31,8 @@ import Testing
     ])
     func role(arguments: [String], expected: CommandRole) {
         #expect(CommandRole(request: Frames.request(arguments)) == expected)
+        if expected != .ordinary {
+            #expect(CommandRole.mayApply(toNameLength: arguments[0].utf8.count))
+        }
     }
 }

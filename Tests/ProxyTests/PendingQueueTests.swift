@@ -7,8 +7,8 @@ import Testing
 @Suite struct PendingQueueTests {
     static func entry(_ id: Int) -> PendingRequest {
         PendingRequest(
-            frame: Frames.request(["GET", "k\(id)"]), commandID: id, role: .ordinary, startNanos: UInt64(id),
-            expectedReplies: 1)
+            frame: Frames.request(["GET", "k\(id)"]), connectionID: 1, commandID: id, role: .ordinary,
+            startNanos: UInt64(id), expectedReplies: 1)
     }
 
     @Test func keepsOrderAcrossWrapAroundAndGrowthWhileWrapped() {
@@ -24,12 +24,12 @@ import Testing
                 expected.append(next)
                 next += 1
             }
-            if round % 2 == 0, let entry = queue.popFirst() { removed.append(entry.commandID) }
+            if round % 2 == 0, let entry = queue.popFirst() { removed.append(entry.event.commandID) }
         }
         // (The queue is noncopyable, so `#expect` gets values read from it.)
         let count = queue.count
         #expect(count == expected.count - removed.count)
-        while let entry = queue.popFirst() { removed.append(entry.commandID) }
+        while let entry = queue.popFirst() { removed.append(entry.event.commandID) }
         #expect(removed == expected)
         let empty = queue.isEmpty
         let afterEnd = queue.popFirst()
@@ -45,7 +45,7 @@ import Testing
         let updated = queue.removeFirst()
         let second = queue.first
         #expect(updated.repliesSeen == 2)
-        #expect(second.commandID == 2)
+        #expect(second.event.commandID == 2)
         #expect(second.repliesSeen == 0)
     }
 }

@@ -4,7 +4,7 @@ import RedisCommands
 final class RecordingSink: CommandEventSink {
     var events: [CommandEvent] = []
 
-    func record(_ event: CommandEvent) { events.append(event) }
+    func record(_ event: inout CommandEvent) { events.append(event) }
 
     var names: [String] { events.map { $0.name.text } }
     var outcomes: [CommandOutcome] { events.map(\.outcome) }

@@ -16,15 +16,16 @@ import Testing
     var quitAnswered: Bool { matcher.quitAnswered }
 
     func send(_ arguments: String...) {
-        let frame = Frames.request(arguments)
+        var frame = Frames.request(arguments)
         clock += 10
-        _ = matcher.request(frame, role: CommandRole(request: frame), at: clock, sink: sink)
+        _ = matcher.request(&frame, role: CommandRole(request: frame), at: clock, sink: sink)
     }
 
     @discardableResult
     func receive(_ wire: String) -> ReplyMatcher.ReplyKind {
         clock += 10
-        return matcher.reply(Frames.reply(wire), at: clock, sink: sink)
+        var frame = Frames.reply(wire)
+        return matcher.reply(&frame, at: clock, sink: sink)
     }
 
     @Test func pipelinedRepliesMatchInOrder() {
@@ -163,11 +164,11 @@ import Testing
 
     @Test func emptyCommandExpectsNoReply() {
         var scanner = RESPScanner(mode: .request)
-        let frame = Array("*0\r\n".utf8).withUnsafeBytes { bytes in
+        var frame = Array("*0\r\n".utf8).withUnsafeBytes { bytes in
             var offset = 0
             return try! scanner.next(bytes, offset: &offset)!
         }
-        let expectsReply = matcher.request(frame, role: .ordinary, at: 1, sink: sink)
+        let expectsReply = matcher.request(&frame, role: .ordinary, at: 1, sink: sink)
         #expect(!expectsReply)
         #expect(!awaitingReplies)
     }
