@@ -4,9 +4,9 @@
 # relay), twemproxy (Debian's nutcracker, server_connections: 1; it parses every command),
 # redis-lens with all telemetry on ("lens") and redis-lens --no-telemetry ("lens-bare").
 #
-# Every round runs each redis-benchmark suite against every target, rotating the target
-# order per round (A B C, B C A, ...), and reads each proxy's CPU time (utime + stime from
-# /proc/PID/stat) around its run. Then redis-proxy-bench runs its workloads against all
+# Every round runs each test of each redis-benchmark suite against every target, rotating
+# the target order per round (A B C, B C A, ...), and reads each proxy's CPU time (utime +
+# stime from /proc/PID/stat) around its run. Then redis-proxy-bench runs its workloads against all
 # targets (it interleaves them itself). With --memory it also measures redis-lens's RSS
 # with 1,000 idle client connections and over a long -P 16 run. It prints Markdown tables
 # and a check of the performance goal, and stops exactly the processes it started.
@@ -175,8 +175,8 @@ results="$tmp/results.tsv"
 : >"$results"
 # label|requests per test|redis-benchmark arguments
 suites=(
-    "-t get,set -c 50 -P 16|$requests|-t get,set -c 50 -P 16"
-    "-t get,set -c 50 -P 1|$((requests / 4))|-t get,set -c 50 -P 1"
+    "-t set,get -c 50 -P 16|$requests|-t set,get -c 50 -P 16"
+    "-t set,get -c 50 -P 1|$((requests / 4))|-t set,get -c 50 -P 1"
     "-t get -c 1|$((requests / 20))|-t get -c 1"
 )
 if [ ${#custom_suites[@]} -gt 0 ]; then
@@ -184,28 +184,45 @@ if [ ${#custom_suites[@]} -gt 0 ]; then
     for suite in "${custom_suites[@]}"; do suites+=("$suite|$requests|$suite"); done
 fi
 count=${#names[@]}
+invocation=0
+# Each test of a suite runs on its own against every target in turn, in the order `-t` names
+# them (`-t set,get`: SET, so that the GETs then hit), so the runs a ratio pairs are seconds
+# apart, not a whole suite per target apart.
 for round in $(seq 0 $((rounds - 1))); do
     for suite in "${suites[@]}"; do
         IFS='|' read -r label n rest <<<"$suite"
         read -r -a args <<<"$rest"
-        for position in $(seq 0 $((count - 1))); do
-            index=$(((round + position) % count))
-            name=${names[$index]}
-            echo "round $((round + 1))/$rounds: redis-benchmark $label -> $name" >&2
-            before=$(cpu_ticks "${procs[$index]}")
-            redis-benchmark -h 127.0.0.1 -p "${ports[$index]}" --csv -n "$n" "${args[@]}" 2>/dev/null |
-                tr '\r' '\n' | grep -E '^"[A-Z]' >"$tmp/out.csv" || true
-            after=$(cpu_ticks "${procs[$index]}")
-            tests=$(wc -l <"$tmp/out.csv")
-            if [ "$tests" -eq 0 ]; then
-                echo "compare.sh: redis-benchmark $label against $name printed no result" >&2
-                exit 1
-            fi
-            # One row per test; CPU ticks and requests cover the whole invocation (all its tests).
-            while IFS=, read -r test rps avg _ p50 _; do
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$name" "$round" "${test//\"/}" \
-                    "${rps//\"/}" "${avg//\"/}" "${p50//\"/}" "$((after - before))" "$((n * tests))" >>"$results"
-            done <"$tmp/out.csv"
+        tests=("")
+        for ((i = 0; i < ${#args[@]} - 1; i++)); do
+            [ "${args[$i]}" = "-t" ] && IFS=',' read -r -a tests <<<"${args[$((i + 1))]}"
+        done
+        for test in "${tests[@]}"; do
+            run_args=("${args[@]}")
+            for ((i = 0; i < ${#run_args[@]} - 1; i++)); do
+                [ "${run_args[$i]}" = "-t" ] && run_args[$((i + 1))]=$test
+            done
+            for position in $(seq 0 $((count - 1))); do
+                index=$(((round + position) % count))
+                name=${names[$index]}
+                echo "round $((round + 1))/$rounds: redis-benchmark ${run_args[*]} -> $name" >&2
+                before=$(cpu_ticks "${procs[$index]}")
+                redis-benchmark -h 127.0.0.1 -p "${ports[$index]}" --csv -n "$n" "${run_args[@]}" 2>/dev/null |
+                    tr '\r' '\n' | grep -E '^"[A-Z]' >"$tmp/out.csv" || true
+                after=$(cpu_ticks "${procs[$index]}")
+                lines=$(wc -l <"$tmp/out.csv")
+                if [ "$lines" -eq 0 ]; then
+                    echo "compare.sh: redis-benchmark ${run_args[*]} against $name printed no result" >&2
+                    exit 1
+                fi
+                # One row per test; CPU ticks and requests cover the whole invocation (all its
+                # tests), which the last column numbers.
+                invocation=$((invocation + 1))
+                while IFS=, read -r name_of_test rps avg _ p50 _; do
+                    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$name" "$round" \
+                        "${name_of_test//\"/}" "${rps//\"/}" "${avg//\"/}" "${p50//\"/}" "$((after - before))" \
+                        "$((n * lines))" "$invocation" >>"$results"
+                done <"$tmp/out.csv"
+            done
         done
     done
 done

@@ -16,9 +16,9 @@ def load_runs(path):
     """{suite: {test: {(target, round): row}}}, in the order the suites ran."""
     suites = collections.OrderedDict()
     for line in open(path):
-        suite, target, rnd, test, rps, avg, p50, ticks, requests = line.rstrip("\n").split("\t")
+        suite, target, rnd, test, rps, avg, p50, ticks, requests, invocation = line.rstrip("\n").split("\t")
         row = dict(rps=float(rps), avg=float(avg) * 1000, p50=float(p50) * 1000, ticks=int(ticks),
-                   requests=int(requests))
+                   requests=int(requests), invocation=int(invocation))
         suites.setdefault(suite, collections.OrderedDict()).setdefault(test, {})[(target, int(rnd))] = row
     return suites
 
@@ -35,8 +35,14 @@ def paired_difference(rows, target, base, key):
     return median(rows[(target, r)][key] - rows[(base, r)][key] for r in rounds_of(rows))
 
 
-def cpu_per_request(rows, target, tick_us):
-    return median(rows[(target, r)]["ticks"] * tick_us / rows[(target, r)]["requests"] for r in rounds_of(rows))
+def cpu_per_request(tests, target, tick_us):
+    """Per round, the target's CPU ticks over its requests in every test of the suite (a
+    test's row carries its redis-benchmark invocation's ticks and requests, so an invocation
+    that ran several tests counts once); then the median over rounds."""
+    def per_round(r):
+        runs = {rows[(target, r)]["invocation"]: rows[(target, r)] for rows in tests.values()}
+        return sum(run["ticks"] for run in runs.values()) * tick_us / sum(run["requests"] for run in runs.values())
+    return median(per_round(r) for r in rounds_of(next(iter(tests.values()))))
 
 
 def table(header, rows):
@@ -50,13 +56,12 @@ def throughput_suite(suite, tests, tick_us, checks):
     header = ["target"] + [f"{t} ops/s" for t in names] + [f"{t} vs direct" for t in names]
     header += [f"{t} vs haproxy" for t in names] + ["proxy CPU µs/request"]
     body = []
-    any_rows = next(iter(tests.values()))
     for target in TARGETS:
         row = [target]
         row += [f"{median(tests[t][(target, r)]['rps'] for r in rounds_of(tests[t])):.0f}" for t in names]
         row += [f"{paired_ratio(tests[t], target, 'direct'):.3f}" for t in names]
         row += [f"{paired_ratio(tests[t], target, 'haproxy'):.3f}" for t in names]
-        row.append("-" if target == "direct" else f"{cpu_per_request(any_rows, target, tick_us):.2f}")
+        row.append("-" if target == "direct" else f"{cpu_per_request(tests, target, tick_us):.2f}")
         body.append(row)
     print(f"\n### redis-benchmark {suite}\n")
     print(table(header, body))
@@ -67,7 +72,7 @@ def throughput_suite(suite, tests, tick_us, checks):
         checks.append((f"{suite} {t}: telemetry on within 5% of --no-telemetry", f"{telemetry:.3f}x",
                        telemetry >= 0.95))
     if "-P 16" in suite:
-        cpu = cpu_per_request(any_rows, "lens", tick_us)
+        cpu = cpu_per_request(tests, "lens", tick_us)
         checks.append((f"{suite}: lens CPU <= 1.0 µs/request", f"{cpu:.2f} µs", cpu <= 1.0))
 
 
@@ -83,7 +88,7 @@ def latency_suite(suite, tests, tick_us, checks):
                 f"{median(rows[(target, r)]['avg'] for r in rs):.1f}",
                 "-" if target == "direct" else f"{paired_difference(rows, target, 'direct', 'p50'):.0f}",
                 "-" if target == "direct" else f"{paired_difference(rows, target, 'direct', 'avg'):.1f}",
-                "-" if target == "direct" else f"{cpu_per_request(rows, target, tick_us):.2f}",
+                "-" if target == "direct" else f"{cpu_per_request({test: rows}, target, tick_us):.2f}",
             ])
         print(f"\n### redis-benchmark {suite} ({test}, round-trip latency)\n")
         print(table(header, body))

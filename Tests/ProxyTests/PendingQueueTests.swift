@@ -48,4 +48,21 @@ import Testing
         #expect(second.event.commandID == 2)
         #expect(second.repliesSeen == 0)
     }
+
+    @Test func firstEntryIsTheSlotItselfUntilDropped() {
+        var queue = PendingQueue(initialCapacity: 2)
+        queue.append(Self.entry(1))
+        queue.append(Self.entry(2))
+        let slot = queue.firstEntry
+        slot.pointee.event.replyBytes = 7
+        let sameSlot = queue.firstEntry == slot
+        let seen = queue.first.event.replyBytes
+        #expect(sameSlot)
+        #expect(seen == 7)
+        queue.dropFirst()
+        let next = queue.first.event.commandID
+        let count = queue.count
+        #expect(next == 2)
+        #expect(count == 1)
+    }
 }
