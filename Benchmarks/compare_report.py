@@ -156,8 +156,8 @@ def main():
     args = parser.parse_args()
     tick_us = 1e6 / args.clock_ticks
     print(f"`{args.command}`\n\n{args.machine}. Ratios: per round, then the median over rounds. Proxy CPU: "
-          f"utime + stime from /proc/PID/stat over the redis-benchmark run, per request "
-          f"(resolution {tick_us / 1000:.0f} ms per run).")
+          f"utime + stime from /proc/PID/stat over a round's redis-benchmark runs of the suite, per request, "
+          f"then the median over rounds (resolution {tick_us / 1000:.0f} ms per run).")
     checks = []
     for suite, tests in load_runs(args.results).items():
         if suite.endswith("-c 1"):

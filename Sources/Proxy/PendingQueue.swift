@@ -38,8 +38,8 @@ struct PendingQueue: ~Copyable {
         }
     }
 
-    /// The oldest entry in place; the queue must not be empty. Valid until the next
-    /// append: the matcher completes the entry's event there and records it uncopied.
+    /// The oldest entry in place; the queue must not be empty. Valid until the queue
+    /// changes: the matcher completes the entry's event there and records it uncopied.
     var firstEntry: UnsafeMutablePointer<PendingRequest> {
         precondition(count > 0)
         return storage + head

@@ -140,7 +140,6 @@ struct ReplyMatcher: ~Copyable {
         if case .ordinary = head.pointee.role {
             // The common case: the one reply of an ordinary command completes it.
             owed -= 1
-            head.pointee.repliesSeen = 1
             head.pointee.event.replyBytes = frame.byteCount
             head.pointee.complete(reply: &frame, at: now)
             sink.record(&head.pointee.event)

@@ -49,6 +49,7 @@ public struct ByteHead: Sendable, Hashable {
     /// already stored.
     @inline(__always)
     mutating func fillEmpty(from source: UnsafeRawPointer, length: Int) {
+        assert(count == 0 && totalLength == 0, "fillEmpty on a head that holds bytes")
         let take = Swift.min(length, Self.capacity)
         withUnsafeMutableBytes(of: &storage) { Self.copy(take, from: source, to: $0.baseAddress!) }
         count = take
