@@ -6,10 +6,11 @@
 #
 # Every round runs each test of each redis-benchmark suite against every target, rotating
 # the target order per round (A B C, B C A, ...), and reads each proxy's CPU time (utime +
-# stime from /proc/PID/stat) around its run. Then redis-proxy-bench runs its workloads against all
-# targets (it interleaves them itself). With --memory it also measures redis-lens's RSS
-# with 1,000 idle client connections and over a long -P 16 run. It prints Markdown tables
-# and a check of the performance goal, and stops exactly the processes it started.
+# stime from /proc/PID/stat) around its run. Then redis-proxy-bench runs its workloads
+# against all targets (it interleaves them itself). With --memory it also measures
+# redis-lens's RSS with 1,000 idle client connections and over a long -P 16 run. It prints
+# Markdown tables and a check of the performance goal, and stops exactly the processes it
+# started.
 #
 #   Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--skip-proxy-bench]
 #                         [--memory] [--memory-seconds S]

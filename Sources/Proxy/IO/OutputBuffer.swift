@@ -53,7 +53,7 @@ struct OutputBuffer: ~Copyable {
         guard !bytes.isEmpty else { return }
         let room = reserve(bytes.count)
         room.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        end += bytes.count
+        commit(bytes.count)
     }
 
     /// Drops the first `count` queued bytes (the kernel took them).
