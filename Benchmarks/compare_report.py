@@ -52,9 +52,9 @@ def median_interval(values):
 def judge(estimate, interval, bound, at_least):
     """Reads a goal `value >= bound` (or `<=` when not `at_least`) against the rounds' noise:
     "yes" when the whole confidence interval meets it, "parity" when the interval contains
-    the bound (the difference is within what the machine's noise lets one round tell
-    apart), "**no**" when the whole interval misses it. Without an interval (fewer than six
-    rounds), the median alone decides."""
+    the bound (the run cannot tell the difference from its noise, so the goal is neither
+    shown nor refuted), "**no**" when the whole interval misses it. Without an interval
+    (fewer than six rounds), the median alone decides."""
     meets = (lambda value: value >= bound) if at_least else (lambda value: value <= bound)
     if interval is None:
         return "yes" if meets(estimate) else "**no**"
@@ -220,8 +220,9 @@ def main():
     print(table(["goal", "measured", "met"], [[goal, value, met] for goal, met, value in checks]))
     print("\nRatios and latency differences are judged with the distribution-free 95% confidence interval of "
           "their median over rounds: *yes* when the whole interval meets the goal, *parity* when it contains "
-          "the goal's bound (the difference is within this machine's round-to-round noise), **no** when the "
-          "whole interval misses it. With fewer than six rounds the median alone decides.")
+          "the goal's bound (the run cannot tell the difference from its round-to-round noise: the goal is "
+          "neither shown nor refuted), **no** when the whole interval misses it. With fewer than six rounds "
+          "the median alone decides.")
 
 
 if __name__ == "__main__":
