@@ -46,6 +46,8 @@ final class ProxySession: EpollHandler {
     private var upstreamReusable = true
     /// The proxy's own error for the client, sent after the owed replies.
     private var closingError: String?
+    /// The pool's answer while it is awaited (state `connecting`).
+    private var leaseRequest: EventLoopFuture<LeasedConnection>?
 
     init(
         client: StreamSocket, address: String, pool: UpstreamPool, sink: any CommandEventSink,
@@ -80,7 +82,10 @@ final class ProxySession: EpollHandler {
         }
         registry.add(self, on: loop)
         sink.connectionOpened(id: connectionID, address: address)
-        pool.acquire(on: loop).assumeIsolated().whenComplete { result in
+        let request = pool.acquire(on: loop)
+        leaseRequest = request
+        request.assumeIsolated().whenComplete { result in
+            self.leaseRequest = nil
             switch result {
             case .success(let lease): self.attach(lease)
             case .failure(let error): self.refuse(error)
@@ -93,7 +98,18 @@ final class ProxySession: EpollHandler {
     override func handleEvents(_ events: UInt32) {
         if events & EPOLLOUT.rawValue != 0 { clientWritable() }
         let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
-        if events & (EPOLLIN.rawValue | hangUp) != 0 { readClient(drain: events & hangUp != 0) }
+        if state == .connecting {
+            if events & hangUp != 0 { clientLeftWhileConnecting() }
+        } else if events & (EPOLLIN.rawValue | hangUp) != 0 {
+            readClient(drain: events & hangUp != 0)
+        }
+    }
+
+    /// The client hung up before the pool gave it a connection. With nothing sent, it
+    /// gave up: close, which also takes it out of the pool's queue. With commands sent
+    /// (then EOF), it waits on: like Redis, the proxy answers them before closing.
+    private func clientLeftWhileConnecting() {
+        if client.peerLeftWithoutInput { closeNow() }
     }
 
     /// Reads until the socket is empty (on to EOF when the client hung up), until the
@@ -345,6 +361,11 @@ final class ProxySession: EpollHandler {
         client.discardInput()
         client.close()
         registry.remove(self, on: loop)
+        if let leaseRequest {
+            // Still queued for a connection: give the place up now, not when one is free.
+            self.leaseRequest = nil
+            pool.abandon(leaseRequest)
+        }
         if let lease {
             self.lease = nil
             let clean =

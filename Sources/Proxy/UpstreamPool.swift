@@ -135,6 +135,20 @@ public final class UpstreamPool: Service, Sendable {
         return promise.futureResult
     }
 
+    /// Withdraws a client that left while queued for a connection: its place in the
+    /// queue goes at once, and `lease` (a future from ``acquire(on:)``) fails. Does
+    /// nothing once the lease was granted or failed; a connection being opened for it
+    /// comes back through the session, which releases it.
+    func abandon(_ lease: EventLoopFuture<LeasedConnection>) {
+        let waiter = state.withLockedValue { state -> Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.promise.futureResult === lease }) else {
+                return nil
+            }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.promise.fail(UpstreamError(reason: "the client left while waiting"))
+    }
+
     /// Takes back a connection whose session ended cleanly: `RESET`, re-login, then idle
     /// (or to a waiting client). Must be called on the connection's event loop.
     func release(_ lease: LeasedConnection) {

@@ -39,5 +39,35 @@ extension Integration {
                 }
             }
         }
+
+        /// A client that hangs up while queued, having sent nothing, leaves the queue at once
+        /// rather than when a connection frees up (or the wait times out); one that sent a
+        /// command before its EOF stays queued and gets the reply.
+        @Test func clientThatHangsUpWhileQueuedLeavesTheQueue() async throws {
+            var patientPool = Self.single
+            patientPool.waitTimeoutSeconds = 60
+            try await RedisServerProcess.with { redis in
+                try await ProxyHarness.with(upstreamPort: redis.port, pool: patientPool) { proxy in
+                    let holder = try await proxy.connect()
+                    defer { holder.close() }
+                    #expect(Wire(try await holder.request(command("PING"))) == Wire("+PONG\r\n"))
+
+                    let quitter = try await proxy.connect()
+                    try await waitUntil("the quitter to queue") { proxy.pool.snapshot.waiting == 1 }
+                    quitter.close()
+                    try await waitUntil("the quitter to leave the queue") { proxy.pool.snapshot.waiting == 0 }
+
+                    let patient = try await proxy.connect()
+                    defer { patient.close() }
+                    try await patient.send(command("ECHO", "late"))
+                    patient.shutdownOutput()
+                    try await waitUntil("the patient client to queue") { proxy.pool.snapshot.waiting == 1 }
+                    holder.close()
+                    #expect(Wire(try await patient.readToEnd(timeout: .seconds(5))) == Wire("$4\r\nlate\r\n"))
+                    // One upstream connection served both clients.
+                    #expect(proxy.pool.snapshot.created == 1)
+                }
+            }
+        }
     }
 }

@@ -100,7 +100,7 @@ import Testing
         defer { [sourceFar, targetFar].forEach { close($0) } }
         let first = Array("*1\r\n$4\r\nPING\r\n".utf8)
         let payload = Array("*1\r\n$4\r\nECHO\r\n*1\r\n$4\r\nPI".utf8)
-        func send(_ bytes: [UInt8]) -> Bool {
+        @Sendable func send(_ bytes: [UInt8]) -> Bool {
             bytes.withUnsafeBytes { write(sourceFar, $0.baseAddress, $0.count) } == bytes.count
         }
         let loop = try EpollLoop(name: "test")

@@ -92,6 +92,23 @@ final class StreamSocket {
         }
     }
 
+    /// Whether the peer is gone with nothing left to read: its end of the stream (or a
+    /// reset) comes next. Looks without reading (`MSG_PEEK`), so input that is waiting
+    /// stays for a later ``read()``.
+    var peerLeftWithoutInput: Bool {
+        guard !isClosed else { return true }
+        var byte: UInt8 = 0
+        while true {
+            let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if count >= 0 { return count == 0 }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return false
+            default: return true
+            }
+        }
+    }
+
     /// Reads and drops what the peer sent (a bounded amount), before closing.
     func discardInput() {
         for _ in 0..<16 {
