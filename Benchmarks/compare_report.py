@@ -49,6 +49,10 @@ def median_interval(values):
     return median(xs), ((xs[k - 1], xs[n - k]) if k else None)
 
 
+def met(ok):
+    return "yes" if ok else "**no**"
+
+
 def judge(estimate, interval, bound, at_least):
     """Reads a goal `value >= bound` (or `<=` when not `at_least`) against the rounds' noise:
     "yes" when the whole confidence interval meets it, "parity" when the interval contains
@@ -57,7 +61,7 @@ def judge(estimate, interval, bound, at_least):
     (fewer than six rounds), the median alone decides."""
     meets = (lambda value: value >= bound) if at_least else (lambda value: value <= bound)
     if interval is None:
-        return "yes" if meets(estimate) else "**no**"
+        return met(meets(estimate))
     if meets(interval[0]) and meets(interval[1]):
         return "yes"
     return "parity" if meets(interval[0]) or meets(interval[1]) else "**no**"
@@ -116,7 +120,7 @@ def throughput_suite(suite, tests, tick_us, checks):
                        *ratio_check(tests[t], "lens", "lens-bare", 0.95)))
     if "-P 16" in suite:
         cpu = cpu_per_request(tests, "lens", tick_us)
-        checks.append((f"{suite}: lens CPU <= 1.0 µs/request", "yes" if cpu <= 1.0 else "**no**", f"{cpu:.2f} µs"))
+        checks.append((f"{suite}: lens CPU <= 1.0 µs/request", met(cpu <= 1.0), f"{cpu:.2f} µs"))
 
 
 def latency_suite(suite, tests, tick_us, checks):
@@ -182,14 +186,14 @@ def memory(path, checks):
         for name, _, after in idle:
             if name == "lens":
                 checks.append(("1,000 idle connections: lens RSS < 100 MiB",
-                               "yes" if int(after) < 100 * 1024 else "**no**", f"{int(after) / 1024:.1f} MiB"))
+                               met(int(after) < 100 * 1024), f"{int(after) / 1024:.1f} MiB"))
     if soak:
         print("\n### Memory: redis-lens VmRSS under -P 16 load (mixed, 50 connections)\n")
         print(table(["seconds", "RSS MiB"], [[s, f"{int(kib) / 1024:.1f}"] for _, s, kib in soak]))
         settled = [int(kib) for _, s, kib in soak if int(s) >= 10] or [int(soak[-1][2])]
         growth = settled[-1] - settled[0]
         checks.append(("-P 16 load: lens RSS does not grow after 10 s (last <= first + max(5%, 2 MiB))",
-                       "yes" if growth <= max(settled[0] * 0.05, 2048) else "**no**",
+                       met(growth <= max(settled[0] * 0.05, 2048)),
                        f"{settled[0] / 1024:.1f} -> {settled[-1] / 1024:.1f} MiB"))
 
 
