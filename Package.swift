@@ -143,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "RESP", "RedisCommands", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Telemetry", "RESP", "RedisCommands", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         .testTarget(
             name: "ProxyBenchTests",

@@ -1,9 +1,8 @@
-import Histogram
 import RedisCommands
 
 /// One shard's per-command counters in a single allocation, `stride` words per command
-/// id, plus a latency histogram and the hit rule per id; copied into a ``ShardSnapshot``
-/// for scrapes.
+/// id, plus latency counts (``LatencyCounts``) and the hit rule per id; copied into a
+/// ``ShardSnapshot`` for scrapes.
 ///
 /// Hand-written rather than the snapshot's arrays, which the shard used to update in
 /// place: seven arrays per command meant seven uniqueness and bounds checks, and the
@@ -23,7 +22,8 @@ struct ShardCounters: ~Copyable {
     private static let stride = errors + errorKinds
 
     private var words: UnsafeMutablePointer<UInt64>
-    private var latencies: UnsafeMutablePointer<Histogram<UInt64>?>
+    /// Each id's ``LatencyCounts`` slots, allocated at its first command.
+    private var latencies: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
     /// Each id's hit rule, copied from the command table (read per command).
     private var rules: UnsafeMutablePointer<HitRule>
     /// Ids that have room.
@@ -39,7 +39,7 @@ struct ShardCounters: ~Copyable {
 
     deinit {
         words.deallocate()
-        latencies.deinitialize(count: capacity)
+        for id in 0..<capacity { latencies[id]?.deallocate() }
         latencies.deallocate()
         rules.deallocate()
     }
@@ -56,7 +56,7 @@ struct ShardCounters: ~Copyable {
         (newWords + capacity * Self.stride).initialize(repeating: 0, count: (count - capacity) * Self.stride)
         words.deallocate()
         words = newWords
-        let newLatencies = UnsafeMutablePointer<Histogram<UInt64>?>.allocate(capacity: count)
+        let newLatencies = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: count)
         newLatencies.moveInitialize(from: latencies, count: capacity)
         (newLatencies + capacity).initialize(repeating: nil, count: count - capacity)
         latencies.deallocate()
@@ -83,13 +83,13 @@ struct ShardCounters: ~Copyable {
         block[Self.hits] &+= UInt64(hits)
         block[Self.misses] &+= UInt64(misses)
         if slow { block[Self.slow] &+= 1 }
-        let micros = min(durationNanos / 1_000, 3_600_000_000)
-        // Optional chaining records in place; comparing with nil would copy the histogram.
-        if latencies[id]?.record(micros) == nil {
-            var histogram = Histogram<UInt64>(
-                highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
-            _ = histogram.record(micros)
-            latencies[id] = histogram
+        let micros = min(durationNanos / 1_000, LatencyCounts.highestValue)
+        if let counts = latencies[id] {
+            LatencyCounts.record(micros, in: counts)
+        } else {
+            let counts = LatencyCounts.allocate()
+            LatencyCounts.record(micros, in: counts)
+            latencies[id] = counts
         }
     }
 
@@ -111,6 +111,6 @@ struct ShardCounters: ~Copyable {
         snapshot.slow = column(Self.slow)
         snapshot.buckets = block(Self.buckets, DurationBuckets.count)
         snapshot.errors = block(Self.errors, Self.errorKinds)
-        snapshot.latencies = Array(UnsafeBufferPointer(start: latencies, count: capacity))
+        snapshot.latencies = (0..<capacity).map { id in latencies[id].map { LatencyCounts.histogram(of: $0) } }
     }
 }
