@@ -34,9 +34,10 @@ enum LatencyCounts {
         return counts
     }
 
-    /// Counts a latency of `micros` (at most ``highestValue``).
+    /// Counts a latency of `micros` (as ``highestValue`` if above it).
     @inline(__always)
     static func record(_ micros: UInt64, in counts: UnsafeMutablePointer<UInt64>) {
+        let micros = min(micros, highestValue)
         counts[index(micros: micros)] &+= 1
         counts[leastSlot] = min(counts[leastSlot], micros &- 1)
         counts[greatestSlot] = max(counts[greatestSlot], micros)

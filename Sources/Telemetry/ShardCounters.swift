@@ -83,14 +83,14 @@ struct ShardCounters: ~Copyable {
         block[Self.hits] &+= UInt64(hits)
         block[Self.misses] &+= UInt64(misses)
         if slow { block[Self.slow] &+= 1 }
-        let micros = min(durationNanos / 1_000, LatencyCounts.highestValue)
-        if let counts = latencies[id] {
-            LatencyCounts.record(micros, in: counts)
+        let counts: UnsafeMutablePointer<UInt64>
+        if let existing = latencies[id] {
+            counts = existing
         } else {
-            let counts = LatencyCounts.allocate()
-            LatencyCounts.record(micros, in: counts)
+            counts = LatencyCounts.allocate()
             latencies[id] = counts
         }
+        LatencyCounts.record(durationNanos / 1_000, in: counts)
     }
 
     /// Writes the counters into `snapshot`'s per-id arrays (replacing them).

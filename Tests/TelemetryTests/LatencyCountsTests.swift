@@ -51,4 +51,13 @@ import Testing
             #expect(built.valueAtPercentile(percentile) == library.valueAtPercentile(percentile))
         }
     }
+
+    @Test func latenciesAboveTheHighestCountAsTheHighest() {
+        let counts = LatencyCounts.allocate()
+        defer { counts.deallocate() }
+        LatencyCounts.record(.max, in: counts)
+        let built = LatencyCounts.histogram(of: counts)
+        #expect(built.totalCount == 1)
+        #expect(built.maxRecorded == LatencyCounts.highestValue)
+    }
 }
