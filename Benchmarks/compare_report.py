@@ -84,14 +84,26 @@ def paired_difference(rows, target, base, key):
     return median(rows[(target, r)][key] - rows[(base, r)][key] for r in rounds_of(rows))
 
 
-def cpu_per_request(tests, target, tick_us):
+def cpu_rounds(tests, target, tick_us):
     """Per round, the target's CPU ticks over its requests in every test of the suite (a
     test's row carries its redis-benchmark invocation's ticks and requests, so an invocation
-    that ran several tests counts once); then the median over rounds."""
+    that ran several tests counts once)."""
     def per_round(r):
         runs = {rows[(target, r)]["invocation"]: rows[(target, r)] for rows in tests.values()}
         return sum(run["ticks"] for run in runs.values()) * tick_us / sum(run["requests"] for run in runs.values())
-    return median(per_round(r) for r in rounds_of(next(iter(tests.values()))))
+    return [per_round(r) for r in rounds_of(next(iter(tests.values())))]
+
+
+def cpu_per_request(tests, target, tick_us):
+    """The median over rounds of the target's CPU per request."""
+    return median(cpu_rounds(tests, target, tick_us))
+
+
+def cpu_ratio_text(tests, target, tick_us):
+    """The target's CPU per request over haproxy's, paired per round: the median and its interval."""
+    ratios = [a / b for a, b in zip(cpu_rounds(tests, target, tick_us), cpu_rounds(tests, "haproxy", tick_us)) if b]
+    ratio, interval = median_interval(ratios)
+    return f"{target} {ratio:.3f}x ({interval_text(interval, len(ratios), 3)})"
 
 
 def table(header, rows):
@@ -114,6 +126,8 @@ def throughput_suite(suite, tests, tick_us, checks):
         body.append(row)
     print(f"\n### redis-benchmark {suite}\n")
     print(table(header, body))
+    print("\nProxy CPU per request over haproxy's, paired per round: "
+          + ", ".join(cpu_ratio_text(tests, target, tick_us) for target in ("lens", "lens-bare")) + ".")
     for t in names:
         checks.append((f"{suite} {t}: lens ops/s >= haproxy's", *ratio_check(tests[t], "lens", "haproxy", 1.0)))
         checks.append((f"{suite} {t}: telemetry on within 5% of --no-telemetry",
