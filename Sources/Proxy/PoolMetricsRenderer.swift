@@ -2,7 +2,9 @@ import Telemetry
 
 /// Renders the upstream pool's counts as Prometheus metric families.
 enum PoolMetricsRenderer {
-    static func render(_ pool: PoolSnapshot, upstreamUp: Bool, into writer: inout PrometheusWriter) {
+    static func render(
+        _ pool: PoolSnapshot, upstreamUp: Bool, events: ConnectionEvents.Snapshot, into writer: inout PrometheusWriter
+    ) {
         writer.family("redislens_upstream_connections", .gauge, help: "Upstream connections by state.")
         writer.sample("redislens_upstream_connections", [("state", "idle")], UInt64(pool.idle))
         writer.sample("redislens_upstream_connections", [("state", "used")], UInt64(pool.used))
@@ -28,6 +30,38 @@ enum PoolMetricsRenderer {
         }
         writer.family("redislens_upstream_up", .gauge, help: "1 when the last upstream connect succeeded, else 0.")
         writer.sample("redislens_upstream_up", [], UInt64(upstreamUp ? 1 : 0))
+        renderConnectionEvents(events, into: &writer)
+    }
+
+    private static func renderConnectionEvents(_ events: ConnectionEvents.Snapshot, into writer: inout PrometheusWriter)
+    {
+        writer.family(
+            "redislens_client_connections_refused_total", .counter,
+            help: "Client connections closed before they were relayed, by reason.")
+        for refusal in ConnectionEvents.Refusal.allCases {
+            writer.sample(
+                "redislens_client_connections_refused_total", [("reason", refusal.rawValue)],
+                events.refused[refusal] ?? 0)
+        }
+        writer.family(
+            "redislens_upstream_disconnects_total", .counter,
+            help: "Upstream connections that ended under a client (whose connection then closed), by reason.")
+        for disconnect in ConnectionEvents.Disconnect.allCases {
+            writer.sample(
+                "redislens_upstream_disconnects_total", [("reason", disconnect.rawValue)],
+                events.disconnects[disconnect] ?? 0)
+        }
+        writer.family(
+            "redislens_replication_streams", .gauge, help: "Client connections relaying a SYNC/PSYNC stream.")
+        writer.sample("redislens_replication_streams", [], UInt64(max(events.replicationStreams, 0)))
+        writer.family(
+            "redislens_replication_bytes_total", .counter,
+            help: "Bytes relayed on replication streams, by direction.")
+        writer.sample(
+            "redislens_replication_bytes_total", [("direction", "from_upstream")],
+            events.replicationBytes.fromUpstream)
+        writer.sample(
+            "redislens_replication_bytes_total", [("direction", "to_upstream")], events.replicationBytes.toUpstream)
     }
 }
 

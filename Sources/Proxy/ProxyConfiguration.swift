@@ -31,6 +31,11 @@ public struct PoolConfiguration: Sendable {
     public var waitTimeoutSeconds: Double = 5
     /// Connect (and login) timeout for one upstream connection, in seconds (default 3).
     public var connectTimeoutSeconds: Double = 3
+    /// Whether every client connection is logged in with the upstream URL's credentials
+    /// and database (`--client-login-from-upstream`, off by default). Off, a client starts
+    /// as on a new connection to Redis: default user, database 0, and `NOAUTH` until it
+    /// authenticates itself; the URL's credentials serve the proxy's own traffic only.
+    public var clientLoginFromUpstream = false
 
     /// The default settings.
     public init() {}

@@ -44,8 +44,15 @@ final class ProxySession: EpollHandler {
     private var closeWhenFlushed = false
     /// False once the upstream's state can no longer be reset safely (QUIT, errors).
     private var upstreamReusable = true
-    /// The proxy's own error for the client, sent after the owed replies.
-    private var closingError: String?
+    /// Client bytes are relayed without scanning from now on: after malformed input (Redis
+    /// answers it with its own error and closes, as it would directly) or after `SYNC`/`PSYNC`
+    /// (a replication stream follows, which is not RESP).
+    private var requestsRaw = false
+    /// Upstream bytes are relayed without scanning: set once the replies owed before the
+    /// client's input went raw were paired, or when a reply could not be parsed.
+    private var repliesRaw = false
+    /// The connection carries a replication stream (counted, no per-command telemetry).
+    private var replicating = false
     /// The pool's answer while it is awaited (state `connecting`).
     private var leaseRequest: EventLoopFuture<LeasedConnection>?
 
@@ -132,20 +139,29 @@ final class ProxySession: EpollHandler {
         }
     }
 
-    /// Scans what the client sent and relays it (read in place into the upstream's output).
+    /// Relays what the client sent (read in place into the upstream's output), scanning it
+    /// first unless the connection went raw.
     private func forwardClientBytes(_ bytes: UnsafeRawBufferPointer, to upstream: UpstreamConnection) {
-        let now = loop.timestamp()
         sink.clientBytesReceived(bytes.count)
+        if !requestsRaw {
+            scanRequests(bytes)
+        } else if replicating {
+            pool.events.replicationBytes(fromUpstream: 0, toUpstream: bytes.count)
+        }
+        upstream.write(bytes)
+        if upstream.isFull { clientPaused = true }
+    }
+
+    /// The one place a request's bytes are scanned: frames are found, classified and queued
+    /// for their replies. Malformed input is forwarded all the same, so Redis answers it
+    /// with its own error, byte for byte, and closes; the proxy only stops scanning.
+    private func scanRequests(_ bytes: UnsafeRawBufferPointer) {
+        let now = loop.timestamp()
         let table = commandTable  // one reference for the whole read, not one per command
-        var forwardable = bytes.count
-        var failure: String?
         var offset = 0
         var frame = RESPFrame()
-        while true {
-            // Only the first call on a read can continue a frame begun earlier.
-            let frameStart = offset
-            do throws(RESPProtocolError) {
-                guard try requestScanner.next(bytes, offset: &offset, into: &frame) else { break }
+        do throws(RESPProtocolError) {
+            while try requestScanner.next(bytes, offset: &offset, into: &frame) {
                 let role =
                     CommandRole.mayApply(toNameLength: frame.first.totalLength)
                     ? CommandRole(request: frame) : .ordinary
@@ -153,33 +169,42 @@ final class ProxySession: EpollHandler {
                 case .ordinary:
                     break
                 case .replication:
-                    failure = "ERR redis-lens: SYNC and PSYNC (replication) are not supported through the proxy"
-                    forwardable = frameStart
+                    startReplication(rawBytes: bytes.count - offset)
+                    return
                 case .quit, .unresettable:
                     upstreamReusable = false
                 default:
                     break
                 }
-                if failure != nil { break }
                 var commandID = CommandTable.otherID
                 if let table {
                     commandID = commandIDs.identify(
                         in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
                 }
                 _ = matcher.request(&frame, role: role, commandID: commandID, at: now, sink: sink)
-            } catch {
-                failure = "ERR " + error.message
-                forwardable = frameStart
-                break
             }
-        }
-        if forwardable > 0 { upstream.write(UnsafeRawBufferPointer(rebasing: bytes[..<forwardable])) }
-        if upstream.isFull { clientPaused = true }
-        if let failure {
+        } catch {
             sink.clientProtocolError()
-            logger.debug("closing client connection", metadata: ["reason": "\(failure)"])
-            beginClosing(error: failure)
+            logger.debug("malformed client input, passed on to Redis", metadata: ["error": "\(error.message)"])
+            stopScanningRequests()
         }
+    }
+
+    /// `SYNC`/`PSYNC`: from here on the connection is a raw relay both ways (an RDB payload
+    /// without a trailing CRLF, then the command stream), with its bytes counted.
+    private func startReplication(rawBytes: Int) {
+        replicating = true
+        pool.events.replicationStarted()
+        pool.events.replicationBytes(fromUpstream: 0, toUpstream: rawBytes)
+        stopScanningRequests()
+    }
+
+    /// Client input is relayed unscanned from now on; replies follow once the ones owed
+    /// before this point are paired. The upstream connection is not reused.
+    private func stopScanningRequests() {
+        requestsRaw = true
+        upstreamReusable = false
+        if !matcher.awaitingReplies { repliesRaw = true }
     }
 
     private func clientWritable() {
@@ -195,7 +220,8 @@ final class ProxySession: EpollHandler {
         // The client sent EOF. Like Redis, answer what was already sent, then close:
         // pass the EOF on so Redis finishes and closes its side.
         if state == .closing { return }  // already closing once the owed replies are out
-        if state == .active && matcher.awaitingReplies, let upstream {
+        // A raw connection waits for Redis to close (its protocol error, the end of a stream).
+        if state == .active && (matcher.awaitingReplies || requestsRaw), let upstream {
             upstreamReusable = false
             state = .closing
             upstream.closeOutput()
@@ -209,36 +235,42 @@ final class ProxySession: EpollHandler {
     /// Relays a reply chunk; false when the client's output is full (stop reading).
     func upstreamRead(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard state != .closed else { return true }
+        if !repliesRaw {
+            scanReplies(bytes)
+        } else if replicating {
+            pool.events.replicationBytes(fromUpstream: bytes.count, toUpstream: 0)
+        }
+        sink.clientBytesSent(bytes.count)
+        if !client.write(bytes) { closeSoon() }
+        if state == .closing { finishClosingIfDone() }
+        return !client.isFull
+    }
+
+    /// The one place a reply is paired with its request (``ReplyMatcher/reply(_:at:sink:)``).
+    /// Stops at the point the client's input went raw, once nothing is owed from before it.
+    private func scanReplies(_ bytes: UnsafeRawBufferPointer) {
         let now = loop.timestamp()
-        var forwardable = bytes.count
-        var failure: String?
         var offset = 0
         var frame = RESPFrame()
-        while true {
-            let frameStart = offset
-            do throws(RESPProtocolError) {
-                guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { break }
+        do throws(RESPProtocolError) {
+            while !requestsRaw || matcher.awaitingReplies {
+                guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { return }
                 if matcher.reply(&frame, at: now, sink: sink) == .unmatched {
                     logger.debug("reply with no pending request", metadata: ["type": "\(frame.type)"])
                 }
-            } catch {
-                failure = "upstream sent invalid RESP (\(error.message))"
-                forwardable = frameStart
-                break
             }
-        }
-        sink.clientBytesSent(forwardable)
-        if forwardable > 0 && !client.write(UnsafeRawBufferPointer(rebasing: bytes[..<forwardable])) {
-            closeSoon()
-        }
-        if let failure {
+            repliesRaw = true
+            if replicating { pool.events.replicationBytes(fromUpstream: bytes.count - offset, toUpstream: 0) }
+        } catch {
+            // Relayed all the same: the client decides what to make of it, as it would directly.
+            logger.warning(
+                "upstream sent a reply the proxy cannot parse; relaying the connection unmeasured",
+                metadata: ["error": "\(error.message)"])
+            requestsRaw = true
+            repliesRaw = true
             upstreamReusable = false
-            upstream?.close()
-            upstreamClosed(reason: failure, forwardedPartialFrame: forwardable < bytes.count && forwardable > 0)
-            return true
+            _ = matcher.abortAll(at: now, sink: sink)
         }
-        if state == .closing { finishClosingIfDone() }
-        return !client.isFull
     }
 
     /// The upstream's queued output drained: read the client again if it was held back.
@@ -248,24 +280,18 @@ final class ProxySession: EpollHandler {
         readClient(drain: true)
     }
 
-    /// The upstream connection ended: owed replies become errors (when the reply stream
-    /// stands at a frame boundary, so the client can parse them), then the client closes.
-    func upstreamClosed(reason: String, forwardedPartialFrame: Bool = false) {
+    /// The upstream connection ended. What Redis sent has been relayed; the client's
+    /// connection closes after it, as it would have had the client been talking to Redis,
+    /// so the client's own retry and failover logic runs. The proxy never answers for Redis.
+    func upstreamClosed(reason: String) {
         guard state != .closed, lease != nil else { return }
         lease = nil
         let owed = matcher.abortAll(at: loop.timestamp(), sink: sink)
-        let atBoundary = replyScanner.isAtFrameBoundary && !forwardedPartialFrame
-        if owed > 0 && atBoundary && state != .closing && !matcher.quitAnswered {
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(64 * owed)
-            for _ in 0..<owed {
-                ProxyErrorReply.write("ERR redis-lens: upstream connection lost (\(reason))", into: &buffer)
-            }
-            client.write(buffer)
-        }
-        if owed > 0 {
-            logger.info(
-                "upstream connection lost with replies owed", metadata: ["reason": "\(reason)", "owed": "\(owed)"])
+        // Closes the client asked for (QUIT, its EOF, its malformed input) are not counted.
+        let expected = state != .active || matcher.quitAnswered || (requestsRaw && !replicating)
+        if !expected {
+            let kind: ConnectionEvents.Disconnect = reason == UpstreamConnection.closedByServer ? .closed : .error
+            pool.events.disconnected(kind, reason: reason, owed: owed)
         }
         state = .closing
         closeAfterWrites()
@@ -279,7 +305,8 @@ final class ProxySession: EpollHandler {
         case .connecting:
             closeNow()
         case .active:
-            beginClosing(error: nil)
+            // A replication stream never ends by itself: close it at once.
+            if replicating { closeNow() } else { beginClosing() }
         case .closing, .closed:
             break
         }
@@ -309,32 +336,33 @@ final class ProxySession: EpollHandler {
         readClient(drain: true)
     }
 
+    /// No upstream connection for this client. Like Redis: at `--pool-max`, its
+    /// `maxclients` error and close; when Redis cannot be reached, a close with no reply
+    /// (as a refused connect looks to the client).
     private func refuse(_ error: Error) {
         guard state == .connecting else { return }
-        let reason = UpstreamError.describe(error)
-        logger.warning("client refused: upstream unavailable", metadata: ["reason": "\(reason)"])
         state = .closing
-        var buffer = ByteBuffer()
-        ProxyErrorReply.write("ERR redis-lens: upstream unavailable (\(reason))", into: &buffer)
-        client.write(buffer)
+        let reason = UpstreamError.describe(error)
+        if (error as? UpstreamError)?.poolExhausted == true {
+            pool.events.refused(.maxClients, reason: reason)
+            var buffer = ByteBuffer()
+            buffer.writeStaticString("-ERR max number of clients reached\r\n")
+            client.write(buffer)
+        } else {
+            pool.events.refused(.upstreamUnavailable, reason: reason)
+        }
         closeAfterWrites()
     }
 
-    private func beginClosing(error: String?) {
+    private func beginClosing() {
         state = .closing
         upstreamReusable = false
-        closingError = error
         finishClosingIfDone()
     }
 
     private func finishClosingIfDone() {
-        guard state == .closing, !matcher.awaitingReplies, !closeWhenFlushed else { return }
-        if let closingError {
-            var buffer = ByteBuffer()
-            ProxyErrorReply.write(closingError, into: &buffer)
-            client.write(buffer)
-        }
-        closingError = nil
+        // A raw connection closes when Redis closes it (``upstreamClosed(reason:)``).
+        guard state == .closing, !matcher.awaitingReplies, !requestsRaw, !closeWhenFlushed else { return }
         closeAfterWrites()
     }
 
@@ -373,6 +401,10 @@ final class ProxySession: EpollHandler {
                 && requestScanner.isAtFrameBoundary
             _ = matcher.abortAll(at: loop.timestamp(), sink: sink)
             if clean { pool.release(lease) } else { pool.discard(lease) }
+        }
+        if replicating {
+            replicating = false
+            pool.events.replicationEnded()
         }
         // After the aborted commands: observers still know the connection (its address,
         // database, open transaction) when they see them.

@@ -70,7 +70,8 @@ public final class TelemetryRuntime: Sendable {
         var writer = PrometheusWriter(openMetrics: openMetrics)
         CommandMetricsRenderer.render(
             data, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
-        PoolMetricsRenderer.render(pool.snapshot, upstreamUp: pool.isUpstreamUp, into: &writer)
+        PoolMetricsRenderer.render(
+            pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
         if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }
         extraMetrics?(&writer)
         ActivityLogCounters.process.render(into: &writer)

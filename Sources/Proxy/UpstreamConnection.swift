@@ -4,9 +4,10 @@ import RESP
 
 /// One connection to the real Redis, on an ``EpollLoop``.
 ///
-/// It logs in (`AUTH`/`SELECT` from the upstream URL) before first use, relays bytes to
-/// the ``ProxySession`` it is attached to, and is made reusable by `RESET` plus the same
-/// login, pipelined in one round trip. Confined to its loop.
+/// It relays bytes to the ``ProxySession`` it is attached to, and is made reusable by
+/// `RESET`, which on Redis also logs the connection out to the default user. Only with
+/// `--client-login-from-upstream` does it log in (``UpstreamLogin``) before first use and
+/// after each `RESET`, pipelined in one round trip. Confined to its loop.
 final class UpstreamConnection: EpollHandler {
     private enum State {
         case connecting(EventLoopPromise<Void>)
@@ -31,6 +32,8 @@ final class UpstreamConnection: EpollHandler {
     var onIdleClose: (() -> Void)?
     /// Why the connection closed, when known.
     private(set) var closeReason: String?
+    /// The close reason when Redis ended the connection (EOF), rather than an error.
+    static let closedByServer = "closed by the server"
 
     private init(socket: StreamSocket, login: UpstreamLogin, target: String, promise: EventLoopPromise<Void>) {
         self.loop = socket.loop
@@ -172,7 +175,7 @@ final class UpstreamConnection: EpollHandler {
             case .wouldBlock:
                 return
             case .end:
-                return ended(closeReason ?? "closed by the server")
+                return ended(closeReason ?? Self.closedByServer)
             case .failed(let code):
                 return ended(UpstreamError.describe(IOError(errnoCode: code, reason: "read")))
             }

@@ -1,9 +1,10 @@
 /// Where the real Redis is, and how the proxy logs in to it:
 /// `redis://[[user]:password@]host[:port][/db]`.
 ///
-/// Every upstream connection authenticates with these credentials and selects this
-/// database before a client gets it, so clients need not send `AUTH` themselves (they
-/// still may). The password never appears in ``description``.
+/// The credentials and database are the proxy's own: its control traffic (`COMMAND`,
+/// the `INFO` poll) uses them. Clients authenticate themselves, as they would with Redis,
+/// unless `--client-login-from-upstream` hands this login to every client connection.
+/// The password never appears in ``description``.
 public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// Host name or address.
     public var host: String
@@ -13,7 +14,7 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var username: String?
     /// Password, if any. Never logged.
     public var password: String?
-    /// Database index selected on every connection (default 0).
+    /// Database index of the proxy's own connections (default 0).
     public var database: Int
 
     /// Creates an endpoint.

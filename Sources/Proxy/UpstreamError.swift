@@ -9,14 +9,23 @@ import NIOPosix
     import Darwin
 #endif
 
-/// Why the proxy could not get or keep an upstream connection, in words a client reads
-/// in `-ERR redis-lens: upstream unavailable (<reason>)`.
+/// Why the proxy could not get or keep an upstream connection, for logs and `/readyz`
+/// (clients never see it: they see their connection close, as with Redis).
 public struct UpstreamError: Error, Sendable, CustomStringConvertible {
     /// Short reason, e.g. `connect refused 127.0.0.1:6379`. Never contains credentials.
     public var reason: String
+    /// Every `--pool-max` connection was in use: the client gets Redis's `maxclients` error.
+    var poolExhausted = false
 
     /// Creates an error.
     public init(reason: String) { self.reason = reason }
+
+    /// All connections in use for `waited` seconds.
+    static func poolExhausted(waited seconds: Double) -> UpstreamError {
+        var error = UpstreamError(reason: "pool exhausted: no connection free within \(seconds.formatted)s")
+        error.poolExhausted = true
+        return error
+    }
 
     /// Same as ``reason``.
     public var description: String { reason }

@@ -1,10 +1,20 @@
 import NIOCore
 
-/// The commands that prepare a fresh (or `RESET`) upstream connection: `AUTH` with the
-/// URL's credentials and `SELECT` of its database, pipelined.
+/// The commands that prepare a fresh (or `RESET`) upstream connection for a client.
+///
+/// By default none: a client gets the connection as Redis gives a new one (default user,
+/// database 0), so it authenticates itself exactly as it would directly. Only with
+/// `--client-login-from-upstream` is it `AUTH` with the URL's credentials and `SELECT` of
+/// its database, pipelined.
 struct UpstreamLogin: Sendable {
     private let commands: [[String]]
 
+    /// No login: connections stay as Redis opens them.
+    static let none = UpstreamLogin(commands: [])
+
+    private init(commands: [[String]]) { self.commands = commands }
+
+    /// `AUTH` and `SELECT` from the endpoint (the `--client-login-from-upstream` behaviour).
     init(endpoint: UpstreamEndpoint) {
         var commands: [[String]] = []
         if let password = endpoint.password {

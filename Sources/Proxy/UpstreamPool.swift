@@ -22,6 +22,8 @@ public final class UpstreamPool: Service, Sendable {
     private let logger: Logger
     private let state = NIOLockedValueBox(PoolState())
     private let onUpstreamUp: @Sendable () -> Void
+    /// Clients refused or disconnected because of the upstream, and replication streams.
+    let events: ConnectionEvents
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
     /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, and
@@ -33,9 +35,10 @@ public final class UpstreamPool: Service, Sendable {
         self.onUpstreamUp = onUpstreamUp
         self.endpoint = endpoint
         self.configuration = configuration
-        self.login = UpstreamLogin(endpoint: endpoint)
+        self.login = configuration.clientLoginFromUpstream ? UpstreamLogin(endpoint: endpoint) : .none
         self.group = group
         self.logger = logger
+        self.events = ConnectionEvents(logger: logger)
     }
 
     /// Whether the last attempt to open an upstream connection succeeded.
@@ -124,10 +127,7 @@ public final class UpstreamPool: Service, Sendable {
                     state.waiters.remove(at: index)
                     return true
                 }
-                if expired {
-                    promise.fail(
-                        UpstreamError(reason: "pool exhausted: no connection free within \(timeout.formatted)s"))
-                }
+                if expired { promise.fail(UpstreamError.poolExhausted(waited: timeout)) }
             }
         case .fail(let reason):
             promise.fail(UpstreamError(reason: reason))
@@ -136,12 +136,14 @@ public final class UpstreamPool: Service, Sendable {
     }
 
     /// Withdraws a client that left while queued for a connection: its place in the
-    /// queue goes at once, and `lease` (a future from ``acquire(on:)``) fails. Does
-    /// nothing once the lease was granted or failed; a connection being opened for it
-    /// comes back through the session, which releases it.
+    /// queue goes at once, and `lease` (a future from ``acquire(on:)``) fails. A connection
+    /// being opened for it is not tried again after a failure; one that opens comes back
+    /// through the session, which releases it.
     func abandon(_ lease: EventLoopFuture<LeasedConnection>) {
         let waiter = state.withLockedValue { state -> Waiter? in
             guard let index = state.waiters.firstIndex(where: { $0.promise.futureResult === lease }) else {
+                // Being opened: stop trying again if Redis is down.
+                state.abandoned.insert(ObjectIdentifier(lease))
                 return nil
             }
             return state.waiters.remove(at: index)
@@ -175,16 +177,40 @@ public final class UpstreamPool: Service, Sendable {
 
     private var connectTimeout: TimeAmount { .nanoseconds(Int64(configuration.connectTimeoutSeconds * 1e9)) }
 
-    private func open(on loop: EpollLoop, for promise: EventLoopPromise<LeasedConnection>) {
+    /// Opens a connection for a client. While Redis cannot be reached, tries again (50 ms,
+    /// doubling to 500 ms) until `--pool-wait-timeout` has passed, so a client connecting
+    /// during a restart of Redis is served once it is back instead of being closed at once:
+    /// a client library retries a refused connect, but not always a connection that was
+    /// accepted and then closed under it (redis-py's `CLIENT SETINFO` on connect).
+    private func open(
+        on loop: EpollLoop, for promise: EventLoopPromise<LeasedConnection>, until deadline: NIODeadline? = nil,
+        retryIn delay: TimeAmount = .milliseconds(50)
+    ) {
+        let deadline = deadline ?? .now() + .nanoseconds(Int64(configuration.waitTimeoutSeconds * 1e9))
         connect(on: loop).whenComplete { result in
             switch result {
             case .success(let lease):
                 self.noteConnect(success: true)
+                self.state.withLockedValue { _ = $0.abandoned.remove(ObjectIdentifier(promise.futureResult)) }
                 promise.succeed(lease)
             case .failure(let error):
                 self.noteConnect(success: false, error: error)
-                self.discard(wasUsed: true)
-                promise.fail(UpstreamError(reason: UpstreamError.describe(error)))
+                let retry = self.state.withLockedValue { state -> Bool in
+                    let abandoned = state.abandoned.remove(ObjectIdentifier(promise.futureResult)) != nil
+                    return !abandoned && !state.isShutDown && .now() + delay < deadline
+                }
+                let failure = UpstreamError(reason: UpstreamError.describe(error))
+                guard retry else {
+                    self.discard(wasUsed: true)
+                    return promise.fail(failure)
+                }
+                loop.scheduleTask(in: delay) {
+                    guard !self.state.withLockedValue({ $0.isShutDown }) else {
+                        self.discard(wasUsed: true)
+                        return promise.fail(failure)
+                    }
+                    self.open(on: loop, for: promise, until: deadline, retryIn: min(delay * 2, .milliseconds(500)))
+                }
             }
         }
     }
@@ -439,4 +465,6 @@ private struct PoolState {
     var isShutDown = false
     var connecting = 0
     var connectWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Lease futures whose client left while their connection was being opened.
+    var abandoned: Set<ObjectIdentifier> = []
 }

@@ -26,7 +26,8 @@ public enum CommandRole: Sendable, Equatable {
     case multi
     /// `EXEC` or `DISCARD`: ends a transaction.
     case endTransaction
-    /// `SYNC`/`PSYNC`: the replication stream is not RESP, so the proxy refuses it.
+    /// `SYNC`/`PSYNC`: a replication stream follows, which is not RESP; the connection
+    /// becomes a raw relay.
     case replication
     /// Sets connection state that `RESET` does not clear (`CLIENT NO-EVICT`,
     /// `CLIENT NO-TOUCH`, `CLIENT SETINFO`): the connection must not be reused.

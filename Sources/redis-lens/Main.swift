@@ -45,6 +45,15 @@ enum Main {
 
     static func run(_ settings: Settings) async throws {
         let logger = Logger(label: "redis-lens")
+        if settings.proxy.pool.clientLoginFromUpstream {
+            let host = settings.proxy.listen.host
+            let loopback = host.hasPrefix("127.") || host == "::1" || host == "localhost"
+            logger.warning(
+                loopback
+                    ? "--client-login-from-upstream: every client is logged in with the upstream URL's credentials"
+                    : "--client-login-from-upstream on a listener that is not loopback: anyone who reaches it is logged in to Redis with the upstream URL's credentials",
+                metadata: ["listen": "\(settings.proxy.listen)"])
+        }
         // The data path (clients, upstream connections, metrics shards) runs on `loops`;
         // the admin endpoint, span export, Loki pushes and the COMMAND load on `group`.
         let loops = try EpollLoopGroup(threads: settings.threads)

@@ -29,6 +29,11 @@ struct OptionValues {
         }
     }
 
+    /// Whether the environment turns the on/off flag `--<flag>` on (`1`, `true` or `yes`).
+    func isTrue(_ flag: String) -> Bool {
+        ["1", "true", "yes"].contains(environment[Self.environmentName(flag)]?.lowercased() ?? "")
+    }
+
     func integer(
         _ flagValue: String?, _ flag: String, _ defaultValue: Int, in range: ClosedRange<Int>
     ) throws(ConfigurationError) -> Int {

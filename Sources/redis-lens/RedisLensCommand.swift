@@ -62,6 +62,12 @@ struct RedisLensCommand: ParsableCommand {
     @Flag(help: "Print every built-in command's label, category and hit/miss rule as a Markdown table, then exit.")
     var listCommands = false
 
+    @Flag(
+        help:
+            "Log every client in with the --upstream URL's credentials and database (off: clients authenticate themselves, as with Redis)."
+    )
+    var clientLoginFromUpstream = false
+
     @Flag(help: "Record nothing: no command metrics, slow log or key prefixes (for measuring overhead).")
     var noTelemetry = false
 
@@ -154,6 +160,8 @@ struct RedisLensCommand: ParsableCommand {
             maxBulkLength, "max-bulk-length", 512 * 1024 * 1024, in: 1...(1 << 40))
         proxy.requestLimits.maxInlineLength = try values.integer(
             maxInlineLength, "max-inline-length", 64 * 1024, in: 1...(1 << 30))
+        proxy.pool.clientLoginFromUpstream =
+            clientLoginFromUpstream || values.isTrue("client-login-from-upstream")
         guard proxy.pool.minIdle <= proxy.pool.maxTotal else {
             throw ConfigurationError(
                 "--pool-min-idle (\(proxy.pool.minIdle)) exceeds --pool-max (\(proxy.pool.maxTotal))")
@@ -180,8 +188,7 @@ struct RedisLensCommand: ParsableCommand {
         }
         let telemetry = try telemetrySettings(values)
         let spans = try spanSettings(values, proxy: proxy, telemetry: telemetry)
-        let disabled =
-            noTelemetry || ["1", "true", "yes"].contains(environment["REDIS_LENS_NO_TELEMETRY"]?.lowercased() ?? "")
+        let disabled = noTelemetry || values.isTrue("no-telemetry")
         let activityLog = try activityLogSettings(values, telemetry: !disabled)
         return Settings(
             proxy: proxy, telemetry: disabled ? nil : telemetry, spans: disabled ? nil : spans, threads: threads,

@@ -8,7 +8,9 @@ extension Integration {
         static let answered = 500
         static let pipelineSize = 1_000
 
-        @Test func killedRedisTurnsOwedRepliesIntoErrorsThenRecovers() async throws {
+        /// The client sees what it would see talking to Redis: the replies Redis sent, then
+        /// its connection closing; nothing the proxy made up. The owed commands are aborted.
+        @Test func killedRedisClosesTheClientWithRepliesOwedThenRecovers() async throws {
             try await withRedisAndProxy { redis, proxy in
                 // 500 INCRs are answered, then BLPOP blocks and holds back the 499 GETs behind it.
                 var requests: [UInt8] = []
@@ -26,11 +28,7 @@ extension Integration {
 
                 redis.kill()
                 let rest = try await client.readToEnd(timeout: .seconds(10))
-                let errors = try frames(in: rest)
-                #expect(errors.count == Self.pipelineSize - Self.answered)
-                let prefix = "-ERR redis-lens: upstream connection lost ("
-                #expect(errors.allSatisfy { $0.hasPrefix(prefix) && $0.text.hasSuffix(")\r\n") })
-                #expect(errors.first?.hasPrefix(prefix) == true, "first: \(errors.first?.description ?? "none")")
+                #expect(rest.isEmpty, "the proxy sent \(Wire(rest)) instead of closing")
 
                 let events = try await proxy.sink.waitForEvents(Self.pipelineSize)
                 #expect(events.count == Self.pipelineSize)
@@ -65,32 +63,23 @@ extension Integration {
                 redis.kill()
                 let rest = try await client.readToEnd(timeout: .seconds(10))
 
-                // Complete replies, then either one error per unanswered command or a cut-off reply.
+                // Complete replies, then at most a cut-off one, then the close.
                 var scanner = RESPScanner(mode: .reply)
                 let received = first + rest
                 var complete = 0
-                var errors = 0
                 try received.withUnsafeBytes { bytes in
                     var offset = 0
                     var start = 0
                     while try scanner.next(bytes, offset: &offset) != nil {
-                        let frame = Wire(Array(received[start..<offset]))
-                        if frame.bytes == reply {
-                            #expect(errors == 0, "a reply after an error")
-                            complete += 1
-                        } else {
-                            #expect(frame.hasPrefix("-ERR redis-lens: upstream connection lost ("), "\(frame)")
-                            errors += 1
-                        }
+                        #expect(Array(received[start..<offset]) == reply, "frame \(complete) is not Redis's reply")
+                        complete += 1
                         start = offset
                     }
                     if start < received.count {
-                        #expect(errors == 0, "bytes after the proxy's errors")
                         #expect(reply.starts(with: received[start...]), "the cut-off reply is a prefix of a real one")
                     }
                 }
-                #expect(complete >= 50)
-                #expect(errors == 0 || complete + errors == Self.pipelineSize)
+                #expect(complete >= 50 && complete < Self.pipelineSize)
 
                 let events = try await proxy.sink.waitForEvents(Self.pipelineSize)
                 #expect(events.filter { $0.outcome == .replied }.count == complete)
@@ -98,18 +87,18 @@ extension Integration {
             }
         }
 
-        @Test func unreachableRedisRefusesClientsWithAnError() async throws {
+        /// As a refused connect looks: the connection closes with no reply.
+        @Test func unreachableRedisClosesClientsWithoutAReply() async throws {
             let closedPort = try unusedPort()
             var pool = PoolConfiguration()
             pool.minIdle = 0
             pool.connectTimeoutSeconds = 2
+            pool.waitTimeoutSeconds = 0.5  // how long connecting is retried for the client
             try await ProxyHarness.with(upstreamPort: closedPort, pool: pool) { proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 let received = Wire(try await client.readToEnd(timeout: .seconds(10)))
-                #expect(received.hasPrefix("-ERR redis-lens: upstream unavailable (connect refused"), "\(received)")
-                #expect(try frames(in: received.bytes).count == 1)
-                #expect(received.text.hasSuffix(")\r\n"))
+                #expect(received.bytes.isEmpty, "\(received)")
                 #expect(proxy.sink.count == 0)
                 #expect(!proxy.pool.isUpstreamUp)
             }

@@ -93,6 +93,29 @@ def encode(*args):
     return b"".join(out)
 
 
+def resp_frame_end(buf, pos=0):
+    """Where the RESP2/RESP3 frame starting at `pos` ends, or None while it is incomplete."""
+    line_end = buf.find(b"\r\n", pos)
+    if line_end < 0:
+        return None
+    kind, rest = buf[pos:pos + 1], bytes(buf[pos + 1:line_end])
+    after = line_end + 2
+    if kind in (b"$", b"=", b"!"):
+        n = int(rest)
+        if n < 0:
+            return after
+        return after + n + 2 if len(buf) >= after + n + 2 else None
+    if kind in (b"*", b"~", b">", b"%"):
+        n = int(rest)
+        count = max(n, 0) * (2 if kind == b"%" else 1)
+        for _ in range(count):
+            after = resp_frame_end(buf, after)
+            if after is None:
+                return None
+        return after
+    return after
+
+
 class ErrorReply(str):
     """A RESP error (`-...` or `!...`) read by RawClient."""
 
@@ -151,6 +174,17 @@ class RawClient:
                 del self.buf[:end]
                 return data
             self._fill()
+
+    def read_frames(self, n):
+        """The bytes of the next `n` whole reply frames, exactly as received."""
+        end = 0
+        for _ in range(n):
+            while (next_end := resp_frame_end(self.buf, end)) is None:
+                self._fill()
+            end = next_end
+        data = bytes(self.buf[:end])
+        del self.buf[:end]
+        return data
 
     def read_line(self):
         while True:
@@ -416,8 +450,11 @@ class LensProcess:
             return None
 
     def _ping_ok(self):
+        # Redis itself answered: PONG, or NOAUTH when it wants a password (the proxy hands
+        # clients no login of its own).
         with RawClient(self.port, timeout=5) as raw:
-            return raw.command("PING") == b"PONG"
+            reply = raw.command("PING")
+            return reply == b"PONG" or (isinstance(reply, ErrorReply) and reply.startswith("NOAUTH"))
 
     @property
     def running(self):

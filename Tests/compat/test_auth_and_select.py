@@ -161,49 +161,55 @@ def test_wrong_password_error_passes_through_unchanged(server, proxy):
 
 
 # --------------------------------------------------------------------------- upstream credentials
+# The URL's credentials and database are the proxy's own (COMMAND, the INFO poll); a client
+# starts as on a new connection to Redis. test_auth_parity.py compares whole sequences.
 
 
-def test_upstream_requirepass(redis_factory, lens_factory):
+def test_upstream_requirepass_is_not_a_login_for_clients(redis_factory, lens_factory):
     server = redis_factory(password="pw-upstream")
     proxy = lens_factory(server)
     assert "redis://:pw-upstream@" in proxy.upstream
-    r = proxy.client()
-    assert r.ping() is True
-    assert r.acl_whoami() == "default"
-    # Without the proxy, the same client would be refused.
-    with pytest.raises(redis.AuthenticationError):
-        server.client(password=None).ping()
-    # Clients may still AUTH themselves.
-    assert proxy.client(password="pw-upstream").ping() is True
+    for client in (proxy.client(), server.client(password=None)):
+        with pytest.raises(redis.AuthenticationError, match="Authentication required"):
+            client.ping()
+    r = proxy.client(password="pw-upstream")
+    assert r.ping() is True and r.acl_whoami() == "default"
 
 
-def test_upstream_requirepass_survives_reset_on_reuse(redis_factory, lens_factory):
+def test_reused_connection_asks_every_client_for_the_password(redis_factory, lens_factory):
     server = redis_factory(password="pw-reuse")
     proxy = lens_factory(server, *REUSE_ARGS)
     for i in range(8):
         with proxy.raw() as raw:
-            assert raw.command("PING") == b"PONG", f"round {i}"
-            assert raw.command("AUTH", "not-the-password").startswith("WRONGPASS")
-            assert raw.command("RESET") == b"RESET"
+            assert raw.command("PING") == "NOAUTH Authentication required.", f"round {i}"
+            assert raw.command("AUTH", "pw-reuse") == b"OK"
+            assert raw.command("PING") == b"PONG"
 
 
-def test_upstream_acl_user(server, lens_factory):
+def test_upstream_acl_user_is_the_proxys_own(server, lens_factory):
     create_alice(server)
     proxy = lens_factory(server.url(user="alice", password="secret"))
-    r = proxy.client()
-    assert r.acl_whoami() == "alice"
-    r.close()
-    assert proxy.client().acl_whoami() == "alice"
+    assert proxy.client().acl_whoami() == "default"
+    assert proxy.client(username="alice", password="secret").acl_whoami() == "alice"
 
 
-def test_upstream_database_in_url(server, lens_factory):
+def test_upstream_database_in_url_is_the_proxys_own(server, lens_factory):
     proxy = lens_factory(server.url(db=1), *REUSE_ARGS)
-    for i in range(5):
+    for i in range(3):
         r = proxy.client()
-        assert r.client_info()["db"] == 1, f"round {i}"
-        r.set(f"url-db:{i}", "one")
+        assert r.client_info()["db"] == 0, f"round {i}"
+        r.set(f"url-db:{i}", "zero")
+        r.execute_command("SELECT", 1)
+        r.close()
+    assert server.client(db=0).dbsize() == 3 and server.client(db=1).dbsize() == 0
+
+
+def test_client_login_from_upstream_keeps_the_old_behaviour(server, lens_factory):
+    create_alice(server)
+    proxy = lens_factory(server.url(user="alice", password="secret", db=1), "--client-login-from-upstream",
+                         *REUSE_ARGS)
+    for i in range(3):
+        r = proxy.client()
+        assert r.acl_whoami() == "alice" and r.client_info()["db"] == 1, f"round {i}"
         r.execute_command("SELECT", 0)
         r.close()
-    assert server.client(db=1).get("url-db:4") == b"one"
-    assert server.client(db=0).get("url-db:4") is None
-    assert server.client(db=1).dbsize() == 5

@@ -439,10 +439,12 @@ def test_upstream_down_metrics(redis_factory, lens_factory):
             if not chunk:
                 break
             data += chunk
-    assert data.startswith(b"-ERR redis-lens: upstream unavailable (connect refused"), data
+    assert data == b"", data  # closed as a refused connect looks: no reply of the proxy's own
     later = wait_until(lambda: (e := scrape(lens)) and
                        check_histogram(e, "redislens_upstream_connection_wait_seconds", {}) > waits_before and e,
                        10, "the refused client's wait counted")
+    assert later.get("redislens_client_connections_refused_total", reason="upstream_unavailable") == 1
+    assert later.get("redislens_client_connections_refused_total", reason="max_clients") == 0
     assert later.get("redislens_upstream_connect_errors_total", reason="refused") > refused_before
     assert later.get("redislens_upstream_up") == 0
     assert later.get("redislens_commands_total", command="other", category="other") is None
@@ -643,9 +645,10 @@ def test_get_mget_queued_in_multi_count_no_hits_or_misses(server, lens_factory):
 
 
 def test_proxy_login_and_reset_traffic_is_not_counted(redis_factory, lens_factory):
-    """The pool's own AUTH/SELECT (logins) and RESET (reuse) never show as client commands."""
+    """The pool's own AUTH/SELECT (logins, with --client-login-from-upstream) and RESET
+    (reuse) never show as client commands."""
     server = redis_factory(password="lenspw")
-    lens = lens_factory(server.url(password="lenspw", db=3))
+    lens = lens_factory(server.url(password="lenspw", db=3), "--client-login-from-upstream")
     direct = server.client()
     for i in range(5):
         with RawClient(lens.port) as raw:
@@ -718,9 +721,10 @@ def test_counters_never_go_backwards_under_concurrent_scrapes(server, lens_facto
 
 
 def test_upstream_connect_error_reasons(redis_factory, lens_factory):
-    """A wrong password is `auth`, an unresolvable host `dns`; neither leaks the password."""
+    """A wrong password (when the pool logs in: --client-login-from-upstream) is `auth`, an
+    unresolvable host `dns`; neither leaks the password."""
     server = redis_factory(password="rightpw")
-    wrong = lens_factory(server.url(password="wr0ngpw"), ready=False)
+    wrong = lens_factory(server.url(password="wr0ngpw"), "--client-login-from-upstream", ready=False)
     dns = lens_factory("redis://nonexistent-host.invalid:6379", ready=False)
     for lens, reason in ((wrong, "auth"), (dns, "dns")):
         expo = wait_until(lambda: (e := scrape(lens)).get("redislens_upstream_connect_errors_total",

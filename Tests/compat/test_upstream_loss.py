@@ -1,0 +1,91 @@
+"""A lost Redis looks lost: redis-py's own retry logic (which handles connection errors,
+never error replies) carries the application through a Redis restart behind the proxy."""
+
+import pytest
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from conftest import Background, wait_until
+
+PIPELINE = 1_000
+
+
+def retrying_client(proxy):
+    # Enough retries to span a restart of Redis; each is a new connection through the proxy.
+    return proxy.client(retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 10),
+                        retry_on_error=[redis.ConnectionError, redis.TimeoutError], socket_timeout=10,
+                        single_connection_client=False)
+
+
+def metric(proxy, name, reason):
+    for line in proxy.http("/metrics")[1].splitlines():
+        if line.startswith(f'{name}{{reason="{reason}"}} '):
+            return float(line.split(" ")[1])
+    return 0
+
+
+def refused_connects(proxy):
+    return metric(proxy, "redislens_upstream_connect_errors_total", "refused")
+
+
+def open_clients(proxy):
+    for line in proxy.http("/metrics")[1].splitlines():
+        if line.startswith("redislens_client_connections "):
+            return float(line.split(" ")[1])
+    return 0
+
+
+def test_kill_9_with_a_thousand_commands_in_flight(server, proxy):
+    r = retrying_client(proxy)
+    done, errors = [], []
+
+    def write_batches():
+        for batch in range(200):
+            pipe = r.pipeline(transaction=False)
+            for i in range(PIPELINE):
+                pipe.set(f"loss:{batch}:{i}", batch)
+            results = pipe.execute(raise_on_error=False)
+            errors.extend(x for x in results if isinstance(x, Exception))
+            assert results == [True] * PIPELINE, f"batch {batch}"
+            done.append(batch)
+            if len(done) >= 12:
+                return
+
+    job = Background(write_batches)
+    wait_until(lambda: len(done) >= 2, 30, "two batches through the proxy")
+    server.kill()  # kill -9, with a pipeline of 1,000 SETs in flight or about to be
+    killed_at = len(done)
+    server.start()  # same port, empty
+    job.join(timeout=120)
+    assert errors == [], {type(x).__name__: str(x) for x in errors}
+    assert len(done) == 12 and killed_at < 12
+    # The client's connection was closed under it (no reply invented), and it retried.
+    assert metric(proxy, "redislens_upstream_disconnects_total", "closed") \
+        + metric(proxy, "redislens_upstream_disconnects_total", "error") >= 1
+    assert server.client().get(f"loss:11:{PIPELINE - 1}") == b"11"
+
+
+@pytest.mark.parametrize("pipelined", [False, True])
+def test_upstream_down_at_connect_is_retried(server, proxy, pipelined):
+    server.kill()
+    wait_until(lambda: proxy.http("/readyz")[0] == 503, 20, "/readyz 503")
+    r = retrying_client(proxy)
+
+    def write():
+        if not pipelined:
+            return r.set("down:k", "v")
+        pipe = r.pipeline(transaction=False)
+        pipe.set("down:k", "v")
+        pipe.get("down:k")
+        return pipe.execute()
+
+    job = Background(write)
+    # The client waits in the proxy (up to --pool-wait-timeout) while it tries Redis again.
+    wait_until(lambda: open_clients(proxy) == 1, 20, "the client to connect")
+    before = refused_connects(proxy)
+    wait_until(lambda: refused_connects(proxy) >= before + 2, 20, "the proxy to retry Redis for the client")
+    server.start()
+    assert job.join(timeout=60) == ([True, b"v"] if pipelined else True)
+    assert metric(proxy, "redislens_client_connections_refused_total", "upstream_unavailable") == 0
+    assert server.client().get("down:k") == b"v"
