@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs redis-lens on 127.0.0.1:6380 in front of a local Redis on 127.0.0.1:6379.
-# If no Redis answers there, installs redis-server (Debian) when missing and starts
-# one for as long as this script runs. Extra arguments go to redis-lens.
+# Installs what is missing from Debian (redis-server and redis-tools; libhiredis-dev, which
+# the build needs), and if no Redis answers there, starts one for as long as this script
+# runs. Extra arguments go to redis-lens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,19 +10,23 @@ started=""
 cleanup() { if [ -n "$started" ]; then kill "$started" 2>/dev/null || true; fi; }
 trap cleanup EXIT INT TERM
 
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v redis-cli >/dev/null || missing+=(redis-tools)
+[ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}" >&2
+    sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
-    if ! command -v redis-server >/dev/null; then
-        sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
-        "${sudo_cmd[@]}" apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq redis-server redis-tools >/dev/null
-    fi
-    if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
-        echo "starting redis-server on 127.0.0.1:6379 (stops with this script)" >&2
-        redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-            --logfile "${TMPDIR:-/tmp}/redis-lens-local-redis.log" &
-        started=$!
-        for _ in $(seq 1 100); do redis-cli -p 6379 ping >/dev/null 2>&1 && break; sleep 0.05; done
-    fi
+    echo "starting redis-server on 127.0.0.1:6379 (stops with this script)" >&2
+    redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+        --logfile "${TMPDIR:-/tmp}/redis-lens-local-redis.log" &
+    started=$!
+    for _ in $(seq 1 100); do redis-cli -p 6379 ping >/dev/null 2>&1 && break; sleep 0.05; done
 fi
 
 swift build -c release --product redis-lens

@@ -131,7 +131,7 @@ public protocol CommandEventSink: AnyObject {
     func clientBytesReceived(_ count: Int)
     /// Bytes written to a client.
     func clientBytesSent(_ count: Int)
-    /// A client sent malformed RESP (or a refused command) and was disconnected.
+    /// A client sent malformed RESP (passed on to Redis, which answers and closes).
     func clientProtocolError()
 }
 

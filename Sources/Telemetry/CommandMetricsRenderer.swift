@@ -84,7 +84,7 @@ public enum CommandMetricsRenderer {
         writer.sample("redislens_client_sent_bytes_total", [], data.bytesSent)
         writer.family(
             "redislens_client_protocol_errors_total", .counter,
-            help: "Clients disconnected for malformed RESP or a refused command.")
+            help: "Clients that sent malformed RESP (passed on to Redis, which answers and closes).")
         writer.sample("redislens_client_protocol_errors_total", [], data.protocolErrors)
     }
 }

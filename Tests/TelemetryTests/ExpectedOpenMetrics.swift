@@ -157,7 +157,7 @@ extension GoldenFixture {
         # HELP redislens_client_sent_bytes Bytes written to clients.
         # TYPE redislens_client_sent_bytes counter
         redislens_client_sent_bytes_total 2500
-        # HELP redislens_client_protocol_errors Clients disconnected for malformed RESP or a refused command.
+        # HELP redislens_client_protocol_errors Clients that sent malformed RESP (passed on to Redis, which answers and closes).
         # TYPE redislens_client_protocol_errors counter
         redislens_client_protocol_errors_total 1
         # EOF

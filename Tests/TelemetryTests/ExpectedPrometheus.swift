@@ -157,7 +157,7 @@ extension GoldenFixture {
         # HELP redislens_client_sent_bytes_total Bytes written to clients.
         # TYPE redislens_client_sent_bytes_total counter
         redislens_client_sent_bytes_total 2500
-        # HELP redislens_client_protocol_errors_total Clients disconnected for malformed RESP or a refused command.
+        # HELP redislens_client_protocol_errors_total Clients that sent malformed RESP (passed on to Redis, which answers and closes).
         # TYPE redislens_client_protocol_errors_total counter
         redislens_client_protocol_errors_total 1
 

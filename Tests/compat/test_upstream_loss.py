@@ -12,8 +12,9 @@ PIPELINE = 1_000
 
 
 def retrying_client(proxy):
-    # Enough retries to span a restart of Redis; each is a new connection through the proxy.
-    return proxy.client(retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 10),
+    # redis-py's defaults with 3 retries: about 0.1 s of back-off in all. A retry is a new
+    # connection through the proxy, which waits for Redis (--pool-wait-timeout) to come back.
+    return proxy.client(retry=Retry(ExponentialBackoff(), 3),
                         retry_on_error=[redis.ConnectionError, redis.TimeoutError], socket_timeout=10,
                         single_connection_client=False)
 
