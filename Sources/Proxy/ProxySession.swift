@@ -33,6 +33,8 @@ final class ProxySession: EpollHandler {
     private var lease: LeasedConnection?
     private var requestScanner: RESPScanner
     private var replyScanner = RESPScanner(mode: .reply)
+    /// Splits `EXEC`'s reply into its elements; made at the connection's first `EXEC`.
+    private var execSplitter: RESPAggregateSplitter?
     private var matcher = ReplyMatcher()
     private var commandIDs = CommandIDCache()
     private(set) var state = State.connecting
@@ -254,6 +256,12 @@ final class ProxySession: EpollHandler {
         var frame = RESPFrame()
         do throws(RESPProtocolError) {
             while !requestsRaw || matcher.awaitingReplies {
+                if matcher.expectsExecElements {
+                    guard let split = try splitExecReply(bytes, offset: &offset, into: &frame, at: now) else {
+                        return
+                    }
+                    if split { continue }  // else not an array: scanned whole below
+                }
                 guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { return }
                 if matcher.reply(&frame, at: now, sink: sink) == .unmatched {
                     logger.debug("reply with no pending request", metadata: ["type": "\(frame.type)"])
@@ -271,6 +279,27 @@ final class ProxySession: EpollHandler {
             upstreamReusable = false
             _ = matcher.abortAll(at: now, sink: sink)
         }
+    }
+
+    /// Reads `EXEC`'s array element by element, pairing each with its queued command.
+    /// Returns true when it read the header or an element, false when the next frame is no
+    /// array (an error, a RESP3 null, a push: the caller scans it whole), nil when the bytes
+    /// ran out.
+    private func splitExecReply(
+        _ bytes: UnsafeRawBufferPointer, offset: inout Int, into frame: inout RESPFrame, at now: UInt64
+    ) throws(RESPProtocolError) -> Bool? {
+        if execSplitter == nil { execSplitter = RESPAggregateSplitter() }
+        switch try execSplitter!.next(bytes, offset: &offset, into: &frame) {
+        case .needMore:
+            return nil
+        case .notAnArray:
+            return false
+        case .header:
+            matcher.execHeader(&frame, at: now, sink: sink)
+        case .element:
+            matcher.execElement(&frame, at: now, sink: sink)
+        }
+        return true
     }
 
     /// The upstream's queued output drained: read the client again if it was held back.

@@ -33,9 +33,20 @@ struct ReplyMatcher: ~Copyable {
     private var owed = 0
     /// Pending commands whose reply was switched off (so most replies skip looking for them).
     private var suppressed = 0
+    /// The open `MULTI`'s queued commands, waiting for `EXEC`'s reply.
+    private var transaction = TransactionPairing()
 
     /// Whether a reply is still owed to the client.
     var awaitingReplies: Bool { owed > 0 }
+
+    /// Whether the next reply frame is (or continues) `EXEC`'s array, which the caller
+    /// splits: ``execHeader(_:at:sink:)``, then ``execElement(_:at:sink:)`` per element.
+    var expectsExecElements: Bool {
+        guard transaction.execsPending > 0, !pending.isEmpty, case .endTransaction = pending.first.role else {
+            return false
+        }
+        return transaction.elementsLeft != nil || pending.first.event.name.equalsCaseInsensitive("EXEC")
+    }
 
     /// Whether the connection is in RESP2 subscribed mode or streams monitor lines.
     var isSubscribed: Bool { subscriptions.channels + subscriptions.patterns + subscriptions.shards > 0 }
@@ -95,6 +106,9 @@ struct ReplyMatcher: ~Copyable {
                 inTransaction = true
             case .endTransaction:
                 inTransaction = false
+                if expected == 1 && replyMode == .on && frame.first.equalsCaseInsensitive("EXEC") {
+                    transaction.execsPending += 1
+                }
             default:
                 break
             }
@@ -115,10 +129,11 @@ struct ReplyMatcher: ~Copyable {
             }
         }
         var entry = PendingRequest(
-            frame: frame, connectionID: connectionID, commandID: commandID, role: role, startNanos: now,
-            expectedReplies: expected, queued: queued)
+            frame: frame, connectionID: connectionID, commandID: commandID, role: queued ? .queued : role,
+            startNanos: now, expectedReplies: expected, queued: queued)
         if expected == 0 && pending.isEmpty {
             entry.end(.suppressed, at: now)
+            endsTransactionUnseen(entry.role, at: now, sink: sink)
             sink.record(&entry.event)
         } else {
             if expected != 0 { owed += 1 } else { suppressed += 1 }
@@ -156,6 +171,7 @@ struct ReplyMatcher: ~Copyable {
         _ frame: inout RESPFrame, at now: UInt64, sink: any CommandEventSink
     ) -> ReplyKind {
         let head = pending.firstEntry
+        if case .queued = head.pointee.role { return replyToQueued(&frame, at: now, sink: sink) }
         if head.pointee.expectedReplies == nil, case .unsubscribe(let kind) = head.pointee.role {
             head.pointee.expectedReplies = max(count(of: kind), 1)
         }
@@ -166,6 +182,7 @@ struct ReplyMatcher: ~Copyable {
             owed -= 1
             if !frame.type.isError { applyEffects(of: head.pointee.role) }
             head.pointee.complete(reply: &frame, at: now)
+            noteTransactionEnd(head.pointee, at: now, sink: sink)
             sink.record(&head.pointee.event)
             pending.dropFirst()
             flushSuppressed(at: now, sink: sink)
@@ -173,9 +190,94 @@ struct ReplyMatcher: ~Copyable {
         return .matched
     }
 
+    /// A command queued inside `MULTI` was answered: `+QUEUED` holds it until `EXEC`'s
+    /// reply; an error (rejected at queue time: Redis's `rejected_calls`) ends it now.
+    private mutating func replyToQueued(
+        _ frame: inout RESPFrame, at now: UInt64, sink: any CommandEventSink
+    ) -> ReplyKind {
+        let head = pending.firstEntry
+        owed -= 1
+        if frame.type.isError {
+            head.pointee.event.replyBytes = frame.byteCount
+            head.pointee.complete(reply: &frame, at: now)
+            sink.record(&head.pointee.event)
+        } else {
+            head.pointee.event.endNanos = now
+            transaction.queued(head.pointee)
+        }
+        pending.dropFirst()
+        flushSuppressed(at: now, sink: sink)
+        return .matched
+    }
+
+    /// The header of `EXEC`'s array (its size in `header.byteCount`; a negative count is
+    /// a null reply: a `WATCH` conflict).
+    mutating func execHeader(_ header: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) {
+        let head = pending.firstEntry
+        head.pointee.event.replyBytes += header.byteCount
+        head.pointee.event.replyCount = header.count
+        transaction.elementsLeft = max(header.count, 0)
+        if header.count <= 0 { finishExec(isNull: header.count < 0, at: now, sink: sink) }
+    }
+
+    /// One element of `EXEC`'s array: the reply of the next queued command.
+    mutating func execElement(_ element: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) {
+        pending.firstEntry.pointee.event.replyBytes += element.byteCount
+        transaction.element(&element, sink: sink)
+        let left = (transaction.elementsLeft ?? 1) - 1
+        transaction.elementsLeft = left
+        if left == 0 { finishExec(isNull: false, at: now, sink: sink) }
+    }
+
+    /// `EXEC`'s whole array was paired: record `EXEC` and end the transaction.
+    private mutating func finishExec(isNull: Bool, at now: UInt64, sink: any CommandEventSink) {
+        let head = pending.firstEntry
+        owed -= 1
+        head.pointee.event.endNanos = now
+        head.pointee.event.outcome = .replied
+        head.pointee.event.replyType = .array
+        head.pointee.event.replyIsNull = isNull
+        head.pointee.event.error = nil
+        transaction.execsPending -= 1
+        transaction.close(.discarded, transaction: isNull ? .watchConflict : .exec, at: now, sink: sink)
+        sink.record(&head.pointee.event)
+        pending.dropFirst()
+        flushSuppressed(at: now, sink: sink)
+    }
+
+    /// `EXEC` (answered whole: an error or a RESP3 null), `DISCARD` or `RESET` ended the
+    /// open transaction: its queued commands are recorded before the command itself.
+    private mutating func noteTransactionEnd(_ entry: PendingRequest, at now: UInt64, sink: any CommandEventSink) {
+        switch entry.role {
+        case .multi:
+            if entry.event.error == nil && !transaction.isOpen { transaction.open(at: entry.event.startNanos) }
+        case .endTransaction where entry.event.name.equalsCaseInsensitive("EXEC"):
+            transaction.execsPending -= 1
+            let outcome: TransactionOutcome =
+                entry.event.error != nil ? .abort : entry.event.replyIsNull ? .watchConflict : .exec
+            // An array here was not split (never on the data path): its commands' results are unknown.
+            transaction.close(outcome == .exec ? .suppressed : .discarded, transaction: outcome, at: now, sink: sink)
+        case .endTransaction, .reset:
+            if entry.event.error == nil { transaction.close(.discarded, transaction: .discard, at: now, sink: sink) }
+        default:
+            break
+        }
+    }
+
+    /// A command that ends a transaction had its reply switched off: its queued commands'
+    /// fate is unknown, so they are recorded without a reply and the transaction is not counted.
+    private mutating func endsTransactionUnseen(_ role: CommandRole, at now: UInt64, sink: any CommandEventSink) {
+        switch role {
+        case .endTransaction, .reset: transaction.close(.suppressed, transaction: nil, at: now, sink: sink)
+        default: break
+        }
+    }
+
     /// Ends every pending command without a reply (the connection is gone); returns how
     /// many of them were owed a reply.
     mutating func abortAll(at now: UInt64, sink: any CommandEventSink) -> Int {
+        transaction.close(.aborted, transaction: nil, at: now, sink: sink)
+        transaction.execsPending = 0
         while var entry = pending.popFirst() {
             entry.end(entry.expectedReplies == 0 ? .suppressed : .aborted, at: now)
             sink.record(&entry.event)
@@ -273,6 +375,7 @@ struct ReplyMatcher: ~Copyable {
             var head = pending.removeFirst()
             suppressed -= 1
             head.end(.suppressed, at: now)
+            endsTransactionUnseen(head.role, at: now, sink: sink)
             sink.record(&head.event)
         }
     }

@@ -77,12 +77,15 @@ public enum HitRule: UInt8, Sendable {
         }
     }
 
-    /// Hits and misses in a reply (zero for errors, commands without a rule, and commands
-    /// queued in `MULTI`, whose results are inside `EXEC`'s reply). Inlinable: it runs for
-    /// every answered command; always inlined, as a call was passed a copy of the event.
+    /// Hits and misses in a reply (zero for commands without a rule, and for errors but
+    /// `WRONGTYPE`, which Redis counts as a keyspace hit: the key was found, of another
+    /// type). A command queued in `MULTI` is judged by its own element of `EXEC`'s reply,
+    /// which its event carries. Inlinable: it runs for every answered command; always
+    /// inlined, as a call was passed a copy of the event.
     @inlinable @inline(__always)
     public func count(_ event: CommandEvent) -> (hits: Int, misses: Int) {
-        guard event.outcome == .replied, event.error == nil, !event.queued else { return (0, 0) }
+        guard event.outcome == .replied else { return (0, 0) }
+        if let error = event.error { return error == .wrongtype && self != .none ? (1, 0) : (0, 0) }
         switch self {
         case .none:
             return (0, 0)

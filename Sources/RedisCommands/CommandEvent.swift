@@ -32,8 +32,10 @@ public struct CommandEvent: Sendable {
     public var replyCount: Int
     /// Whether the reply was null (`$-1`, `*-1`, `_`).
     public var replyIsNull: Bool
-    /// Whether the command was queued inside `MULTI` (its reply is `+QUEUED`; its
-    /// result arrives inside `EXEC`'s reply).
+    /// Whether the command was queued inside `MULTI`. Its event then carries its own
+    /// element of `EXEC`'s reply (outcome ``CommandOutcome/replied``), or, when the
+    /// transaction did not run, outcome ``CommandOutcome/discarded``; its duration is the
+    /// time until Redis answered `+QUEUED`.
     public var queued: Bool
     /// Direct null children of an aggregate reply (MGET misses).
     public var replyNullChildren: Int
@@ -112,6 +114,31 @@ public enum CommandOutcome: UInt8, Sendable {
     case suppressed
     /// The connection ended before the reply came.
     case aborted
+    /// Queued inside `MULTI`, but the transaction did not run (`DISCARD`, `EXECABORT`, a
+    /// `WATCH` conflict): Redis did not run the command, and it is not counted.
+    case discarded
+}
+
+/// How a `MULTI` transaction ended, for `redislens_transactions_total{outcome}`.
+public enum TransactionOutcome: UInt8, Sendable, CaseIterable {
+    /// `EXEC` ran the queued commands.
+    case exec
+    /// `DISCARD` (or `RESET`) dropped them.
+    case discard
+    /// `EXEC` answered null: a `WATCH`ed key changed, nothing ran.
+    case watchConflict
+    /// `EXEC` answered an error (`EXECABORT` after a command was rejected at queue time).
+    case abort
+
+    /// The label value.
+    public var label: String {
+        switch self {
+        case .exec: "exec"
+        case .discard: "discard"
+        case .watchConflict: "watch_conflict"
+        case .abort: "abort"
+        }
+    }
 }
 
 /// Receives what the data path observes, on the event loop that owns the connection.
@@ -133,6 +160,9 @@ public protocol CommandEventSink: AnyObject {
     func clientBytesSent(_ count: Int)
     /// A client sent malformed RESP (passed on to Redis, which answers and closes).
     func clientProtocolError()
+    /// A `MULTI` transaction ended; `durationNanos` runs from `MULTI`'s last request byte
+    /// to the last byte of the reply that ended it.
+    func transactionEnded(_ outcome: TransactionOutcome, durationNanos: UInt64)
 }
 
 extension CommandEventSink {
@@ -146,6 +176,8 @@ extension CommandEventSink {
     public func clientBytesSent(_ count: Int) {}
     /// Does nothing.
     public func clientProtocolError() {}
+    /// Does nothing.
+    public func transactionEnded(_ outcome: TransactionOutcome, durationNanos: UInt64) {}
 }
 
 /// A sink that ignores every event.

@@ -29,6 +29,9 @@ public enum CommandRole: Sendable, Equatable {
     /// `SYNC`/`PSYNC`: a replication stream follows, which is not RESP; the connection
     /// becomes a raw relay.
     case replication
+    /// Queued inside `MULTI` (assigned by the reply matcher, never by ``init(request:)``):
+    /// answered `+QUEUED`, its result is its element of `EXEC`'s reply.
+    case queued
     /// Sets connection state that `RESET` does not clear (`CLIENT NO-EVICT`,
     /// `CLIENT NO-TOUCH`, `CLIENT SETINFO`): the connection must not be reused.
     case unresettable

@@ -30,7 +30,7 @@ public enum ActivityLine {
 
     /// `hit`, `miss`, `partial` (multi-key, some missing), or `null` (no hit rule, error, no reply).
     static func cacheResult(_ summary: CommandSummary, _ event: CommandEvent) -> String {
-        guard summary.hasHitRule, event.outcome == .replied, event.error == nil, !event.queued,
+        guard summary.hasHitRule, event.outcome == .replied, event.error == nil,
             summary.hits + summary.misses > 0
         else { return "null" }
         if summary.misses == 0 { return "\"hit\"" }
@@ -42,6 +42,7 @@ public enum ActivityLine {
         case .replied: "replied"
         case .suppressed: "no_reply"
         case .aborted: "aborted"
+        case .discarded: "discarded"
         }
     }
 }

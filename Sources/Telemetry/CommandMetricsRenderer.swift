@@ -86,5 +86,21 @@ public enum CommandMetricsRenderer {
             "redislens_client_protocol_errors_total", .counter,
             help: "Clients that sent malformed RESP (passed on to Redis, which answers and closes).")
         writer.sample("redislens_client_protocol_errors_total", [], data.protocolErrors)
+        renderTransactions(data.transactions, into: &writer)
+    }
+
+    private static func renderTransactions(_ counts: TransactionCounts, into writer: inout PrometheusWriter) {
+        writer.family(
+            "redislens_transactions_total", .counter,
+            help: "MULTI transactions by how they ended (exec, discard, watch_conflict, abort).")
+        for outcome in TransactionOutcome.allCases {
+            writer.sample(
+                "redislens_transactions_total", [("outcome", outcome.label)], counts.byOutcome[Int(outcome.rawValue)])
+        }
+        writer.family(
+            "redislens_transaction_duration_seconds", .histogram,
+            help: "MULTI's last request byte to the last byte of the reply that ended the transaction.")
+        writer.durationHistogram(
+            "redislens_transaction_duration_seconds", [], buckets: counts.buckets[...], sumNanos: counts.durationNanos)
     }
 }

@@ -110,6 +110,11 @@ public final class MetricsShard: CommandEventSink {
     /// Counts a client disconnected for a protocol error.
     public func clientProtocolError() { data.protocolErrors &+= 1 }
 
+    /// Counts a transaction by how it ended, and its duration.
+    public func transactionEnded(_ outcome: TransactionOutcome, durationNanos: UInt64) {
+        data.transactions.record(outcome, durationNanos: durationNanos)
+    }
+
     private func grow(to id: Int) {
         if id >= table.commands.count { table = hub.commandTable }
         counters.reserve(ids: max(id + 1, table.commands.count), table: table)

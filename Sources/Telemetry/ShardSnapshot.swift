@@ -31,6 +31,8 @@ public struct ShardSnapshot: Sendable {
     public var bytesSent: UInt64 = 0
     /// Clients disconnected for protocol errors.
     public var protocolErrors: UInt64 = 0
+    /// `MULTI` transactions by outcome, and their durations.
+    public var transactions = TransactionCounts()
 
     /// An empty snapshot.
     public init() {}
@@ -64,6 +66,7 @@ public struct ShardSnapshot: Sendable {
         bytesReceived += other.bytesReceived
         bytesSent += other.bytesSent
         protocolErrors += other.protocolErrors
+        transactions.merge(other.transactions)
     }
 
     private static func add(_ lhs: inout [UInt64], _ rhs: [UInt64]) {
@@ -83,4 +86,31 @@ public struct PrefixCounts: Sendable, Equatable {
 
     /// Zero counts.
     public init() {}
+}
+
+/// `MULTI` transactions by how they ended, with a duration histogram of all of them.
+public struct TransactionCounts: Sendable, Equatable {
+    /// Transactions per ``TransactionOutcome`` (by raw value).
+    public var byOutcome = [UInt64](repeating: 0, count: TransactionOutcome.allCases.count)
+    /// Duration bucket counts (``DurationBuckets``, not cumulative).
+    public var buckets = [UInt64](repeating: 0, count: DurationBuckets.count)
+    /// Sum of durations, in nanoseconds.
+    public var durationNanos: UInt64 = 0
+
+    /// No transactions yet.
+    public init() {}
+
+    /// Counts one transaction.
+    public mutating func record(_ outcome: TransactionOutcome, durationNanos: UInt64) {
+        byOutcome[Int(outcome.rawValue)] &+= 1
+        buckets[DurationBuckets.index(nanos: durationNanos)] &+= 1
+        self.durationNanos &+= durationNanos
+    }
+
+    /// Adds another shard's counts.
+    public mutating func merge(_ other: TransactionCounts) {
+        for index in byOutcome.indices { byOutcome[index] &+= other.byOutcome[index] }
+        for index in buckets.indices { buckets[index] &+= other.buckets[index] }
+        durationNanos &+= other.durationNanos
+    }
 }

@@ -44,12 +44,23 @@ struct SpanBuilder {
         attributes.append(SpanAttribute("db.operation.batch.size", .int(Int64(batchSize))))
         attributes.append(SpanAttribute("redis.command.category", .string(CommandCategory.transaction.label)))
         attributes.append(SpanAttribute("redis.response.size", .int(Int64(end.replyBytes))))
+        if let outcome = Self.transactionOutcome(ending: end) {
+            attributes.append(SpanAttribute("redis.transaction.outcome", .string(outcome.label)))
+        }
         appendOutcome(of: end, to: &attributes)
         return SpanRecord(
             traceIDHigh: trace.high, traceIDLow: trace.low, spanID: spanID, name: "MULTI",
             startUnixNanos: configuration.clock.unix(multi.startNanos),
             endUnixNanos: configuration.clock.unix(max(end.endNanos, multi.startNanos)), attributes: attributes,
             isError: Self.isError(end))
+    }
+
+    /// How the command that ended a transaction ended it; nil when its reply never came.
+    static func transactionOutcome(ending end: CommandEvent) -> TransactionOutcome? {
+        guard end.outcome == .replied else { return nil }
+        guard end.name.equalsCaseInsensitive("EXEC") else { return .discard }  // DISCARD, RESET
+        if end.error != nil { return .abort }
+        return end.replyIsNull ? .watchConflict : .exec
     }
 
     private func common(connection: SpanConnectionState?, database: Int, operation: String) -> [SpanAttribute] {

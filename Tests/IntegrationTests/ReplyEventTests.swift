@@ -47,8 +47,10 @@ extension Integration {
                 #expect(Wire(reply) == Wire("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n:2\r\n"))
                 let events = proxy.sink.all
                 #expect(events.map(\.summary) == ["MULTI replied", "SET replied", "INCR replied", "EXEC replied"])
-                #expect(events.map(\.replyType) == [.simpleString, .simpleString, .simpleString, .array])
-                #expect(events.last?.replyInteger == 2)
+                // Queued commands carry their own element of EXEC's reply.
+                #expect(events.map(\.replyType) == [.simpleString, .simpleString, .integer, .array])
+                #expect(events[2].replyInteger == 2 && events[2].queued)
+                #expect(events.last?.replyCount == 2)
             }
         }
     }

@@ -152,16 +152,6 @@ import Testing
         #expect(sink.names == ["GET", "CLIENT", "SET", "GET"])
     }
 
-    @Test func clientReplyInsideMultiIsQueuedNotApplied() {
-        send("MULTI")
-        send("CLIENT", "REPLY", "OFF")
-        send("EXEC")
-        receive("+OK\r\n")
-        receive("+QUEUED\r\n")
-        receive("*1\r\n+OK\r\n")
-        #expect(sink.outcomes == [.replied, .replied, .replied])
-    }
-
     @Test func emptyCommandExpectsNoReply() {
         var scanner = RESPScanner(mode: .request)
         var frame = Array("*0\r\n".utf8).withUnsafeBytes { bytes in

@@ -118,7 +118,7 @@ extension GoldenFixture {
         redislens_command_duration_seconds_count{command="set",category="write"} 3
         # HELP redislens_cache_hits Keys found by key-reading commands.
         # TYPE redislens_cache_hits counter
-        redislens_cache_hits_total{command="get"} 2
+        redislens_cache_hits_total{command="get"} 3
         redislens_cache_hits_total{command="mget"} 1
         # HELP redislens_cache_misses Keys not found by key-reading commands.
         # TYPE redislens_cache_misses counter
@@ -137,7 +137,7 @@ extension GoldenFixture {
         # TYPE redislens_key_prefix_hits counter
         redislens_key_prefix_hits_total{prefix="(none)"} 1
         redislens_key_prefix_hits_total{prefix="cache"} 0
-        redislens_key_prefix_hits_total{prefix="session"} 0
+        redislens_key_prefix_hits_total{prefix="session"} 1
         redislens_key_prefix_hits_total{prefix="user"} 2
         # HELP redislens_key_prefix_misses Cache misses by key prefix.
         # TYPE redislens_key_prefix_misses counter
@@ -160,6 +160,34 @@ extension GoldenFixture {
         # HELP redislens_client_protocol_errors Clients that sent malformed RESP (passed on to Redis, which answers and closes).
         # TYPE redislens_client_protocol_errors counter
         redislens_client_protocol_errors_total 1
+        # HELP redislens_transactions MULTI transactions by how they ended (exec, discard, watch_conflict, abort).
+        # TYPE redislens_transactions counter
+        redislens_transactions_total{outcome="exec"} 1
+        redislens_transactions_total{outcome="discard"} 0
+        redislens_transactions_total{outcome="watch_conflict"} 1
+        redislens_transactions_total{outcome="abort"} 0
+        # HELP redislens_transaction_duration_seconds MULTI's last request byte to the last byte of the reply that ended the transaction.
+        # TYPE redislens_transaction_duration_seconds histogram
+        redislens_transaction_duration_seconds_bucket{le="5e-05"} 0
+        redislens_transaction_duration_seconds_bucket{le="0.0001"} 0
+        redislens_transaction_duration_seconds_bucket{le="0.00025"} 0
+        redislens_transaction_duration_seconds_bucket{le="0.0005"} 1
+        redislens_transaction_duration_seconds_bucket{le="0.001"} 1
+        redislens_transaction_duration_seconds_bucket{le="0.0025"} 1
+        redislens_transaction_duration_seconds_bucket{le="0.005"} 1
+        redislens_transaction_duration_seconds_bucket{le="0.01"} 1
+        redislens_transaction_duration_seconds_bucket{le="0.025"} 1
+        redislens_transaction_duration_seconds_bucket{le="0.05"} 2
+        redislens_transaction_duration_seconds_bucket{le="0.1"} 2
+        redislens_transaction_duration_seconds_bucket{le="0.25"} 2
+        redislens_transaction_duration_seconds_bucket{le="0.5"} 2
+        redislens_transaction_duration_seconds_bucket{le="1"} 2
+        redislens_transaction_duration_seconds_bucket{le="2.5"} 2
+        redislens_transaction_duration_seconds_bucket{le="5"} 2
+        redislens_transaction_duration_seconds_bucket{le="10"} 2
+        redislens_transaction_duration_seconds_bucket{le="+Inf"} 2
+        redislens_transaction_duration_seconds_sum 0.0303
+        redislens_transaction_duration_seconds_count 2
         # EOF
 
         """

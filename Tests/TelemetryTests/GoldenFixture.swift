@@ -13,6 +13,8 @@ enum GoldenFixture {
         shard.clientBytesReceived(1_000)
         shard.clientBytesSent(2_500)
         shard.clientProtocolError()
+        shard.transactionEnded(.exec, durationNanos: 300_000)
+        shard.transactionEnded(.watchConflict, durationNanos: 30_000_000)
         for event in events { shard.record(event) }
         var writer = PrometheusWriter(openMetrics: openMetrics)
         CommandMetricsRenderer.render(
@@ -20,7 +22,7 @@ enum GoldenFixture {
         return writer.finish()
     }
 
-    /// GET: two hits, a miss, a WRONGTYPE error; SET: OK, a slow one, an OOM error;
+    /// GET: two hits, a miss, a WRONGTYPE error (a hit, as Redis counts it); SET: OK, a slow one, an OOM error;
     /// CONFIG GET, and one with an unknown error prefix; MGET with two misses; an unknown command; and two events that do not
     /// count (aborted, suppressed).
     static let events: [CommandEvent] = [

@@ -25,12 +25,13 @@ import Testing
         #expect(count(["GETEX", "k"], "$1\r\nv\r\n") == [1, 0])
     }
 
-    @Test func errorsAreNeitherHitNorMiss() {
-        #expect(count(["GET", "k"], "-WRONGTYPE Operation against a key\r\n") == [0, 0])
+    @Test func errorsAreNeitherHitNorMissButWrongTypeIsAHit() {
+        #expect(count(["GET", "k"], "-WRONGTYPE Operation against a key\r\n") == [1, 0])
         #expect(count(["GET", "k"], "!9\r\nERR boom!\r\n") == [0, 0])
         #expect(count(["MGET", "a", "b"], "-ERR oops\r\n") == [0, 0])
         #expect(count(["EXISTS", "a", "b"], "-ERR oops\r\n") == [0, 0])
-        #expect(count(["HEXISTS", "h", "f"], "-WRONGTYPE no\r\n") == [0, 0])
+        // WRONGTYPE: the key was found (of another type), and Redis counts a keyspace hit.
+        #expect(count(["HEXISTS", "h", "f"], "-WRONGTYPE no\r\n") == [1, 0])
     }
 
     @Test func unansweredCommandsAreNeitherHitNorMiss() {
@@ -38,12 +39,14 @@ import Testing
         #expect(count(["GET", "k"], "", outcome: .suppressed) == [0, 0])
     }
 
-    /// Inside `MULTI` Redis answers every command `+QUEUED`; the real reply comes in `EXEC`'s array.
-    @Test func queuedCommandsAreNeitherHitNorMiss() {
-        #expect(count(["GET", "k"], "+QUEUED\r\n", queued: true) == [0, 0])
-        #expect(count(["MGET", "a", "b"], "+QUEUED\r\n", queued: true) == [0, 0])
-        #expect(count(["EXISTS", "a", "b"], "+QUEUED\r\n", queued: true) == [0, 0])
-        #expect(count(["HEXISTS", "h", "f"], "+QUEUED\r\n", queued: true) == [0, 0])
+    /// A command queued in `MULTI` is recorded with its own element of `EXEC`'s reply, and
+    /// judged by the same rules as outside a transaction.
+    @Test func queuedCommandsAreJudgedByTheirExecElement() {
+        #expect(count(["GET", "k"], "$1\r\nv\r\n", queued: true) == [1, 0])
+        #expect(count(["GET", "k"], "$-1\r\n", queued: true) == [0, 1])
+        #expect(count(["MGET", "a", "b"], "*2\r\n$1\r\nv\r\n$-1\r\n", queued: true) == [1, 1])
+        #expect(count(["EXISTS", "a", "b"], ":1\r\n", queued: true) == [1, 1])
+        #expect(count(["HEXISTS", "h", "f"], "-WRONGTYPE no\r\n", queued: true) == [1, 0])
     }
 
     @Test func mgetAndHmgetCountEachElement() {

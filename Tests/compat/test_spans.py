@@ -7,6 +7,7 @@ import os
 import time
 
 import pytest
+import redis
 
 from conftest import LOOPBACK, ErrorReply, wait_until
 from metrics_support import scrape
@@ -115,6 +116,26 @@ def test_the_ratio_holds_over_20000_commands(server, lens_factory):
     assert 1000 - 154 <= kept <= 1000 + 154, kept
 
 
+def test_watch_conflict_is_the_parents_outcome(server, lens_factory, tmp_path):
+    path = tmp_path / "spans.jsonl"
+    lens = lens_factory(server, "--otlp-file", str(path), "--trace-sample-ratio", "1", *FAST)
+    client, other = lens.client(), lens.client()
+    with client.pipeline() as pipe:
+        pipe.watch("w")
+        other.set("w", "changed")
+        pipe.multi()
+        pipe.get("w")
+        with pytest.raises(redis.WatchError):
+            pipe.execute()
+    spans = wait_until(lambda: (s := file_spans(path)) and any(x["name"] == "MULTI" for x in s) and s, 20,
+                       "the transaction's spans")
+    parent = next(s for s in spans if s["name"] == "MULTI")
+    assert parent["attributes"]["redis.transaction.outcome"] == "watch_conflict"
+    children = [s for s in spans if s["parent"] == parent["span_id"]]
+    assert [c["name"] for c in children] == ["GET", "EXEC"]
+    assert "redis.cache.hit" not in children[0]["attributes"]  # it never ran
+
+
 def test_multi_exec_is_one_parent_and_pipelines_are_separate(server, lens_factory, tmp_path):
     path = tmp_path / "spans.jsonl"
     lens = lens_factory(server, "--otlp-file", str(path), "--trace-sample-ratio", "1", *FAST)
@@ -136,6 +157,10 @@ def test_multi_exec_is_one_parent_and_pipelines_are_separate(server, lens_factor
     assert [c["name"] for c in children] == ["SET", "INCRBY", "GET", "EXEC"]  # redis-py sends INCRBY
     assert all(c["trace_id"] == parent["trace_id"] for c in children)
     assert parent["attributes"]["db.operation.batch.size"] == 3
+    assert parent["attributes"]["redis.transaction.outcome"] == "exec"
+    # Children carry their own element of EXEC's reply: GET a found its key.
+    assert children[2]["attributes"]["redis.cache.hit"] is True
+    assert children[1]["attributes"]["redis.response.size"] == len(b":1\r\n")
     assert parent["start"] <= children[0]["start"] and children[-1]["end"] <= parent["end"]
     burst = [s for s in spans if s["attributes"].get("db.query.text") in ("SET c ?", "GET c")]
     assert len(burst) == 2 and all(s["parent"] == "" for s in burst) and burst[0]["trace_id"] != burst[1]["trace_id"]
