@@ -190,9 +190,18 @@ final class UpstreamConnection: EpollHandler {
         promise.succeed()
     }
 
+    /// A write failed: Redis closed (or reset) the connection, typically after answering
+    /// what it read (its protocol error, `QUIT`). What it sent is still readable, so it is
+    /// relayed first; then the connection ends, on the next turn of the loop.
     private func endSoon() {
         let reason = socket.failure.map { UpstreamError.describe(IOError(errnoCode: $0, reason: "write")) }
-        loop.assumeIsolated().execute { self.ended(reason ?? "write failed") }
+        loop.assumeIsolated().execute {
+            if case .attached = self.state {
+                self.readPaused = false
+                self.readAvailable(drain: true)
+            }
+            self.ended(reason ?? "write failed")
+        }
     }
 
     /// The connection ended: tell whoever holds it.
