@@ -313,8 +313,9 @@ final class ProxySession: EpollHandler {
     /// connection closes after it, as it would have had the client been talking to Redis,
     /// so the client's own retry and failover logic runs. The proxy never answers for Redis.
     func upstreamClosed(reason: String) {
-        guard state != .closed, lease != nil else { return }
-        lease = nil
+        guard state != .closed, let lease else { return }
+        self.lease = nil
+        pool.discard(lease)  // its slot is free again (`--pool-max`)
         let owed = matcher.abortAll(at: loop.timestamp(), sink: sink)
         // Closes the client asked for (QUIT, its EOF, its malformed input) are not counted.
         let expected = state != .active || matcher.quitAnswered || (requestsRaw && !replicating)

@@ -65,5 +65,24 @@ extension Integration {
                 }
             }
         }
+
+        /// A connection Redis closes under its client (after `QUIT`, a protocol error, a
+        /// restart) gives its slot back: with `--pool-max 1`, client after client is served.
+        @Test func connectionsRedisClosesFreeTheirSlot() async throws {
+            try await RedisServerProcess.with { redis in
+                try await ProxyHarness.with(upstreamPort: redis.port, pool: Self.single) { proxy in
+                    for round in 0..<5 {
+                        let client = try await proxy.connect()
+                        defer { client.close() }
+                        let ending = round % 2 == 0 ? command("QUIT") : Array("*1\r\n$-5\r\n".utf8)
+                        try await client.send(command("PING") + ending)
+                        let received = Wire(try await client.readToEnd(timeout: .seconds(5)))
+                        #expect(received.hasPrefix("+PONG\r\n"), "round \(round): \(received)")
+                        #expect(!received.text.contains("max number of clients"), "round \(round)")
+                    }
+                    try await waitUntil("the pool to have no connection in use") { proxy.pool.snapshot.used == 0 }
+                }
+            }
+        }
     }
 }
