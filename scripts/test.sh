@@ -10,9 +10,6 @@ scripts/install-deps.sh
 
 swift build --build-tests
 swift test --skip-build
-# The telemetry concurrency test again, under ThreadSanitizer (separate build folder).
-swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter TelemetryConcurrency
 # The release binary exactly as Deploy/Dockerfile builds it (Tests/compat/test_deploy.py checks it).
 scripts/build-release.sh
 REDIS_LENS_BIN="$(swift build --show-bin-path)/redis-lens" \
