@@ -27,7 +27,8 @@ public struct PoolConfiguration: Sendable {
     public var maxIdle = 16
     /// Upstream connections open at most; clients beyond wait (default 10000, Redis's `maxclients`).
     public var maxTotal = 10_000
-    /// How long a client waits for a connection when all are in use, in seconds (default 5).
+    /// How long a client waits for a connection when all are in use, or while Redis cannot
+    /// be reached (connecting is retried meanwhile), in seconds (default 5).
     public var waitTimeoutSeconds: Double = 5
     /// Connect (and login) timeout for one upstream connection, in seconds (default 3).
     public var connectTimeoutSeconds: Double = 3

@@ -37,7 +37,8 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Upstream connections open at most (one per client). (default: 10000)")
     var poolMax: String?
 
-    @Option(help: "Seconds a client waits for an upstream connection when all are in use. (default: 5)")
+    @Option(
+        help: "Seconds a client waits for an upstream connection (all in use, or Redis unreachable). (default: 5)")
     var poolWaitTimeout: String?
 
     @Option(help: "Seconds to connect and log in to the upstream. (default: 3)")
