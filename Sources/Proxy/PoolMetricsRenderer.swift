@@ -20,14 +20,10 @@ enum PoolMetricsRenderer {
         writer.family(
             "redislens_upstream_connections_created_total", .counter, help: "Upstream connections opened.")
         writer.sample("redislens_upstream_connections_created_total", [], UInt64(pool.created))
-        writer.family(
-            "redislens_upstream_connect_errors_total", .counter,
-            help: "Failed attempts to open an upstream connection, by reason.")
-        for reason in UpstreamErrorReason.allCases {
-            writer.sample(
-                "redislens_upstream_connect_errors_total", [("reason", reason.rawValue)],
-                pool.connectErrors[reason] ?? 0)
-        }
+        reasonCounter(
+            "redislens_upstream_connect_errors_total",
+            help: "Failed attempts to open an upstream connection, by reason.",
+            pool.connectErrors, into: &writer)
         writer.family("redislens_upstream_up", .gauge, help: "1 when the last upstream connect succeeded, else 0.")
         writer.sample("redislens_upstream_up", [], UInt64(upstreamUp ? 1 : 0))
         renderConnectionEvents(events, into: &writer)
@@ -35,22 +31,13 @@ enum PoolMetricsRenderer {
 
     private static func renderConnectionEvents(_ events: ConnectionEvents.Snapshot, into writer: inout PrometheusWriter)
     {
-        writer.family(
-            "redislens_client_connections_refused_total", .counter,
-            help: "Client connections closed before they were relayed, by reason.")
-        for refusal in ConnectionEvents.Refusal.allCases {
-            writer.sample(
-                "redislens_client_connections_refused_total", [("reason", refusal.rawValue)],
-                events.refused[refusal] ?? 0)
-        }
-        writer.family(
-            "redislens_upstream_disconnects_total", .counter,
-            help: "Upstream connections that ended under a client (whose connection then closed), by reason.")
-        for disconnect in ConnectionEvents.Disconnect.allCases {
-            writer.sample(
-                "redislens_upstream_disconnects_total", [("reason", disconnect.rawValue)],
-                events.disconnects[disconnect] ?? 0)
-        }
+        reasonCounter(
+            "redislens_client_connections_refused_total",
+            help: "Client connections closed before they were relayed, by reason.", events.refused, into: &writer)
+        reasonCounter(
+            "redislens_upstream_disconnects_total",
+            help: "Upstream connections that ended under a client (whose connection then closed), by reason.",
+            events.disconnects, into: &writer)
         writer.family(
             "redislens_replication_streams", .gauge, help: "Client connections relaying a SYNC/PSYNC stream.")
         writer.sample("redislens_replication_streams", [], UInt64(max(events.replicationStreams, 0)))
@@ -62,6 +49,14 @@ enum PoolMetricsRenderer {
             events.replicationBytes.fromUpstream)
         writer.sample(
             "redislens_replication_bytes_total", [("direction", "to_upstream")], events.replicationBytes.toUpstream)
+    }
+
+    /// A counter family with one sample per `reason` (every case, zero included).
+    private static func reasonCounter<Reason: CaseIterable & RawRepresentable<String> & Hashable>(
+        _ name: String, help: String, _ counts: [Reason: UInt64], into writer: inout PrometheusWriter
+    ) {
+        writer.family(name, .counter, help: help)
+        for reason in Reason.allCases { writer.sample(name, [("reason", reason.rawValue)], counts[reason] ?? 0) }
     }
 }
 
