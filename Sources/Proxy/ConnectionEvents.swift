@@ -16,6 +16,14 @@ final class ConnectionEvents: Sendable {
         case upstreamUnavailable = "upstream_unavailable"
         /// Every `--pool-max` connection was in use (`-ERR max number of clients reached`, as Redis).
         case maxClients = "max_clients"
+
+        /// What the log line says.
+        var logText: String {
+            switch self {
+            case .upstreamUnavailable: "client connection closed: upstream unavailable"
+            case .maxClients: "client connection closed: max number of clients reached"
+            }
+        }
     }
 
     /// How an upstream connection ended under a client that had not asked for it.
@@ -60,8 +68,7 @@ final class ConnectionEvents: Sendable {
         }
         if let since = logLine {
             logger.warning(
-                "client connection closed: \(refusal == .maxClients ? "max number of clients reached" : "upstream unavailable")",
-                metadata: ["reason": "\(reason)", "count_since_last_line": "\(since)"])
+                "\(refusal.logText)", metadata: ["reason": "\(reason)", "count_since_last_line": "\(since)"])
         }
     }
 
