@@ -42,10 +42,11 @@ struct ReplyMatcher: ~Copyable {
     /// Whether the next reply frame is (or continues) `EXEC`'s array, which the caller
     /// splits: ``execHeader(_:at:sink:)``, then ``execElement(_:at:sink:)`` per element.
     var expectsExecElements: Bool {
-        guard transaction.execsPending > 0, !pending.isEmpty, case .endTransaction = pending.first.role else {
-            return false
-        }
-        return transaction.elementsLeft != nil || pending.first.event.name.equalsCaseInsensitive("EXEC")
+        guard transaction.execsPending > 0, !pending.isEmpty else { return false }
+        // Read in place: `pending.first` copies the whole entry.
+        let head = pending.firstEntry
+        guard case .endTransaction = head.pointee.role else { return false }
+        return transaction.elementsLeft != nil || head.pointee.event.name.equalsCaseInsensitive("EXEC")
     }
 
     /// Whether the connection is in RESP2 subscribed mode or streams monitor lines.
