@@ -1,11 +1,24 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The data-path modules are built without run-time exclusivity checks: a profile of the
-/// proxy under `redis-benchmark -P 16` spent about 8% of its CPU in `swift_beginAccess`
-/// and its thread-local bookkeeping (one check per mutation of a class's stored struct).
-/// Static exclusivity checking still applies. Cross-module optimisation lets the proxy inline
-/// the scanner, command table and shard code it calls per command (-10% CPU per request).
+/// The data-path modules are built without run-time exclusivity checks (static checking
+/// still applies) and with cross-module optimisation, so the relay inlines the scanner,
+/// command table and shard code it calls per command. Why and what it measured:
+/// `docs/decisions/0005-build-flags.md`. No library product is built with these flags: the
+/// package ships executables only.
+///
+/// The layers, lowest first (a module imports only modules above it in this list):
+/// - `RESP`: frame scanning, no I/O.
+/// - `RedisCommands`: the command table, classification and `CommandEventSink`.
+/// - `Telemetry`: metrics shards, spans, exposition (fed command events).
+/// - `CEpoll`, `EpollIO`: the event loop threads and non-blocking sockets.
+/// - `Relay`: sessions, the upstream handshake, the pool's and the reply pairing's state:
+///   fed bytes and events, returning actions; knows nothing of `epoll` or sockets.
+/// - `CHiredis`, `ServerStats`: the control plane (`INFO`, `COMMAND`) through hiredis.
+/// - `AdminHTTP`: the admin HTTP server.
+/// - `Proxy`: the handlers that perform the relay's actions on `EpollIO` sockets, and the
+///   wiring (server, pool, telemetry runtime, routes).
+/// - `redis-lens`: the command line.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"])]
 
 let package = Package(
@@ -13,10 +26,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "redis-lens", targets: ["redis-lens"]),
-        .library(name: "RESP", targets: ["RESP"]),
-        .library(name: "Proxy", targets: ["Proxy"]),
-        .library(name: "RedisCommands", targets: ["RedisCommands"]),
-        .library(name: "Telemetry", targets: ["Telemetry"]),
         .executable(name: "redis-proxy-bench", targets: ["redis-proxy-bench"]),
     ],
     dependencies: [
@@ -30,7 +39,6 @@ let package = Package(
     targets: [
         .target(
             name: "RESP",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: hotPath
         ),
         .target(
@@ -67,9 +75,37 @@ let package = Package(
         ),
         .target(name: "CEpoll"),
         .target(
+            name: "EpollIO",
+            dependencies: [
+                "CEpoll",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: hotPath
+        ),
+        .target(
+            name: "Relay",
+            dependencies: ["RESP", "RedisCommands"],
+            swiftSettings: hotPath
+        ),
+        .target(
+            name: "AdminHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "Proxy",
             dependencies: [
                 "CEpoll",
+                "EpollIO",
+                "Relay",
+                "AdminHTTP",
                 "RESP",
                 "RedisCommands",
                 "Telemetry",
@@ -77,6 +113,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -108,6 +145,8 @@ let package = Package(
             name: "redis-lens",
             dependencies: [
                 "DurationText",
+                "AdminHTTP",
+                "EpollIO",
                 "Proxy",
                 "ServerStats",
                 "Telemetry",
@@ -135,12 +174,11 @@ let package = Package(
             dependencies: ["ProxyBenchCore"],
             path: "Benchmarks/redis-proxy-bench"
         ),
+        // One test target per module (Proxy's run the proxy against a real redis-server).
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
-        .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
-        .testTarget(
-            name: "ProxyTests",
-            dependencies: ["Proxy", "RESP", "RedisCommands", .product(name: "NIOCore", package: "swift-nio")]
-        ),
+        // Helpers the test targets share (frames built from wire text).
+        .target(name: "TestSupport", dependencies: ["RESP"], path: "Tests/TestSupport"),
+        .testTarget(name: "RedisCommandsTests", dependencies: ["RedisCommands", "RESP", "TestSupport"]),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
@@ -149,17 +187,24 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "ProxyBenchTests",
-            dependencies: ["ProxyBenchCore", "DurationText", "RESP", .product(name: "NIOCore", package: "swift-nio")]
+            name: "EpollIOTests",
+            dependencies: [
+                "EpollIO", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "RESP", "RedisCommands", "TestSupport"]),
+        .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
         .testTarget(
             name: "SpanExportTests",
             dependencies: ["SpanExport", "Telemetry", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .testTarget(name: "DurationTextTests", dependencies: ["DurationText"]),
         .testTarget(
-            name: "IntegrationTests",
+            name: "ProxyTests",
             dependencies: [
                 "Proxy",
+                "EpollIO",
                 "RESP",
                 "RedisCommands",
                 "Telemetry",
@@ -168,6 +213,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "ProxyBenchTests",
+            dependencies: ["ProxyBenchCore", "RESP", .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import EpollIO
 import Logging
 import NIOCore
 import RESP

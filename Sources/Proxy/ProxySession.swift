@@ -1,8 +1,10 @@
 import CEpoll
+import EpollIO
 import Logging
 import NIOCore
 import RESP
 import RedisCommands
+import Relay
 
 /// One client connection and the upstream connection leased to it, on one ``EpollLoop``.
 ///

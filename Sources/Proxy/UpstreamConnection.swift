@@ -1,4 +1,5 @@
 import CEpoll
+import EpollIO
 import NIOCore
 import RESP
 

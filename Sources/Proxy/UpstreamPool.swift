@@ -1,4 +1,5 @@
 import Dispatch
+import EpollIO
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -244,7 +245,14 @@ public final class UpstreamPool: Service, Sendable {
         } else {
             let promise = loop.makePromise(of: [SocketAddress].self)
             DispatchQueue.global().async {
-                promise.completeWith(Result { () throws(UpstreamError) in try SocketCalls.resolve(host, port: port) })
+                promise.completeWith(
+                    Result { () throws(UpstreamError) in
+                        do throws(SocketCalls.ResolveError) {
+                            return try SocketCalls.resolve(host, port: port)
+                        } catch {
+                            throw UpstreamError(reason: error.message)
+                        }
+                    })
             }
             addresses = promise.futureResult
         }

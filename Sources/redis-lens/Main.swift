@@ -1,4 +1,6 @@
+import AdminHTTP
 import ArgumentParser
+import EpollIO
 import Logging
 import NIOCore
 import NIOPosix
@@ -82,7 +84,8 @@ enum Main {
             configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
             telemetry: telemetry)
         let admin = AdminServer(
-            address: settings.proxy.adminListen, group: group, logger: Logger(label: "redis-lens.admin"),
+            host: settings.proxy.adminListen.host, port: settings.proxy.adminListen.port, group: group,
+            logger: Logger(label: "redis-lens.admin"),
             routes: AdminServer.healthRoutes(pool: pool, serverStats: poller?.state)
                 + (telemetry?.routes(pool: pool, serverStats: poller?.state) ?? []))
         // Start order (spans, Loki pusher, catalog,) pool, (poller,) admin, proxy; shutdown

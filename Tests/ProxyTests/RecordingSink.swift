@@ -1,19 +1,29 @@
 import RedisCommands
+import Synchronization
 
-/// Collects events in order (tests run the matcher on one thread).
-final class RecordingSink: CommandEventSink {
-    var events: [CommandEvent] = []
+/// Keeps every event the proxy reports; safe to use from any event loop.
+final class RecordingSink: CommandEventSink, Sendable {
+    private let events = Mutex<[CommandEvent]>([])
 
-    var transactions: [TransactionOutcome] = []
-    var transactionNanos: [UInt64] = []
-
-    func record(_ event: inout CommandEvent) { events.append(event) }
-
-    func transactionEnded(_ outcome: TransactionOutcome, durationNanos: UInt64) {
-        transactions.append(outcome)
-        transactionNanos.append(durationNanos)
+    func record(_ event: inout CommandEvent) {
+        events.withLock { $0.append(event) }
     }
 
-    var names: [String] { events.map { $0.name.text } }
-    var outcomes: [CommandOutcome] { events.map(\.outcome) }
+    var all: [CommandEvent] { events.withLock { $0 } }
+
+    var count: Int { events.withLock { $0.count } }
+
+    func removeAll() { events.withLock { $0.removeAll() } }
+
+    /// Waits until at least `count` events arrived, then returns them all.
+    @discardableResult
+    func waitForEvents(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [CommandEvent] {
+        try await waitUntil("\(count) command events (have \(self.count))", timeout: timeout) { self.count >= count }
+        return all
+    }
+}
+
+extension CommandEvent {
+    /// `NAME outcome`, e.g. `SET replied`, for comparing sequences.
+    var summary: String { "\(name.text) \(outcome)" }
 }

@@ -7,16 +7,16 @@ import RedisCommands
 /// place from the reply, and handed to the sink from its queue slot. Building the event
 /// at the reply instead copied the entry out of the queue and then into the event, about
 /// half of reply pairing's instructions (callgrind, 2026-11-22).
-struct PendingRequest {
+package struct PendingRequest {
     /// The command's event; its reply fields are set when it ends.
-    var event: CommandEvent
-    var role: CommandRole
+    package var event: CommandEvent
+    package var role: CommandRole
     /// Reply frames that complete it: 0 when none will come (`CLIENT REPLY OFF/SKIP`),
     /// nil while unknown (an unsubscribe naming no channel: one per subscription).
-    var expectedReplies: Int?
-    var repliesSeen = 0
+    package var expectedReplies: Int?
+    package var repliesSeen = 0
 
-    init(
+    package init(
         frame: RESPFrame, connectionID: UInt64, commandID: Int, role: CommandRole, startNanos: UInt64,
         expectedReplies: Int?, queued: Bool = false
     ) {
@@ -45,7 +45,7 @@ struct PendingRequest {
 
     /// Ends the command with `reply`, its last reply frame (`inout` only to be read in place).
     @inline(__always)
-    mutating func complete(reply: inout RESPFrame, at endNanos: UInt64) {
+    package mutating func complete(reply: inout RESPFrame, at endNanos: UInt64) {
         event.endNanos = endNanos
         event.outcome = .replied
         event.replyType = reply.type
@@ -57,7 +57,7 @@ struct PendingRequest {
     }
 
     /// Ends the command without a reply (`outcome` is not `.replied`).
-    mutating func end(_ outcome: CommandOutcome, at endNanos: UInt64) {
+    package mutating func end(_ outcome: CommandOutcome, at endNanos: UInt64) {
         event.endNanos = endNanos
         event.outcome = outcome
     }

@@ -1,8 +1,9 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
-@testable import Proxy
+@testable import Relay
 
 @Suite final class ReplyMatcherTests {
     var matcher = ReplyMatcher()

@@ -1,14 +1,16 @@
 import RESP
 
 /// Builds frame summaries by scanning real RESP bytes, so tests state wire input.
-enum Frames {
-    static func request(_ arguments: [String]) -> RESPFrame {
+public enum Frames {
+    /// The frame of a request made of `arguments` as bulk strings.
+    public static func request(_ arguments: [String]) -> RESPFrame {
         var bytes = "*\(arguments.count)\r\n"
         for argument in arguments { bytes += "$\(argument.utf8.count)\r\n\(argument)\r\n" }
         return scan(bytes, mode: .request)
     }
 
-    static func reply(_ wire: String) -> RESPFrame {
+    /// The frame of exactly one reply, given as its wire text.
+    public static func reply(_ wire: String) -> RESPFrame {
         scan(wire, mode: .reply)
     }
 

@@ -4,7 +4,7 @@ import Synchronization
 
 /// The proxy's ``EpollLoop``s, one thread each; clients are spread over them in turn.
 public final class EpollLoopGroup: EventLoopGroup, Sendable {
-    let loops: [EpollLoop]
+    package let loops: [EpollLoop]
     private let counter = Atomic<Int>(0)
 
     /// Starts `threads` loops.
@@ -17,7 +17,7 @@ public final class EpollLoopGroup: EventLoopGroup, Sendable {
     }
 
     /// The next loop in turn.
-    func nextLoop() -> EpollLoop {
+    package func nextLoop() -> EpollLoop {
         loops[(counter.add(1, ordering: .relaxed).newValue - 1) % loops.count]
     }
 

@@ -1,8 +1,9 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
-@testable import Proxy
+@testable import Relay
 
 @Suite struct PendingQueueTests {
     static func entry(_ id: Int) -> PendingRequest {

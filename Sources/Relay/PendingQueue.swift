@@ -5,7 +5,7 @@
 /// its storage's uniqueness on every append and removal: at one entry per command that
 /// cost about 2% of the proxy's CPU at `-P 16` in profiles. Noncopyable, so the storage
 /// has exactly one owner and is freed with it.
-struct PendingQueue: ~Copyable {
+package struct PendingQueue: ~Copyable {
     private var storage: UnsafeMutablePointer<PendingRequest>
     private var mask: Int
     private var head = 0
@@ -13,7 +13,7 @@ struct PendingQueue: ~Copyable {
     private(set) var count = 0
 
     /// An empty queue with room for `initialCapacity` entries (a power of two).
-    init(initialCapacity: Int = 16) {
+    package init(initialCapacity: Int = 16) {
         precondition(initialCapacity > 0 && initialCapacity & (initialCapacity - 1) == 0)
         // Entries are plain values: slots are overwritten and freed without deinitializing.
         assert(_isPOD(PendingRequest.self))
@@ -24,10 +24,10 @@ struct PendingQueue: ~Copyable {
     deinit { storage.deallocate() }
 
     /// Whether no request is pending.
-    var isEmpty: Bool { count == 0 }
+    package var isEmpty: Bool { count == 0 }
 
     /// The oldest entry; the queue must not be empty.
-    var first: PendingRequest {
+    package var first: PendingRequest {
         get {
             precondition(count > 0)
             return storage[head]
@@ -40,34 +40,34 @@ struct PendingQueue: ~Copyable {
 
     /// The oldest entry in place; the queue must not be empty. Valid until the queue
     /// changes: the matcher completes the entry's event there and records it uncopied.
-    var firstEntry: UnsafeMutablePointer<PendingRequest> {
+    package var firstEntry: UnsafeMutablePointer<PendingRequest> {
         precondition(count > 0)
         return storage + head
     }
 
     /// Removes the oldest entry; the queue must not be empty.
-    mutating func dropFirst() {
+    package mutating func dropFirst() {
         precondition(count > 0)
         head = (head &+ 1) & mask
         count &-= 1
     }
 
     /// Adds an entry at the end.
-    mutating func append(_ entry: PendingRequest) {
+    package mutating func append(_ entry: PendingRequest) {
         if count > mask { grow() }
         (storage + ((head &+ count) & mask)).initialize(to: entry)
         count &+= 1
     }
 
     /// Removes and returns the oldest entry; the queue must not be empty.
-    mutating func removeFirst() -> PendingRequest {
+    package mutating func removeFirst() -> PendingRequest {
         let entry = first
         dropFirst()
         return entry
     }
 
     /// Removes and returns the oldest entry, or nil when empty.
-    mutating func popFirst() -> PendingRequest? {
+    package mutating func popFirst() -> PendingRequest? {
         isEmpty ? nil : removeFirst()
     }
 

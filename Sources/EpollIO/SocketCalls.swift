@@ -6,10 +6,10 @@ import NIOCore
 #endif
 
 /// The socket system calls the data path makes, with errors as NIO `IOError`s.
-enum SocketCalls {
+package enum SocketCalls {
     /// A non-blocking TCP socket connecting to `address`; true when the connect is still
     /// under way (finish it on `EPOLLOUT` with ``pendingError(_:)``).
-    static func connect(to address: SocketAddress) throws(IOError) -> (fd: Int32, inProgress: Bool) {
+    package static func connect(to address: SocketAddress) throws(IOError) -> (fd: Int32, inProgress: Bool) {
         let fd = try stream(family: address.protocol.rawValue)
         setNoDelay(fd)
         let result = address.withSockAddr { pointer, length in Glibc.connect(fd, pointer, socklen_t(length)) }
@@ -20,14 +20,20 @@ enum SocketCalls {
         throw IOError(errnoCode: code, reason: "connect")
     }
 
+    /// Why a host name did not resolve, as `getaddrinfo` says it.
+    package struct ResolveError: Error {
+        /// `cannot resolve HOST (REASON)`.
+        package let message: String
+    }
+
     /// Every address of `host` (`getaddrinfo`, which blocks: not on a loop).
-    static func resolve(_ host: String, port: Int) throws(UpstreamError) -> [SocketAddress] {
+    package static func resolve(_ host: String, port: Int) throws(ResolveError) -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         let code = getaddrinfo(host, String(port), &hints, &list)
         guard code == 0, let list else {
-            throw UpstreamError(reason: "cannot resolve \(host) (\(String(cString: gai_strerror(code))))")
+            throw ResolveError(message: "cannot resolve \(host) (\(String(cString: gai_strerror(code))))")
         }
         defer { freeaddrinfo(list) }
         var addresses: [SocketAddress] = []
@@ -51,7 +57,7 @@ enum SocketCalls {
     }
 
     /// A non-blocking socket listening on `address` (with `SO_REUSEADDR`).
-    static func listen(on address: SocketAddress, backlog: Int32) throws(IOError) -> Int32 {
+    package static func listen(on address: SocketAddress, backlog: Int32) throws(IOError) -> Int32 {
         let fd = try stream(family: address.protocol.rawValue)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -64,14 +70,14 @@ enum SocketCalls {
         return fd
     }
 
-    enum Accepted {
+    package enum Accepted {
         case client(Int32, SocketAddress?)
         case none
         case failed(Int32)
     }
 
     /// The next pending connection on a listening socket, non-blocking, with `TCP_NODELAY`.
-    static func accept(_ listener: Int32) -> Accepted {
+    package static func accept(_ listener: Int32) -> Accepted {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         while true {
@@ -91,7 +97,7 @@ enum SocketCalls {
     }
 
     /// The error a non-blocking connect ended with (0 when it succeeded).
-    static func pendingError(_ fd: Int32) -> Int32 {
+    package static func pendingError(_ fd: Int32) -> Int32 {
         var code: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) == 0 else { return errno }
@@ -99,7 +105,7 @@ enum SocketCalls {
     }
 
     /// The address a socket is bound to.
-    static func localAddress(_ fd: Int32) -> SocketAddress? {
+    package static func localAddress(_ fd: Int32) -> SocketAddress? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = withUnsafeMutablePointer(to: &storage) {
@@ -109,7 +115,7 @@ enum SocketCalls {
     }
 
     /// `ip:port`, or `[ip]:port` for IPv6.
-    static func describe(_ address: SocketAddress) -> String {
+    package static func describe(_ address: SocketAddress) -> String {
         guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
         return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }

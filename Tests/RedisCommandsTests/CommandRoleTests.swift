@@ -1,5 +1,6 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 @Suite struct CommandRoleTests {

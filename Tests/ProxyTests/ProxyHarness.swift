@@ -1,3 +1,4 @@
+import EpollIO
 import Foundation
 import Logging
 import NIOCore

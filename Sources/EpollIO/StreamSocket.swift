@@ -13,42 +13,42 @@ import NIOCore
 /// go to the kernel at once. What the kernel does not take stays in `output` until the
 /// next `EPOLLOUT`. Owners stop reading the peer while ``isFull`` (backpressure), and
 /// resume once ``hasRoom``.
-final class StreamSocket {
+package final class StreamSocket {
     /// Queued output above which the peer is no longer read.
-    static let highWater = 64 * 1024
+    package static let highWater = 64 * 1024
     /// Queued output at or below which reading the peer resumes.
-    static let lowWater = 16 * 1024
+    package static let lowWater = 16 * 1024
 
     /// Writes smaller than this are queued and sent after the loop handled all its events
     /// (haproxy does the same: fewer wake-ups of Redis, +6% ops/s at `-P 1` and `-P 16`);
     /// larger ones are sent at once, without the copy.
-    static let deferLimit = 16 * 1024
+    package static let deferLimit = 16 * 1024
 
     /// The least room a read into the peer's output is given: a queue still holding unsent
     /// bytes grows (doubling) to make it. A drained queue keeps up to 1 MiB of what it grew to.
-    static let relayReadRoom = 16 * 1024
+    package static let relayReadRoom = 16 * 1024
 
-    let fd: Int32
-    let loop: EpollLoop
+    package let fd: Int32
+    package let loop: EpollLoop
     private var output = OutputBuffer()
     private var shutdownWhenFlushed = false
-    private(set) var isClosed = false
+    package private(set) var isClosed = false
     /// `errno` of a failed write; the socket takes no more output then.
-    private(set) var failure: Int32?
+    package private(set) var failure: Int32?
 
-    init(fd: Int32, loop: EpollLoop) {
+    package init(fd: Int32, loop: EpollLoop) {
         self.fd = fd
         self.loop = loop
     }
 
     /// Bytes written but not yet taken by the kernel.
-    var pendingBytes: Int { output.count }
+    package var pendingBytes: Int { output.count }
     /// Whether the peer should stop being read.
-    var isFull: Bool { output.count > Self.highWater }
+    package var isFull: Bool { output.count > Self.highWater }
     /// Whether a held-back peer may be read again.
-    var hasRoom: Bool { output.count <= Self.lowWater }
+    package var hasRoom: Bool { output.count <= Self.lowWater }
 
-    enum ReadResult {
+    package enum ReadResult {
         /// Bytes read; `filled` when they filled the room offered, so more may be waiting
         /// (a shorter read means the socket is empty).
         case data(UnsafeRawBufferPointer, filled: Bool)
@@ -58,7 +58,7 @@ final class StreamSocket {
     }
 
     /// One `read` into the loop's buffer; the bytes are valid until the next read on the loop.
-    func read() -> ReadResult {
+    package func read() -> ReadResult {
         read(into: UnsafeMutableRawBufferPointer(start: loop.readBuffer, count: EpollLoop.readCapacity))
     }
 
@@ -70,7 +70,7 @@ final class StreamSocket {
     /// output was never used: a connection's first message is copied into a queue of its
     /// size, so idle connections keep small queues (reading in place from the first message
     /// took 1,000 idle clients from 31.9 to 41.0 MiB RSS).
-    func read(into peer: StreamSocket) -> ReadResult {
+    package func read(into peer: StreamSocket) -> ReadResult {
         guard peer.failure == nil, !peer.isClosed, peer.output.capacity > 0 else { return read() }
         let room = peer.output.reserve(Self.relayReadRoom)
         return read(into: UnsafeMutableRawBufferPointer(rebasing: room.prefix(EpollLoop.readCapacity)))
@@ -95,7 +95,7 @@ final class StreamSocket {
     /// Whether the peer is gone with nothing left to read: its end of the stream (or a
     /// reset) comes next. Looks without reading (`MSG_PEEK`), so input that is waiting
     /// stays for a later ``read()``.
-    var peerLeftWithoutInput: Bool {
+    package var peerLeftWithoutInput: Bool {
         guard !isClosed else { return true }
         var byte: UInt8 = 0
         while true {
@@ -110,7 +110,7 @@ final class StreamSocket {
     }
 
     /// Reads and drops what the peer sent (a bounded amount), before closing.
-    func discardInput() {
+    package func discardInput() {
         for _ in 0..<16 {
             guard case .data = read() else { return }
         }
@@ -119,7 +119,7 @@ final class StreamSocket {
     /// Writes `bytes` now, queueing what the kernel does not take; false if the socket
     /// failed. Bytes a ``read(into:)`` left in this socket's output are queued in place.
     @discardableResult
-    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard failure == nil, !isClosed else { return false }
         guard !bytes.isEmpty else { return true }
         let wasEmpty = output.isEmpty
@@ -145,13 +145,13 @@ final class StreamSocket {
 
     /// Writes a buffer the proxy built (error replies, login commands).
     @discardableResult
-    func write(_ buffer: ByteBuffer) -> Bool {
+    package func write(_ buffer: ByteBuffer) -> Bool {
         buffer.withUnsafeReadableBytes { write($0) }
     }
 
     /// Writes queued output (on `EPOLLOUT`); false if the socket failed.
     @discardableResult
-    func flush() -> Bool {
+    package func flush() -> Bool {
         guard failure == nil, !isClosed else { return false }
         guard !output.isEmpty else { return true }
         let written = send(output.bytes)
@@ -166,7 +166,7 @@ final class StreamSocket {
     }
 
     /// Sends EOF once the queued output is written.
-    func shutdownOutput() {
+    package func shutdownOutput() {
         guard !isClosed else { return }
         if output.isEmpty {
             shutdown(fd, Int32(SHUT_WR))
@@ -176,7 +176,7 @@ final class StreamSocket {
     }
 
     /// Stops watching and closes the descriptor; queued output is dropped.
-    func close() {
+    package func close() {
         guard !isClosed else { return }
         isClosed = true
         loop.deregister(fd)

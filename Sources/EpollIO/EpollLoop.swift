@@ -10,9 +10,12 @@ import Synchronization
 
 /// Something registered with an ``EpollLoop`` for readiness events on one descriptor.
 /// A base class rather than a protocol, so the loop can call it without reference counting.
-class EpollHandler {
+open class EpollHandler {
+    /// Creates a handler; register it with ``EpollLoop/register(_:_:)``.
+    public init() {}
+
     /// Called on the loop with the (edge-triggered) `epoll` event bits.
-    func handleEvents(_ events: UInt32) {
+    open func handleEvents(_ events: UInt32) {
         preconditionFailure("\(type(of: self)) must override handleEvents")
     }
 }
@@ -32,7 +35,7 @@ class EpollHandler {
 /// everything else is touched only on the loop's thread.
 public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// Size of the loop's read buffer: the most one `read` returns.
-    static let readCapacity = 64 * 1024
+    package static let readCapacity = 64 * 1024
     private static let wakeToken = UInt64.max
     private static let eventCapacity = 256
 
@@ -52,15 +55,15 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private let timerIDs = Atomic<UInt64>(0)
     private var clockNanos: UInt64 = 0
     /// Set by every send; the next ``timestamp()`` reads the clock again.
-    var sentSinceClock = false
+    package var sentSinceClock = false
     private let events: UnsafeMutablePointer<epoll_event>
     /// The loop's read buffer, reused by every socket on it.
-    let readBuffer: UnsafeMutableRawPointer
+    package let readBuffer: UnsafeMutableRawPointer
     private var thread = pthread_t()
     private let joined = Mutex(false)
 
     /// Starts the loop's thread.
-    init(name: String) throws(IOError) {
+    package init(name: String) throws(IOError) {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epollFD >= 0 else { throw IOError(errnoCode: errno, reason: "epoll_create1") }
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -174,7 +177,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     // MARK: - Descriptors (on the loop)
 
     /// Watches `fd` for input, output and hang-up, edge-triggered, until ``deregister(_:)``.
-    func register(_ fd: Int32, _ handler: EpollHandler) throws(IOError) {
+    package func register(_ fd: Int32, _ handler: EpollHandler) throws(IOError) {
         let index = Int(fd)
         if index >= slots.count { slots.append(contentsOf: repeatElement(Slot(), count: index + 1 - slots.count)) }
         var event = epoll_event()
@@ -188,7 +191,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     }
 
     /// Stops watching `fd`; events already fetched for it are dropped.
-    func deregister(_ fd: Int32) {
+    package func deregister(_ fd: Int32) {
         let index = Int(fd)
         guard index < slots.count, slots[index].handler != nil else { return }
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
@@ -206,7 +209,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// Never older than the loop's last send, so no reply is stamped before its request
     /// went out.
     @inline(__always)
-    func timestamp() -> UInt64 {
+    package func timestamp() -> UInt64 {
         if sentSinceClock { readClock() }
         return clockNanos
     }
@@ -219,7 +222,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// Sends `socket`'s output after the current batch of events. The socket must belong
     /// to a registered handler: the list holds no reference, and a handler deregistered
     /// meanwhile stays alive (in `released`) until the list was flushed.
-    func deferFlush(_ socket: StreamSocket) {
+    package func deferFlush(_ socket: StreamSocket) {
         deferred.append(Unmanaged.passUnretained(socket))
     }
 
@@ -316,6 +319,6 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
 
 /// What a loop thread runs, passed through `pthread_create`.
 private final class ThreadBody {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
+    package let run: () -> Void
+    package init(_ run: @escaping () -> Void) { self.run = run }
 }

@@ -4,8 +4,8 @@ import NIOCore
 ///
 /// A sorted array: the loop holds few timers (a handshake timeout per connecting
 /// upstream connection, a wait timeout per client queued for the pool), none per command.
-struct LoopTimers {
-    struct Timer {
+package struct LoopTimers {
+    package struct Timer {
         let deadline: NIODeadline
         let id: UInt64
         let fire: @Sendable () -> Void
@@ -15,9 +15,9 @@ struct LoopTimers {
     private var timers: [Timer] = []
 
     /// The earliest deadline, if any timer is set.
-    var nextDeadline: NIODeadline? { timers.first?.deadline }
+    package var nextDeadline: NIODeadline? { timers.first?.deadline }
 
-    mutating func insert(_ timer: Timer) {
+    package mutating func insert(_ timer: Timer) {
         var low = 0
         var high = timers.count
         while low < high {
@@ -28,19 +28,19 @@ struct LoopTimers {
     }
 
     /// Removes the timer, if it has not run yet; the caller fails its promise.
-    mutating func remove(_ id: UInt64) -> Timer? {
+    package mutating func remove(_ id: UInt64) -> Timer? {
         guard let index = timers.firstIndex(where: { $0.id == id }) else { return nil }
         return timers.remove(at: index)
     }
 
     /// Removes and returns the earliest timer due at `now`, if any.
-    mutating func popExpired(now: NIODeadline) -> Timer? {
+    package mutating func popExpired(now: NIODeadline) -> Timer? {
         guard let first = timers.first, first.deadline <= now else { return nil }
         return timers.removeFirst()
     }
 
     /// Removes every timer (the loop is stopping).
-    mutating func removeAll() -> [Timer] {
+    package mutating func removeAll() -> [Timer] {
         defer { timers = [] }
         return timers
     }

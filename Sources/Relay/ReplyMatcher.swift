@@ -8,8 +8,8 @@ import RedisCommands
 /// (client-tracking invalidations), and commands whose reply the client switched off.
 /// Forwarding never depends on this state: a frame the matcher cannot place is still
 /// forwarded, only left out of telemetry.
-struct ReplyMatcher: ~Copyable {
-    enum ReplyKind: Equatable {
+package struct ReplyMatcher: ~Copyable {
+    package enum ReplyKind: Equatable {
         /// The reply completed or advanced a pending command.
         case matched
         /// Out-of-band data: a published message, a monitor line, a push.
@@ -21,14 +21,14 @@ struct ReplyMatcher: ~Copyable {
     private enum ReplyMode { case on, off, skipNext }
 
     /// The connection's id in events.
-    var connectionID: UInt64 = 0
+    package var connectionID: UInt64 = 0
     private var pending = PendingQueue()
     private var replyMode = ReplyMode.on
     private var inTransaction = false
     private var subscriptions: (channels: Int, patterns: Int, shards: Int) = (0, 0, 0)
-    private(set) var monitoring = false
+    package private(set) var monitoring = false
     /// Whether Redis answered `QUIT` (it then closes, answering nothing after it).
-    private(set) var quitAnswered = false
+    package private(set) var quitAnswered = false
     /// Pending commands that expect a reply (not switched off by `CLIENT REPLY`).
     private var owed = 0
     /// Pending commands whose reply was switched off (so most replies skip looking for them).
@@ -36,12 +36,15 @@ struct ReplyMatcher: ~Copyable {
     /// The open `MULTI`'s queued commands, waiting for `EXEC`'s reply.
     private var transaction = TransactionPairing()
 
+    /// A matcher with nothing pending, for a new connection.
+    package init() {}
+
     /// Whether a reply is still owed to the client.
-    var awaitingReplies: Bool { owed > 0 }
+    package var awaitingReplies: Bool { owed > 0 }
 
     /// Whether the next reply frame is (or continues) `EXEC`'s array, which the caller
     /// splits: ``execHeader(_:at:sink:)``, then ``execElement(_:at:sink:)`` per element.
-    var expectsExecElements: Bool {
+    package var expectsExecElements: Bool {
         guard transaction.execsPending > 0, !pending.isEmpty else { return false }
         // Read in place: `pending.first` copies the whole entry.
         let head = pending.firstEntry
@@ -50,13 +53,13 @@ struct ReplyMatcher: ~Copyable {
     }
 
     /// Whether the connection is in RESP2 subscribed mode or streams monitor lines.
-    var isSubscribed: Bool { subscriptions.channels + subscriptions.patterns + subscriptions.shards > 0 }
+    package var isSubscribed: Bool { subscriptions.channels + subscriptions.patterns + subscriptions.shards > 0 }
 
     /// Records a forwarded request. Returns false for an empty command (no reply comes).
     /// `frame` is `inout` only to be read in place: by value, the caller copied each
     /// request's summary before its heads were copied into the queue (callgrind).
     @inline(__always)
-    mutating func request(
+    package mutating func request(
         _ frame: inout RESPFrame,
         role: CommandRole,
         commandID: Int = CommandTable.otherID,
@@ -146,7 +149,7 @@ struct ReplyMatcher: ~Copyable {
     /// calls, it takes the frame `inout` only to read it in place: passed by value, each
     /// reply's summary (192 bytes) was copied (callgrind).
     @inline(__always)
-    mutating func reply(_ frame: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) -> ReplyKind {
+    package mutating func reply(_ frame: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) -> ReplyKind {
         flushSuppressed(at: now, sink: sink)
         if let kind = classifyOutOfBand(&frame) {
             if kind != .matched { return kind }
@@ -213,7 +216,7 @@ struct ReplyMatcher: ~Copyable {
 
     /// The header of `EXEC`'s array (its size in `header.byteCount`; a negative count is
     /// a null reply: a `WATCH` conflict).
-    mutating func execHeader(_ header: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) {
+    package mutating func execHeader(_ header: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) {
         let head = pending.firstEntry
         head.pointee.event.replyBytes += header.byteCount
         head.pointee.event.replyCount = header.count
@@ -222,7 +225,7 @@ struct ReplyMatcher: ~Copyable {
     }
 
     /// One element of `EXEC`'s array: the reply of the next queued command.
-    mutating func execElement(_ element: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) {
+    package mutating func execElement(_ element: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) {
         pending.firstEntry.pointee.event.replyBytes += element.byteCount
         transaction.element(&element, sink: sink)
         let left = (transaction.elementsLeft ?? 1) - 1
@@ -276,7 +279,7 @@ struct ReplyMatcher: ~Copyable {
 
     /// Ends every pending command without a reply (the connection is gone); returns how
     /// many of them were owed a reply.
-    mutating func abortAll(at now: UInt64, sink: any CommandEventSink) -> Int {
+    package mutating func abortAll(at now: UInt64, sink: any CommandEventSink) -> Int {
         transaction.close(.aborted, transaction: nil, at: now, sink: sink)
         transaction.execsPending = 0
         while var entry = pending.popFirst() {

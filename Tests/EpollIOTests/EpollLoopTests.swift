@@ -2,7 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
-@testable import Proxy
+@testable import EpollIO
 
 #if canImport(Glibc)
     import Glibc

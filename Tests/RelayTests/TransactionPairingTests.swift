@@ -1,8 +1,9 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
-@testable import Proxy
+@testable import Relay
 
 /// `EXEC`'s reply paired element by element with the commands queued in `MULTI`, fed as
 /// bytes the way ``ProxySession`` feeds them (the scanner, and the splitter for `EXEC`).

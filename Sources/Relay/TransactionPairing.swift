@@ -9,34 +9,34 @@ import RedisCommands
 /// ``CommandOutcome/discarded`` when the transaction did not run. Its duration is the time
 /// until Redis answered `+QUEUED`; the transaction as a whole is timed from `MULTI`'s last
 /// request byte to the last byte of the reply that ended it.
-struct TransactionPairing {
+package struct TransactionPairing {
     /// Whether `MULTI` was answered `+OK` and no `EXEC`/`DISCARD`/`RESET` ended it yet.
     private(set) var isOpen = false
     /// `EXEC` commands sent whose reply has not ended yet.
-    var execsPending = 0
+    package var execsPending = 0
     /// Elements of `EXEC`'s reply still to come, once its header was read.
-    var elementsLeft: Int?
+    package var elementsLeft: Int?
     private var startNanos: UInt64 = 0
     private var queue: [PendingRequest] = []
     private var next = 0
 
     /// A queue that grew past this many commands is freed when its transaction ends.
-    static let retainedCapacity = 1_024
+    package static let retainedCapacity = 1_024
 
     /// `MULTI` was answered: a transaction starts at `start` (its request time).
-    mutating func open(at start: UInt64) {
+    package mutating func open(at start: UInt64) {
         reset()
         isOpen = true
         startNanos = start
     }
 
     /// A command Redis answered `+QUEUED`; `entry` ends at that reply.
-    mutating func queued(_ entry: PendingRequest) {
+    package mutating func queued(_ entry: PendingRequest) {
         queue.append(entry)
     }
 
     /// Records the next queued command with `element`, its part of `EXEC`'s reply.
-    mutating func element(_ element: inout RESPFrame, sink: any CommandEventSink) {
+    package mutating func element(_ element: inout RESPFrame, sink: any CommandEventSink) {
         guard next < queue.count else { return }
         queue[next].event.replyBytes = element.byteCount
         queue[next].complete(reply: &element, at: queue[next].event.endNanos)
@@ -46,7 +46,7 @@ struct TransactionPairing {
 
     /// Ends the transaction: queued commands without an element end as `outcome`, and the
     /// transaction is counted as `transaction` (nil: not counted, the connection ended).
-    mutating func close(
+    package mutating func close(
         _ outcome: CommandOutcome, transaction: TransactionOutcome?, at now: UInt64, sink: any CommandEventSink
     ) {
         while next < queue.count {

@@ -8,26 +8,26 @@ import NIOCore
 
 /// The listening socket, on one ``EpollLoop``: accepts every pending client and hands
 /// each to `onClient` (which picks the client's loop).
-final class ClientListener: EpollHandler {
+package final class ClientListener: EpollHandler {
     private let fd: Int32
     private let loop: EpollLoop
     private let logger: Logger
     private let onClient: (Int32, SocketAddress?) -> Void
     private var retry: Scheduled<Void>?
 
-    init(fd: Int32, loop: EpollLoop, logger: Logger, onClient: @escaping (Int32, SocketAddress?) -> Void) {
+    package init(fd: Int32, loop: EpollLoop, logger: Logger, onClient: @escaping (Int32, SocketAddress?) -> Void) {
         self.fd = fd
         self.loop = loop
         self.logger = logger
         self.onClient = onClient
     }
 
-    override func handleEvents(_ events: UInt32) {
+    override package func handleEvents(_ events: UInt32) {
         acceptAll()
     }
 
     /// Stops accepting and closes the socket.
-    func close() {
+    package func close() {
         retry?.cancel()
         loop.deregister(fd)
         Glibc.close(fd)

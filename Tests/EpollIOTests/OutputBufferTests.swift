@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Proxy
+@testable import EpollIO
 
 @Suite struct OutputBufferTests {
     /// Appends, reads into reserved room, and partial sends in an uneven rhythm: the queue

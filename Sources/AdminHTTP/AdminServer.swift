@@ -2,8 +2,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import ServerStats
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The admin HTTP endpoint: `/healthz` (the process serves) and `/readyz` (the upstream
 /// is reachable and answers INFO). Telemetry adds `/metrics` through ``routes``.
@@ -14,7 +17,7 @@ public final class AdminServer: Service, Sendable {
     /// Answers one request: method, path (without query) and headers in, response out.
     public typealias Route = @Sendable (HTTPRequestHead) async -> AdminResponse?
 
-    private let address: HostPort
+    private let address: (host: String, port: Int)
     private let group: any EventLoopGroup
     private let logger: Logger
     private let routes: [Route]
@@ -22,36 +25,14 @@ public final class AdminServer: Service, Sendable {
 
     /// Creates the server with routes tried in order; unmatched paths get 404.
     public init(
-        address: HostPort, group: any EventLoopGroup, logger: Logger, routes: [Route],
+        host: String, port: Int, group: any EventLoopGroup, logger: Logger, routes: [Route],
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
-        self.address = address
+        self.address = (host, port)
         self.group = group
         self.logger = logger
         self.routes = routes
         self.onBound = onBound
-    }
-
-    /// The health routes: `/healthz` always 200; `/readyz` 200, or 503 while the pool
-    /// cannot reach the upstream or the last INFO poll (if polling) failed (except when the
-    /// ACL only denies INFO: see ``InfoPollError/meansNotReady``).
-    public static func healthRoutes(pool: UpstreamPool, serverStats: ServerStatsState? = nil) -> [Route] {
-        [
-            { head in
-                head.path == "/healthz" ? AdminResponse(status: .ok, body: "ok\n") : nil
-            },
-            { head in
-                guard head.path == "/readyz" else { return nil }
-                guard pool.isUpstreamUp else {
-                    let reason = pool.lastError ?? "no upstream connection yet"
-                    return AdminResponse(status: .serviceUnavailable, body: "upstream unavailable: \(reason)\n")
-                }
-                if let error = serverStats?.snapshot.lastError, error.meansNotReady {
-                    return AdminResponse(status: .serviceUnavailable, body: "INFO poll failed: \(error.message)\n")
-                }
-                return AdminResponse(status: .ok, body: "ready\n")
-            },
-        ]
     }
 
     /// Serves until graceful shutdown.
@@ -70,7 +51,7 @@ public final class AdminServer: Service, Sendable {
                 }
                 .bind(host: address.host, port: address.port).get()
         } catch {
-            throw ConfigurationError("cannot listen on \(address) (admin): \(UpstreamError.describe(error))")
+            throw ListenError(address: address, underlying: error)
         }
         if let bound = channel.localAddress { onBound(bound) }
         logger.info("admin endpoint listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
@@ -111,4 +92,32 @@ public struct AdminResponse: Sendable {
 extension HTTPRequestHead {
     /// The URI without its query string.
     public var path: Substring { uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+}
+
+extension AdminServer {
+    /// The admin endpoint could not listen (address in use, no permission, bad host).
+    public struct ListenError: Error, CustomStringConvertible {
+        /// Where it tried to listen.
+        public var host: String
+        /// The port it tried.
+        public var port: Int
+        /// Why, in a few words (`Address already in use`).
+        public var reason: String
+
+        init(address: (host: String, port: Int), underlying: Error) {
+            host = address.host
+            port = address.port
+            if let error = underlying as? IOError {
+                reason = String(cString: strerror(error.errnoCode))
+            } else {
+                reason = "\(underlying)"
+            }
+        }
+
+        /// `cannot listen on HOST:PORT (admin): REASON`.
+        public var description: String {
+            let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            return "cannot listen on \(address) (admin): \(reason)"
+        }
+    }
 }
