@@ -2,6 +2,7 @@ import CEpoll
 import EpollIO
 import NIOCore
 import RESP
+import Relay
 
 /// One connection to the real Redis, on an ``EpollLoop``.
 ///
@@ -10,21 +11,16 @@ import RESP
 /// `--client-login-from-upstream` does it log in (``UpstreamLogin``) before first use and
 /// after each `RESET`, pipelined in one round trip. Confined to its loop.
 final class UpstreamConnection: EpollHandler {
-    private enum State {
-        case connecting(EventLoopPromise<Void>)
-        /// Waiting for `remaining` login replies, first skipping to `+RESET` if asked.
-        case handshake(remaining: Int, awaitingReset: Bool, promise: EventLoopPromise<Void>)
-        case idle
-        case attached(ProxySession)
-        case closed
-    }
-
     let loop: EpollLoop
     /// The connection's socket: the session reads its client straight into its output.
     let socket: StreamSocket
     private let login: UpstreamLogin
     private let target: String
-    private var state: State
+    private var machine = UpstreamStateMachine()
+    /// The session it relays for (state `attached`).
+    private var session: ProxySession?
+    /// Whoever waits for the connect or the handshake to finish.
+    private var waiter: EventLoopPromise<Void>?
     private var scanner = RESPScanner(mode: .reply)
     /// Reading stopped because the client's output is full.
     private var readPaused = false
@@ -41,7 +37,8 @@ final class UpstreamConnection: EpollHandler {
         self.socket = socket
         self.login = login
         self.target = target
-        self.state = .connecting(promise)
+        self.waiter = promise
+        super.init()
     }
 
     /// Connects to `address` (TCP only; ``logIn(timeout:)`` follows). Call on `loop`.
@@ -58,7 +55,9 @@ final class UpstreamConnection: EpollHandler {
             do {
                 try loop.register(fd, connection)
             } catch {
+                connection.waiter = nil
                 connection.socket.close()
+                promise.fail(error)
                 throw error
             }
             if inProgress {
@@ -92,14 +91,15 @@ final class UpstreamConnection: EpollHandler {
 
     /// Hands the connection to a client session; false if it closed meanwhile.
     func attach(_ session: ProxySession) -> Bool {
-        guard case .idle = state, !socket.isClosed else { return false }
-        state = .attached(session)
+        guard !socket.isClosed, machine.attach() else { return false }
+        self.session = session
         return true
     }
 
     /// Takes the connection back from its session (before reuse or close).
     func detach() {
-        if case .attached = state { state = .idle }
+        machine.detach()
+        session = nil
     }
 
     /// Writes bytes now (queueing what the kernel does not take). A failed write ends the
@@ -122,16 +122,19 @@ final class UpstreamConnection: EpollHandler {
 
     /// Closes the connection; no pool or session callback follows.
     func close() {
-        failHandshake("connection closed")
         timeout?.cancel()
-        state = .closed
+        if machine.close() {
+            closeReason = closeReason ?? "connection closed"
+            failWaiter("connection closed")
+        }
+        session = nil
         socket.close()
     }
 
     // MARK: - Events
 
     override func handleEvents(_ events: UInt32) {
-        if case .connecting = state {
+        if machine.state == .connecting {
             let code = SocketCalls.pendingError(socket.fd)
             if code == 0 {
                 connected()
@@ -142,7 +145,7 @@ final class UpstreamConnection: EpollHandler {
         }
         if events & EPOLLOUT.rawValue != 0 {
             guard socket.flush() else { return endSoon() }
-            if case .attached(let session) = state, socket.hasRoom { session.upstreamHasRoom() }
+            if let session, socket.hasRoom { session.upstreamHasRoom() }
         }
         let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
         if events & (EPOLLIN.rawValue | hangUp) != 0 { readAvailable(drain: events & hangUp != 0) }
@@ -153,23 +156,21 @@ final class UpstreamConnection: EpollHandler {
     private func readAvailable(drain: Bool) {
         while !readPaused {
             let result: StreamSocket.ReadResult
-            if case .attached(let session) = state {
+            if let session {
                 result = socket.read(into: session.clientSocket)
             } else {
                 result = socket.read()
             }
             switch result {
             case .data(let bytes, let filled):
-                switch state {
-                case .attached(let session):
-                    if !session.upstreamRead(bytes) { readPaused = true }
+                switch machine.input {
+                case .relay:
+                    if let session, !session.upstreamRead(bytes) { readPaused = true }
                 case .handshake:
                     readHandshake(bytes)
-                case .idle:
-                    // Nothing is owed on an idle connection: data here means Redis is closing
-                    // it (e.g. its `timeout`), or something is wrong. Either way not reusable.
+                case .unexpected:
                     return ended("unexpected data on an idle connection")
-                case .connecting, .closed:
+                case .ignore:
                     return
                 }
                 if !filled && !drain { return }
@@ -184,11 +185,10 @@ final class UpstreamConnection: EpollHandler {
     }
 
     private func connected() {
-        guard case .connecting(let promise) = state else { return }
+        guard machine.connected() else { return }
         timeout?.cancel()
         timeout = nil
-        state = .idle
-        promise.succeed()
+        succeedWaiter()
     }
 
     /// A write failed: Redis closed (or reset) the connection, typically after answering
@@ -197,7 +197,7 @@ final class UpstreamConnection: EpollHandler {
     private func endSoon() {
         let reason = socket.failure.map { UpstreamError.describe(IOError(errnoCode: $0, reason: "write")) }
         loop.assumeIsolated().execute {
-            if case .attached = self.state {
+            if self.machine.state == .attached {
                 self.readPaused = false
                 self.readAvailable(drain: true)
             }
@@ -208,37 +208,54 @@ final class UpstreamConnection: EpollHandler {
     /// The connection ended: tell whoever holds it.
     private func ended(_ reason: String) {
         closeReason = closeReason ?? reason
-        let previous = state
-        state = .closed
         timeout?.cancel()
         socket.close()
-        switch previous {
-        case .attached(let session):
-            session.upstreamClosed(reason: closeReason ?? reason)
-        case .handshake(_, _, let promise), .connecting(let promise):
-            promise.fail(UpstreamError(reason: closeReason ?? reason))
-        case .idle:
+        let session = self.session
+        self.session = nil
+        switch machine.ended() {
+        case .session:
+            session?.upstreamClosed(reason: closeReason ?? reason)
+        case .waiter:
+            failWaiter(closeReason ?? reason)
+        case .pool:
             onIdleClose?()
-        case .closed:
+        case .nobody:
             break
         }
         onIdleClose = nil
+    }
+
+    private func succeedWaiter() {
+        let waiter = self.waiter
+        self.waiter = nil
+        waiter?.succeed()
+    }
+
+    private func failWaiter(_ reason: String) {
+        let waiter = self.waiter
+        self.waiter = nil
+        waiter?.fail(UpstreamError(reason: reason))
     }
 
     // MARK: - Handshake
 
     private func startHandshake(resetFirst: Bool, timeout: TimeAmount) -> EventLoopFuture<Void> {
         let promise = loop.makePromise(of: Void.self)
-        guard case .idle = state, !socket.isClosed else {
+        guard !socket.isClosed else {
             promise.fail(UpstreamError(reason: closeReason ?? "connection closed"))
             return promise.futureResult
         }
-        let remaining = login.commandCount + (resetFirst ? 1 : 0)
-        guard remaining > 0 else {
+        switch machine.startHandshake(reset: resetFirst, loginCommands: login.commandCount) {
+        case .notIdle:
+            promise.fail(UpstreamError(reason: closeReason ?? "connection closed"))
+            return promise.futureResult
+        case .ready:
             promise.succeed()
             return promise.futureResult
+        case .send:
+            break
         }
-        state = .handshake(remaining: remaining, awaitingReset: resetFirst, promise: promise)
+        waiter = promise
         scanner = RESPScanner(mode: .reply)
         var buffer = ByteBuffer()
         if resetFirst { buffer.writeStaticString("*1\r\n$5\r\nRESET\r\n") }
@@ -260,38 +277,27 @@ final class UpstreamConnection: EpollHandler {
         var offset = 0
         do throws(RESPProtocolError) {
             while let frame = try scanner.next(bytes, offset: &offset) {
-                guard case .handshake(var remaining, var awaitingReset, let promise) = state else { return }
-                if frame.type.isError {
-                    let what = awaitingReset ? "RESET" : "login"
-                    return ended("\(what) failed: \(frame.first.text)")
-                }
-                if awaitingReset {
-                    // Skip what the old session still had coming (messages, monitor lines).
-                    guard frame.type == .simpleString && frame.first.equalsCaseInsensitive("RESET") else {
-                        continue
-                    }
-                    awaitingReset = false
-                }
-                remaining -= 1
-                if remaining == 0 {
+                let isReset = frame.type == .simpleString && frame.first.equalsCaseInsensitive("RESET")
+                switch machine.handshakeReply(isError: frame.type.isError, isReset: isReset) {
+                case .skipped, .more:
+                    continue
+                case .ready:
                     timeout?.cancel()
                     timeout = nil
-                    state = .idle
-                    promise.succeed()
-                } else {
-                    state = .handshake(remaining: remaining, awaitingReset: awaitingReset, promise: promise)
+                    succeedWaiter()
+                case .failed(let step):
+                    // The machine is closed now: end the socket and fail the waiter here.
+                    let reason = "\(step) failed: \(frame.first.text)"
+                    closeReason = closeReason ?? reason
+                    timeout?.cancel()
+                    socket.close()
+                    failWaiter(reason)
+                    onIdleClose = nil
+                    return
                 }
             }
         } catch {
             ended(error.message)
         }
-    }
-
-    private func failHandshake(_ reason: String) {
-        guard case .handshake(_, _, let promise) = state else { return }
-        timeout?.cancel()
-        closeReason = closeReason ?? reason
-        state = .closed
-        promise.fail(UpstreamError(reason: reason))
     }
 }

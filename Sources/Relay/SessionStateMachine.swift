@@ -1,0 +1,393 @@
+import RESP
+import RedisCommands
+
+/// One client connection's relay logic, fed bytes and events, returning actions; it knows
+/// nothing of sockets or `epoll` (the `Proxy` module's `ProxySession` performs its actions).
+///
+/// It holds the connection's lifecycle, its two scanners and its ``ReplyMatcher``:
+/// ``scanRequests(_:at:table:sink:)`` is the one function where a request's bytes are
+/// scanned, ``scanReplies(_:at:sink:)`` the one where a reply is paired with its request.
+///
+/// Where later work plugs in: TLS sits below this type (the handler decrypts before it
+/// calls ``scanRequests(_:at:table:sink:)`` and encrypts what it relays), and a shared
+/// upstream connection would multiplex several of these machines' requests, reading
+/// ``upstreamReusable`` and ``awaitingReplies`` to decide when a client may be switched.
+package struct SessionStateMachine: ~Copyable {
+    /// Where the session is in its life.
+    package enum State: Equatable, Sendable {
+        /// Waiting for the pool; the client is not read yet.
+        case connecting
+        /// Relaying.
+        case active
+        /// Not reading the client any more; closes once every owed reply was relayed.
+        case closing
+        /// Done: the client's socket is closed and the upstream connection given back.
+        case closed
+    }
+
+    /// What to do once the client's queued output is written (or at once).
+    package enum CloseTiming: Equatable, Sendable {
+        /// Close the client now.
+        case now
+        /// Close when the client's output drained (``clientOutputDrained()``).
+        case whenFlushed
+    }
+
+    /// What to do when the pool refused a connection.
+    package enum Refusal: Equatable, Sendable {
+        /// Write Redis's `maxclients` error (`-ERR max number of clients reached`), then close.
+        case answerMaxClients
+        /// Close without a reply, as a refused connect looks to a client.
+        case closeWithoutReply
+    }
+
+    /// What to do when the client sent EOF.
+    package enum ClientEnd: Equatable, Sendable {
+        /// Pass the EOF on to Redis (it answers what it read, then closes); keep relaying.
+        case shutdownUpstreamOutput
+        /// Close the client now.
+        case closeNow
+        /// Nothing (already closing).
+        case none
+    }
+
+    /// What to do on graceful shutdown.
+    package enum Drain: Equatable, Sendable {
+        /// Close at once (still connecting, or a replication stream that never ends).
+        case closeNow
+        /// Stop reading the client and close once its queued output is written
+        /// (``closeAfterWrites(outputPending:)``): nothing is owed.
+        case closeAfterWrites
+        /// Stop reading the client; it closes once the owed replies arrived
+        /// (``ReplyScan/closeAfterWrites``) or Redis closed.
+        case awaitReplies
+        /// Nothing to do.
+        case none
+    }
+
+    /// What a closing session does with its upstream connection.
+    package enum UpstreamDisposal: Equatable, Sendable {
+        /// Reset it and give it back to the pool.
+        case release
+        /// Close it: its state cannot be reset safely.
+        case discard
+        /// The session holds none.
+        case none
+    }
+
+    /// What became of a batch of client bytes.
+    package struct RequestScan: Equatable, Sendable {
+        /// The bytes that belong to a replication stream (`SYNC`/`PSYNC` and after it).
+        package var replicationBytes = 0
+        /// Whether `SYNC`/`PSYNC` started a replication stream in this batch.
+        package var replicationStarted = false
+        /// Why the client's input could not be parsed (it is relayed all the same).
+        package var malformed: String?
+    }
+
+    /// What became of a batch of upstream bytes.
+    package struct ReplyScan: Equatable, Sendable {
+        /// The bytes that belong to a replication stream.
+        package var replicationBytes = 0
+        /// Replies that paired with no request (the matcher lost track; counted, not fatal).
+        package var unmatched = 0
+        /// Why a reply could not be parsed (the connection is relayed unmeasured from then on).
+        package var unparsable: String?
+        /// The client's connection should close once its output is written.
+        package var closeAfterWrites = false
+    }
+
+    /// How the upstream connection ended, as the session counts it.
+    package struct UpstreamEnd: Equatable, Sendable {
+        /// Commands that got no reply.
+        package var owed: Int
+        /// Whether the client had not asked for the close (not `QUIT`, not its EOF or
+        /// malformed input): the proxy counts and logs it as a disconnect.
+        package var unexpected: Bool
+    }
+
+    /// Where the session is in its life.
+    package private(set) var state = State.connecting
+    /// Whether the session holds an upstream connection.
+    package private(set) var hasUpstream = false
+    /// Reading the client stopped because the upstream's output is full.
+    private var clientPaused = false
+    /// The client sent EOF (or reading it ended for good).
+    private var clientInputEnded = false
+    /// Close once the queued output reached the client.
+    private var closeWhenFlushed = false
+    /// False once the upstream's state can no longer be reset safely (QUIT, errors).
+    package private(set) var upstreamReusable = true
+    /// Client bytes are relayed without scanning from now on: after malformed input (Redis
+    /// answers it with its own error and closes, as it would directly) or after `SYNC`/`PSYNC`
+    /// (a replication stream follows, which is not RESP).
+    private var requestsRaw = false
+    /// Upstream bytes are relayed without scanning: set once the replies owed before the
+    /// client's input went raw were paired, or when a reply could not be parsed.
+    private var repliesRaw = false
+    /// The connection carries a replication stream (counted, no per-command telemetry).
+    package private(set) var replicating = false
+    private var matcher = ReplyMatcher()
+    private var requestScanner: RESPScanner
+    private var replyScanner = RESPScanner(mode: .reply)
+    /// Splits `EXEC`'s reply into its elements; made at the connection's first `EXEC`.
+    private var execSplitter: RESPAggregateSplitter?
+    private var commandIDs = CommandIDCache()
+
+    /// A session for connection `connectionID`, scanning requests within `requestLimits`.
+    package init(connectionID: UInt64, requestLimits: RESPLimits) {
+        matcher.connectionID = connectionID
+        requestScanner = RESPScanner(mode: .request, limits: requestLimits)
+    }
+
+    /// Whether the client should be read now.
+    package var readsClient: Bool { state == .active && !clientPaused && !clientInputEnded }
+
+    /// Whether a reply is still owed to the client.
+    package var awaitingReplies: Bool { matcher.awaitingReplies }
+
+    // MARK: - The pool's answer
+
+    /// The pool has a connection for this session: true to take it (then ``attached()``),
+    /// false to give it back (the client left or shutdown began meanwhile).
+    package func wantsUpstream() -> Bool { state == .connecting }
+
+    /// The upstream connection is the session's: start relaying.
+    package mutating func attached() {
+        guard state == .connecting else { return }
+        hasUpstream = true
+        state = .active
+    }
+
+    /// No upstream connection for this session; nil when it is no longer waiting.
+    package mutating func refused(poolExhausted: Bool) -> Refusal? {
+        guard state == .connecting else { return nil }
+        state = .closing
+        return poolExhausted ? .answerMaxClients : .closeWithoutReply
+    }
+
+    // MARK: - Client bytes and events
+
+    /// The one place a request's bytes are scanned: frames are found, classified and queued
+    /// for their replies. Malformed input is relayed all the same, so Redis answers it
+    /// with its own error, byte for byte, and closes; the session only stops scanning.
+    package mutating func scanRequests(
+        _ bytes: UnsafeRawBufferPointer, at now: UInt64, table: CommandTable?, sink: any CommandEventSink
+    ) -> RequestScan {
+        var result = RequestScan()
+        if requestsRaw {
+            if replicating { result.replicationBytes = bytes.count }
+            return result
+        }
+        var offset = 0
+        var frame = RESPFrame()
+        do throws(RESPProtocolError) {
+            while try requestScanner.next(bytes, offset: &offset, into: &frame) {
+                let role =
+                    CommandRole.mayApply(toNameLength: frame.first.totalLength)
+                    ? CommandRole(request: frame) : .ordinary
+                switch role {
+                case .ordinary:
+                    break
+                case .replication:
+                    // An RDB payload without a trailing CRLF follows, then the command stream.
+                    replicating = true
+                    result.replicationStarted = true
+                    result.replicationBytes = bytes.count - offset
+                    stopScanningRequests()
+                    return result
+                case .quit, .unresettable:
+                    upstreamReusable = false
+                default:
+                    break
+                }
+                var commandID = CommandTable.otherID
+                if let table {
+                    commandID = commandIDs.identify(
+                        in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
+                }
+                _ = matcher.request(&frame, role: role, commandID: commandID, at: now, sink: sink)
+            }
+        } catch {
+            sink.clientProtocolError()
+            result.malformed = error.message
+            stopScanningRequests()
+        }
+        return result
+    }
+
+    /// Client input is relayed unscanned from now on; replies follow once the ones owed
+    /// before this point are paired. The upstream connection is not reused.
+    private mutating func stopScanningRequests() {
+        requestsRaw = true
+        upstreamReusable = false
+        if !matcher.awaitingReplies { repliesRaw = true }
+    }
+
+    /// The upstream's output is full: stop reading the client.
+    package mutating func upstreamFull() {
+        clientPaused = true
+    }
+
+    /// The upstream's output drained: true when the client should be read again.
+    package mutating func upstreamHasRoom() -> Bool {
+        guard clientPaused else { return false }
+        clientPaused = false
+        return true
+    }
+
+    /// The client sent EOF. Like Redis, answer what was already sent, then close.
+    package mutating func clientEnded() -> ClientEnd {
+        clientInputEnded = true
+        if state == .closing { return .none }  // already closing once the owed replies are out
+        // A raw connection waits for Redis to close (its protocol error, the end of a stream).
+        if state == .active && (matcher.awaitingReplies || requestsRaw) {
+            upstreamReusable = false
+            state = .closing
+            return .shutdownUpstreamOutput
+        }
+        return .closeNow
+    }
+
+    /// The client's queued output was written: what to do next.
+    package mutating func clientOutputDrained() -> CloseTiming? {
+        closeWhenFlushed ? .now : nil
+    }
+
+    // MARK: - Upstream bytes and events
+
+    /// The one place a reply is paired with its request (``ReplyMatcher/reply(_:at:sink:)``).
+    /// Stops at the point the client's input went raw, once nothing is owed from before it.
+    package mutating func scanReplies(
+        _ bytes: UnsafeRawBufferPointer, at now: UInt64, sink: any CommandEventSink
+    ) -> ReplyScan {
+        var result = ReplyScan()
+        guard state != .closed else { return result }
+        if repliesRaw {
+            if replicating { result.replicationBytes = bytes.count }
+        } else {
+            pairReplies(bytes, at: now, sink: sink, into: &result)
+        }
+        result.closeAfterWrites = state == .closing && closeIfDone()
+        return result
+    }
+
+    private mutating func pairReplies(
+        _ bytes: UnsafeRawBufferPointer, at now: UInt64, sink: any CommandEventSink, into result: inout ReplyScan
+    ) {
+        var offset = 0
+        var frame = RESPFrame()
+        do throws(RESPProtocolError) {
+            while !requestsRaw || matcher.awaitingReplies {
+                if matcher.expectsExecElements {
+                    guard let split = try splitExecReply(bytes, offset: &offset, into: &frame, at: now, sink: sink)
+                    else { return }
+                    if split { continue }  // else not an array: scanned whole below
+                }
+                guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { return }
+                if matcher.reply(&frame, at: now, sink: sink) == .unmatched { result.unmatched += 1 }
+            }
+            repliesRaw = true
+            if replicating { result.replicationBytes = bytes.count - offset }
+        } catch {
+            // Relayed all the same: the client decides what to make of it, as it would directly.
+            result.unparsable = error.message
+            requestsRaw = true
+            repliesRaw = true
+            upstreamReusable = false
+            _ = matcher.abortAll(at: now, sink: sink)
+        }
+    }
+
+    /// Reads `EXEC`'s array element by element, pairing each with its queued command.
+    /// Returns true when it read the header or an element, false when the next frame is no
+    /// array (an error, a RESP3 null, a push: the caller scans it whole), nil when the bytes
+    /// ran out.
+    private mutating func splitExecReply(
+        _ bytes: UnsafeRawBufferPointer, offset: inout Int, into frame: inout RESPFrame, at now: UInt64,
+        sink: any CommandEventSink
+    ) throws(RESPProtocolError) -> Bool? {
+        if execSplitter == nil { execSplitter = RESPAggregateSplitter() }
+        switch try execSplitter!.next(bytes, offset: &offset, into: &frame) {
+        case .needMore:
+            return nil
+        case .notAnArray:
+            return false
+        case .header:
+            matcher.execHeader(&frame, at: now, sink: sink)
+        case .element:
+            matcher.execElement(&frame, at: now, sink: sink)
+        }
+        return true
+    }
+
+    /// The upstream connection ended (what Redis sent has been relayed); nil when the
+    /// session held none. The client's connection closes after its queued output, as it
+    /// would have had the client been talking to Redis, so the client's own retry and
+    /// failover logic runs: the proxy never answers for Redis.
+    package mutating func upstreamEnded(at now: UInt64, sink: any CommandEventSink) -> UpstreamEnd? {
+        guard state != .closed, hasUpstream else { return nil }
+        hasUpstream = false
+        let owed = matcher.abortAll(at: now, sink: sink)
+        // Closes the client asked for (QUIT, its EOF, its malformed input) are not counted.
+        let expected = state != .active || matcher.quitAnswered || (requestsRaw && !replicating)
+        state = .closing
+        return UpstreamEnd(owed: owed, unexpected: !expected)
+    }
+
+    // MARK: - Closing
+
+    /// Stops reading the client and closes once every owed reply was relayed.
+    package mutating func drain() -> Drain {
+        switch state {
+        case .connecting:
+            return .closeNow
+        case .active:
+            // A replication stream never ends by itself: close it at once.
+            if replicating { return .closeNow }
+            state = .closing
+            upstreamReusable = false
+            return closeIfDone() ? .closeAfterWrites : .awaitReplies
+        case .closing, .closed:
+            return .none
+        }
+    }
+
+    /// Whether a closing session may close now (nothing owed; a raw connection closes when
+    /// Redis closes it). Marks it closing-when-flushed, so it is asked once.
+    private mutating func closeIfDone() -> Bool {
+        guard state == .closing, !matcher.awaitingReplies, !requestsRaw, !closeWhenFlushed else { return false }
+        return true
+    }
+
+    /// Closes once everything written so far reached the client: now when its output is
+    /// empty (or failed), else after ``clientOutputDrained()``.
+    package mutating func closeAfterWrites(outputPending: Bool) -> CloseTiming {
+        if outputPending {
+            closeWhenFlushed = true
+            return .whenFlushed
+        }
+        return .now
+    }
+
+    /// The session closes: nil when it already had. Commands still owed are aborted
+    /// (after them, observers see the connection close).
+    package mutating func close(at now: UInt64, sink: any CommandEventSink) -> (
+        upstream: UpstreamDisposal, replicationEnded: Bool
+    )? {
+        guard state != .closed else { return nil }
+        state = .closed
+        var disposal = UpstreamDisposal.none
+        if hasUpstream {
+            hasUpstream = false
+            let clean =
+                upstreamReusable && !matcher.awaitingReplies && replyScanner.isAtFrameBoundary
+                && requestScanner.isAtFrameBoundary
+            _ = matcher.abortAll(at: now, sink: sink)
+            disposal = clean ? .release : .discard
+        }
+        let replicationEnded = replicating
+        replicating = false
+        return (disposal, replicationEnded)
+    }
+}
