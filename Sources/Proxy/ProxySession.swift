@@ -119,7 +119,9 @@ final class ProxySession: EpollHandler {
         sink.clientBytesReceived(bytes.count)
         let scan = machine.scanRequests(bytes, at: loop.timestamp(), table: commandTable, sink: sink)
         if scan.replicationStarted { pool.events.replicationStarted() }
-        if scan.replicationBytes > 0 { pool.events.replicationBytes(fromUpstream: 0, toUpstream: scan.replicationBytes) }
+        if scan.replicationBytes > 0 {
+            pool.events.replicationBytes(fromUpstream: 0, toUpstream: scan.replicationBytes)
+        }
         if let error = scan.malformed {
             logger.debug("malformed client input, passed on to Redis", metadata: ["error": "\(error)"])
         }
@@ -142,8 +144,12 @@ final class ProxySession: EpollHandler {
     func upstreamRead(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let scan = machine.scanReplies(bytes, at: loop.timestamp(), sink: sink)
         guard machine.state != .closed else { return true }
-        if scan.replicationBytes > 0 { pool.events.replicationBytes(fromUpstream: scan.replicationBytes, toUpstream: 0) }
-        if scan.unmatched > 0 { logger.debug("reply with no pending request", metadata: ["count": "\(scan.unmatched)"]) }
+        if scan.replicationBytes > 0 {
+            pool.events.replicationBytes(fromUpstream: scan.replicationBytes, toUpstream: 0)
+        }
+        if scan.unmatched > 0 {
+            logger.debug("reply with no pending request", metadata: ["count": "\(scan.unmatched)"])
+        }
         if let error = scan.unparsable {
             logger.warning(
                 "upstream sent a reply the proxy cannot parse; relaying the connection unmeasured",

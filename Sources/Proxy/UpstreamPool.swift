@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Relay
 import ServiceLifecycle
 import Telemetry
 
@@ -21,7 +22,7 @@ public final class UpstreamPool: Service, Sendable {
     private let login: UpstreamLogin
     private let group: EpollLoopGroup
     private let logger: Logger
-    private let state = NIOLockedValueBox(PoolState())
+    private let state: NIOLockedValueBox<PoolState>
     private let onUpstreamUp: @Sendable () -> Void
     /// Clients refused or disconnected because of the upstream, and replication streams.
     let events: ConnectionEvents
@@ -40,6 +41,12 @@ public final class UpstreamPool: Service, Sendable {
         self.group = group
         self.logger = logger
         self.events = ConnectionEvents(logger: logger)
+        self.state = NIOLockedValueBox(
+            PoolState(
+                machine: Machine(
+                    limits: .init(
+                        minIdle: configuration.minIdle, maxIdle: configuration.maxIdle,
+                        maxTotal: configuration.maxTotal))))
     }
 
     /// Whether the last attempt to open an upstream connection succeeded.
@@ -52,7 +59,8 @@ public final class UpstreamPool: Service, Sendable {
     public var snapshot: PoolSnapshot {
         state.withLockedValue {
             PoolSnapshot(
-                idle: $0.idle.count, used: $0.used, waiting: $0.waiters.count, total: $0.total,
+                idle: $0.machine.idle.count, used: $0.machine.used, waiting: $0.machine.waiters.count,
+                total: $0.machine.total,
                 created: $0.created, connectErrors: $0.connectErrors, upstreamUp: $0.upstreamUp,
                 waitBuckets: $0.waitBuckets, waitNanos: $0.waitNanos)
         }
@@ -70,7 +78,7 @@ public final class UpstreamPool: Service, Sendable {
         // Connects still under way finish on their event loops; wait so none outlives them.
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLockedValue { state -> Bool in
-                if state.connecting == 0 { return true }
+                if state.machine.connecting == 0 { return true }
                 state.connectWaiters.append(continuation)
                 return false
             }
@@ -91,44 +99,25 @@ public final class UpstreamPool: Service, Sendable {
                 state.waitNanos += waited
             }
         }
-        let action = state.withLockedValue { state -> AcquireAction in
-            if state.isShutDown { return .fail("shutting down") }
-            if let index = state.idle.lastIndex(where: { $0.loop === loop }) {
-                state.used += 1
-                return .use(state.idle.remove(at: index))
-            }
-            if state.total < configuration.maxTotal {
-                state.total += 1
-                state.used += 1
-                return .open
-            }
-            if let other = state.idle.popLast() {
-                // All slots taken but one idles on another loop: replace it with one here.
-                state.used += 1
-                return .replace(other)
-            }
-            let id = state.nextWaiterID
-            state.nextWaiterID += 1
-            state.waiters.append(Waiter(id: id, loop: loop, promise: promise))
-            return .wait(id)
+        let key = ObjectIdentifier(promise.futureResult)
+        let action = state.withLockedValue {
+            $0.machine.acquire(
+                on: ObjectIdentifier(loop), request: LeaseRequest(promise: promise, loop: loop), key: key)
         }
         switch action {
-        case .use(let idle):
-            promise.succeed(idle.connection)
+        case .use(let connection):
+            promise.succeed(connection)
         case .open:
             open(on: loop, for: promise)
         case .replace(let other):
-            other.loop.execute { other.connection.value.close() }
+            let connection = other.connection
+            connection.eventLoop.execute { connection.value.close() }
             open(on: loop, for: promise)
         case .wait(let id):
             let timeout = configuration.waitTimeoutSeconds
             loop.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
-                let expired = self.state.withLockedValue { state -> Bool in
-                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return false }
-                    state.waiters.remove(at: index)
-                    return true
-                }
-                if expired { promise.fail(UpstreamError.poolExhausted(waited: timeout)) }
+                let expired = self.state.withLockedValue { $0.machine.waitExpired(id) }
+                expired?.promise.fail(UpstreamError.poolExhausted(waited: timeout))
             }
         case .fail(let reason):
             promise.fail(UpstreamError(reason: reason))
@@ -141,14 +130,8 @@ public final class UpstreamPool: Service, Sendable {
     /// being opened for it is not tried again after a failure; one that opens comes back
     /// through the session, which releases it.
     func abandon(_ lease: EventLoopFuture<LeasedConnection>) {
-        let waiter = state.withLockedValue { state -> Waiter? in
-            guard let index = state.waiters.firstIndex(where: { $0.promise.futureResult === lease }) else {
-                // Being opened: stop trying again if Redis is down.
-                state.abandoned.insert(ObjectIdentifier(lease))
-                return nil
-            }
-            return state.waiters.remove(at: index)
-        }
+        // Queued: fails now. Being opened: not tried again if Redis is down.
+        let waiter = state.withLockedValue { $0.machine.abandon(ObjectIdentifier(lease)) }
         waiter?.promise.fail(UpstreamError(reason: "the client left while waiting"))
     }
 
@@ -192,21 +175,20 @@ public final class UpstreamPool: Service, Sendable {
             switch result {
             case .success(let lease):
                 self.noteConnect(success: true)
-                self.state.withLockedValue { _ = $0.abandoned.remove(ObjectIdentifier(promise.futureResult)) }
+                self.state.withLockedValue { $0.machine.opened(ObjectIdentifier(promise.futureResult)) }
                 promise.succeed(lease)
             case .failure(let error):
                 self.noteConnect(success: false, error: error)
-                let retry = self.state.withLockedValue { state -> Bool in
-                    let abandoned = state.abandoned.remove(ObjectIdentifier(promise.futureResult)) != nil
-                    return !abandoned && !state.isShutDown && .now() + delay < deadline
-                }
+                let retry =
+                    self.state.withLockedValue { $0.machine.mayRetry(ObjectIdentifier(promise.futureResult)) }
+                    && .now() + delay < deadline
                 let failure = UpstreamError(reason: UpstreamError.describe(error))
                 guard retry else {
                     self.discard(wasUsed: true)
                     return promise.fail(failure)
                 }
                 loop.scheduleTask(in: delay) {
-                    guard !self.state.withLockedValue({ $0.isShutDown }) else {
+                    guard !self.state.withLockedValue({ $0.machine.isShutDown }) else {
                         self.discard(wasUsed: true)
                         return promise.fail(failure)
                     }
@@ -218,12 +200,11 @@ public final class UpstreamPool: Service, Sendable {
 
     /// Opens a connection; counted while under way so shutdown can wait for it.
     private func connect(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
-        state.withLockedValue { $0.connecting += 1 }
+        state.withLockedValue { $0.machine.connectStarted() }
         let future = bootstrapConnect(on: loop)
         future.whenComplete { _ in
             let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-                state.connecting -= 1
-                guard state.connecting == 0 else { return [] }
+                guard state.machine.connectEnded() else { return [] }
                 defer { state.connectWaiters.removeAll() }
                 return state.connectWaiters
             }
@@ -303,18 +284,10 @@ public final class UpstreamPool: Service, Sendable {
     }
 
     private func replenish() {
-        let count = state.withLockedValue { state -> Int in
-            guard !state.isShutDown else { return 0 }
-            let deficit = configuration.minIdle - state.idle.count - state.openingIdle
-            let room = configuration.maxTotal - state.total
-            let count = max(0, min(deficit, room))
-            state.total += count
-            state.openingIdle += count
-            return count
-        }
+        let count = state.withLockedValue { $0.machine.replenish() }
         for _ in 0..<count {
             connect(on: group.nextLoop()).whenComplete { result in
-                self.state.withLockedValue { $0.openingIdle -= 1 }
+                self.state.withLockedValue { $0.machine.replenished() }
                 switch result {
                 case .success(let lease):
                     // Completion runs on the connection's own loop.
@@ -332,71 +305,35 @@ public final class UpstreamPool: Service, Sendable {
     /// Runs on the connection's event loop.
     private func checkIn(_ lease: LeasedConnection, wasUsed: Bool) {
         let loop = lease.value.loop
-        let action = state.withLockedValue { state -> CheckInAction in
-            if wasUsed { state.used -= 1 }
-            if state.isShutDown {
-                state.total -= 1
-                return .close
-            }
-            if !state.waiters.isEmpty {
-                let waiter = state.waiters.removeFirst()
-                state.used += 1
-                return waiter.loop === loop ? .handTo(waiter) : .replaceFor(waiter)
-            }
-            if state.idle.count < max(configuration.maxIdle, configuration.minIdle) {
-                state.idle.append(IdleConnection(connection: lease, loop: loop, id: ObjectIdentifier(lease.value)))
-                return .keep
-            }
-            state.total -= 1
-            return .close
+        let id = ObjectIdentifier(lease.value)
+        let action = state.withLockedValue {
+            $0.machine.checkIn(lease, id: id, on: ObjectIdentifier(loop), wasUsed: wasUsed)
         }
         switch action {
         case .keep:
-            let id = ObjectIdentifier(lease.value)
-            lease.value.onIdleClose = { [self] in self.idleClosed(id) }
+            lease.value.onIdleClose = { [self] in self.state.withLockedValue { $0.machine.idleClosed(id) } }
         case .close:
             lease.value.close()
-        case .handTo(let waiter):
-            waiter.promise.succeed(lease)
+        case .handTo(let request):
+            request.promise.succeed(lease)
         case .replaceFor(let waiter):
             lease.value.close()
-            open(on: waiter.loop, for: waiter.promise)
-        }
-    }
-
-    private func idleClosed(_ id: ObjectIdentifier) {
-        state.withLockedValue { state in
-            if let index = state.idle.firstIndex(where: { $0.id == id }) {
-                state.idle.remove(at: index)
-                state.total -= 1
-            }
+            open(on: waiter.request.loop, for: waiter.request.promise)
         }
     }
 
     private func discard(wasUsed: Bool) {
-        let waiter = state.withLockedValue { state -> Waiter? in
-            state.total -= 1
-            if wasUsed { state.used -= 1 }
-            guard !state.isShutDown, !state.waiters.isEmpty, state.total < configuration.maxTotal else { return nil }
-            state.total += 1
-            state.used += 1
-            return state.waiters.removeFirst()
-        }
-        if let waiter { open(on: waiter.loop, for: waiter.promise) }
+        let waiter = state.withLockedValue { $0.machine.discard(wasUsed: wasUsed) }
+        if let waiter { open(on: waiter.request.loop, for: waiter.request.promise) }
     }
 
     private func shutdown() {
-        let (idle, waiters) = state.withLockedValue { state in
-            state.isShutDown = true
-            defer {
-                state.total -= state.idle.count
-                state.idle.removeAll()
-                state.waiters.removeAll()
-            }
-            return (state.idle, state.waiters)
+        let (idle, waiters) = state.withLockedValue { $0.machine.shutdown() }
+        for entry in idle {
+            let connection = entry.connection
+            connection.eventLoop.execute { connection.value.close() }
         }
-        for connection in idle { connection.loop.execute { connection.connection.value.close() } }
-        for waiter in waiters { waiter.promise.fail(UpstreamError(reason: "shutting down")) }
+        for waiter in waiters { waiter.request.promise.fail(UpstreamError(reason: "shutting down")) }
     }
 }
 
@@ -430,39 +367,18 @@ public struct PoolSnapshot: Sendable {
     public var waitNanos: UInt64
 }
 
-private struct IdleConnection {
-    let connection: LeasedConnection
-    let loop: EpollLoop
-    let id: ObjectIdentifier
-}
+/// The pool's leasing state machine, over leased connections and waiting clients' promises.
+private typealias Machine = PoolStateMachine<LeasedConnection, LeaseRequest>
 
-private struct Waiter {
-    let id: UInt64
-    let loop: EpollLoop
+/// A client's request for a connection: the promise to fulfil, on the client's loop.
+private struct LeaseRequest: Sendable {
     let promise: EventLoopPromise<LeasedConnection>
+    let loop: EpollLoop
 }
 
-private enum AcquireAction {
-    case use(IdleConnection)
-    case open
-    case replace(IdleConnection)
-    case wait(UInt64)
-    case fail(String)
-}
-
-private enum CheckInAction {
-    case keep, close
-    case handTo(Waiter)
-    case replaceFor(Waiter)
-}
-
+/// What the pool's lock guards: the leasing state machine and the pool's statistics.
 private struct PoolState {
-    var total = 0
-    var used = 0
-    var openingIdle = 0
-    var idle: [IdleConnection] = []
-    var waiters: [Waiter] = []
-    var nextWaiterID: UInt64 = 0
+    var machine: Machine
     var upstreamUp = false
     var lastError: String?
     var created = 0
@@ -470,9 +386,6 @@ private struct PoolState {
     var everConnected = false
     var waitBuckets = [UInt64](repeating: 0, count: DurationBuckets.count)
     var waitNanos: UInt64 = 0
-    var isShutDown = false
-    var connecting = 0
+    /// Shutdown waits for the connects under way (``Machine/connecting``).
     var connectWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Lease futures whose client left while their connection was being opened.
-    var abandoned: Set<ObjectIdentifier> = []
 }

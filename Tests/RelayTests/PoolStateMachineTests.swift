@@ -1,0 +1,151 @@
+import Testing
+
+@testable import Relay
+
+/// The pool's leasing decisions, with numbers for connections and names for waiting
+/// clients; no socket, no event loop.
+@Suite struct PoolStateMachineTests {
+    typealias Machine = PoolStateMachine<Int, String>
+
+    final class Loop {}
+    let loopA = Loop()
+    let loopB = Loop()
+    var a: ObjectIdentifier { ObjectIdentifier(loopA) }
+    var b: ObjectIdentifier { ObjectIdentifier(loopB) }
+    /// Identities for connections and requests.
+    let keys = (0..<8).map { _ in Loop() }
+    func key(_ index: Int) -> ObjectIdentifier { ObjectIdentifier(keys[index]) }
+
+    static func machine(minIdle: Int = 0, maxIdle: Int = 4, maxTotal: Int = 2) -> Machine {
+        Machine(limits: .init(minIdle: minIdle, maxIdle: maxIdle, maxTotal: maxTotal))
+    }
+
+    @Test func clientsBeyondTheLimitWaitInOrderForAFreedSlot() {
+        var pool = Self.machine()
+        guard case .open = pool.acquire(on: a, request: "first", key: key(0)) else { Issue.record(); return }
+        guard case .open = pool.acquire(on: a, request: "second", key: key(1)) else { Issue.record(); return }
+        guard case .wait(let third) = pool.acquire(on: a, request: "third", key: key(2)) else {
+            Issue.record()
+            return
+        }
+        guard case .wait = pool.acquire(on: b, request: "fourth", key: key(3)) else { Issue.record(); return }
+        #expect(pool.total == 2 && pool.used == 2 && pool.waiters.count == 2)
+        // A connection that closed frees its slot: the first waiter gets a new one.
+        let result1 = pool.discard(wasUsed: true)?.request
+        #expect(result1 == "third")
+        #expect(pool.total == 2 && pool.used == 2)
+        let result2 = pool.waitExpired(third)
+        #expect(result2 == nil)  // served already
+        #expect(pool.waiters.map(\.request) == ["fourth"])
+    }
+
+    @Test func aConnectionGivenBackGoesToTheFirstWaiterOnItsLoopOrIsReplaced() {
+        var pool = Self.machine(maxTotal: 1)
+        _ = pool.acquire(on: a, request: "first", key: key(0))
+        _ = pool.acquire(on: a, request: "same loop", key: key(1))
+        _ = pool.acquire(on: b, request: "other loop", key: key(2))
+        guard case .handTo("same loop") = pool.checkIn(1, id: key(4), on: a, wasUsed: true) else {
+            Issue.record()
+            return
+        }
+        guard case .replaceFor(let waiter) = pool.checkIn(1, id: key(4), on: a, wasUsed: true) else {
+            Issue.record()
+            return
+        }
+        #expect(waiter.request == "other loop" && waiter.loop == b)
+        #expect(pool.used == 1 && pool.total == 1)
+    }
+
+    @Test func idleConnectionsAreReusedOnTheirLoopAndReplacedAcrossLoopsWhenFull() {
+        var pool = Self.machine(maxTotal: 1)
+        _ = pool.acquire(on: a, request: "first", key: key(0))
+        guard case .keep = pool.checkIn(10, id: key(4), on: a, wasUsed: true) else { Issue.record(); return }
+        #expect(pool.used == 0 && pool.idle.count == 1)
+        guard case .use(10) = pool.acquire(on: a, request: "again", key: key(1)) else { Issue.record(); return }
+        guard case .keep = pool.checkIn(10, id: key(4), on: a, wasUsed: true) else { Issue.record(); return }
+        guard case .replace(let other) = pool.acquire(on: b, request: "elsewhere", key: key(2)) else {
+            Issue.record()
+            return
+        }
+        #expect(other.connection == 10 && other.loop == a)
+        #expect(pool.total == 1 && pool.used == 1 && pool.idle.isEmpty)
+    }
+
+    @Test func connectionsBeyondMaxIdleAreClosed() {
+        var pool = Self.machine(maxIdle: 1, maxTotal: 3)
+        _ = pool.acquire(on: a, request: "1", key: key(0))
+        _ = pool.acquire(on: a, request: "2", key: key(1))
+        guard case .keep = pool.checkIn(1, id: key(4), on: a, wasUsed: true) else { Issue.record(); return }
+        guard case .close = pool.checkIn(2, id: key(5), on: a, wasUsed: true) else { Issue.record(); return }
+        #expect(pool.total == 1 && pool.idle.count == 1)
+        pool.idleClosed(key(4))
+        #expect(pool.total == 0 && pool.idle.isEmpty)
+        pool.idleClosed(key(4))  // once only
+        #expect(pool.total == 0)
+    }
+
+    @Test func aClientThatLeavesGivesUpItsPlaceOrItsRetries() {
+        var pool = Self.machine(maxTotal: 1)
+        _ = pool.acquire(on: a, request: "opening", key: key(0))
+        _ = pool.acquire(on: a, request: "queued", key: key(1))
+        let result3 = pool.abandon(key(1))
+        #expect(result3 == "queued")
+        #expect(pool.waiters.isEmpty)
+        // Its connection is being opened: nothing to fail now, and no retry after a failure.
+        let result4 = pool.abandon(key(0))
+        #expect(result4 == nil)
+        let result5 = pool.mayRetry(key(0))
+        #expect(!result5)
+        let result6 = pool.mayRetry(key(0))
+        #expect(result6)  // forgotten once asked
+        _ = pool.abandon(key(0))
+        pool.opened(key(0))  // a connection came: the session gives it back
+        let result7 = pool.mayRetry(key(0))
+        #expect(result7)
+    }
+
+    @Test func replenishingOpensWhatMinIdleLacksWithinTheLimit() {
+        var pool = Self.machine(minIdle: 3, maxTotal: 2)
+        let result8 = pool.replenish()
+        #expect(result8 == 2)
+        let result9 = pool.replenish()
+        #expect(result9 == 0)  // being opened counts
+        pool.replenished()
+        guard case .keep = pool.checkIn(1, id: key(4), on: a, wasUsed: false) else { Issue.record(); return }
+        pool.replenished()
+        _ = pool.discard(wasUsed: false)
+        #expect(pool.total == 1 && pool.used == 0 && pool.openingIdle == 0)
+        let result10 = pool.replenish()
+        #expect(result10 == 1)
+    }
+
+    @Test func shutdownClosesIdleFailsWaitersAndRefusesNewClients() {
+        var pool = Self.machine(maxTotal: 1)
+        _ = pool.acquire(on: a, request: "1", key: key(0))
+        _ = pool.acquire(on: a, request: "waiting", key: key(1))
+        pool.connectStarted()
+        let (idle, waiters) = pool.shutdown()
+        #expect(idle.isEmpty && waiters.map(\.request) == ["waiting"])
+        guard case .fail = pool.acquire(on: a, request: "late", key: key(2)) else { Issue.record(); return }
+        guard case .close = pool.checkIn(1, id: key(4), on: a, wasUsed: true) else { Issue.record(); return }
+        #expect(pool.total == 0 && pool.used == 0)
+        let result11 = pool.mayRetry(key(0))
+        #expect(!result11)
+        let result12 = pool.replenish()
+        #expect(result12 == 0)
+        let result13 = pool.connectEnded()
+        #expect(result13)
+    }
+
+    @Test func aWaiterWhoseTimeIsUpIsFailedOnce() {
+        var pool = Self.machine(maxTotal: 0)
+        guard case .wait(let id) = pool.acquire(on: a, request: "late", key: key(0)) else {
+            Issue.record()
+            return
+        }
+        let result14 = pool.waitExpired(id)
+        #expect(result14 == "late")
+        let result15 = pool.waitExpired(id)
+        #expect(result15 == nil)
+    }
+}
