@@ -10,19 +10,22 @@
 # against all targets (it interleaves them itself). With --memory it also measures
 # redis-lens's RSS with 1,000 idle client connections and over a long -P 16 run. It prints
 # Markdown tables and a check of the performance goal, and stops exactly the processes it
-# started.
+# started. With --save DIR it also writes the run's raw numbers to
+# DIR/compare-<UTC start, YYYYMMDDTHHMMZ>-<short commit>.json (compare_report.py --load FILE
+# prints the tables again from it).
 #
 #   Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--skip-proxy-bench]
-#                         [--memory] [--memory-seconds S]
-#   Benchmarks/compare.sh --rounds 5 -n 400000 --memory
+#                         [--memory] [--memory-seconds S] [--save DIR]
+#   Benchmarks/compare.sh --rounds 5 -n 400000 --memory --save Benchmarks/results
 #   Benchmarks/compare.sh --suite '-t lpush,lpop,incr,mset -c 50 -P 16' --skip-proxy-bench
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 
 usage() {
     cat <<'EOF'
 usage: Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--skip-proxy-bench]
-                             [--memory] [--memory-seconds S]
+                             [--memory] [--memory-seconds S] [--save DIR]
   --rounds N          rounds; each runs every suite against every target (default 3)
   -n REQUESTS         requests per test of the -P 16 suite; -P 1 uses a quarter, -c 1 a twentieth,
                       redis-proxy-bench workloads the same (default 200000)
@@ -31,6 +34,8 @@ usage: Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--s
   --skip-proxy-bench  skip the redis-proxy-bench workloads
   --memory            also measure redis-lens RSS: 1000 idle connections, and under -P 16 load
   --memory-seconds S  length of the load for the RSS check (default 60)
+  --save DIR          also write the raw numbers (per round, target and test) as JSON to
+                      DIR/compare-YYYYMMDDTHHMMZ-COMMIT.json (UTC start, short git commit)
 EOF
 }
 fail_usage() {
@@ -44,6 +49,7 @@ memory=0
 memory_seconds=60
 custom_suites=()
 proxy_bench=1
+save_dir=
 while [ $# -gt 0 ]; do
     case $1 in
     --rounds) [ $# -ge 2 ] || fail_usage "--rounds needs a value"; rounds=$2; shift 2 ;;
@@ -57,6 +63,7 @@ while [ $# -gt 0 ]; do
     --skip-proxy-bench) proxy_bench=0; shift ;;
     --memory) memory=1; shift ;;
     --memory-seconds) [ $# -ge 2 ] || fail_usage "--memory-seconds needs a value"; memory_seconds=$2; shift 2 ;;
+    --save) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--save needs a folder"; save_dir=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) fail_usage "unknown argument '$1' (see --help)" ;;
     esac
@@ -65,6 +72,19 @@ done
 [[ $requests =~ ^[0-9]+$ ]] && [ "$requests" -ge 2000 ] ||
     fail_usage "invalid -n: '$requests' is not a whole number of at least 2000"
 [[ $memory_seconds =~ ^[1-9][0-9]*$ ]] || fail_usage "invalid --memory-seconds: '$memory_seconds' is not a whole number"
+
+# The run's name: its UTC start and the commit it was built from ("-dirty" when the work tree
+# differs from it), so saved runs sort by time and say what they measured.
+start=$(date +%s)
+started=$(date -u -d "@$start" +%Y-%m-%dT%H:%M:%SZ)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then commit+=-dirty; fi
+save_file=
+if [ -n "$save_dir" ]; then
+    [[ $save_dir = /* ]] || save_dir="$caller/$save_dir"
+    mkdir -p "$save_dir" 2>/dev/null && [ -w "$save_dir" ] || fail_usage "invalid --save: cannot write to '$save_dir'"
+    save_file="$save_dir/compare-$(date -u -d "@$start" +%Y%m%dT%H%MZ)-$commit.json"
+fi
 
 need() {
     command -v "$1" >/dev/null 2>&1 || {
@@ -272,6 +292,7 @@ command="Benchmarks/compare.sh --rounds $rounds -n $requests"
 for suite in "${custom_suites[@]}"; do command+=" --suite '$suite'"; done
 [ "$proxy_bench" = 1 ] || command+=" --skip-proxy-bench"
 [ "$memory" = 1 ] && command+=" --memory --memory-seconds $memory_seconds"
+[ -z "$save_file" ] || report_args+=(--save "$save_file")
 python3 Benchmarks/compare_report.py --results "$results" --memory "$memory_file" "${report_args[@]}" \
-    --clock-ticks "$(getconf CLK_TCK)" --command "$command" \
+    --clock-ticks "$(getconf CLK_TCK)" --command "$command" --started "$started" --commit "$commit" \
     --machine "$(date -u +%F), $(nproc) cores, redis-server $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-), $(haproxy -v | head -1 | cut -d' ' -f1-3), $(nutcracker --version 2>&1 | head -1 | sed 's/This is //')"

@@ -1,6 +1,10 @@
 """Turns the raw results of Benchmarks/compare.sh into Markdown tables and a check of the
 performance goal (issue 6). Ratios are paired: each round's number over the same round's
-number of the other target, then the median over rounds."""
+number of the other target, then the median over rounds.
+
+With --save FILE it also writes the run's raw numbers as JSON (every redis-benchmark run per
+round, target and test with its requests/s and the proxy's CPU time, the redis-proxy-bench
+reports, the memory samples); --load FILE prints the Markdown again from such a file."""
 
 import argparse
 import collections
@@ -13,14 +17,40 @@ PROXIES = TARGETS[1:]
 median = statistics.median
 
 
-def load_runs(path):
-    """{suite: {test: {(target, round): row}}}, in the order the suites ran."""
-    suites = collections.OrderedDict()
+def read_results(path, clock_ticks):
+    """compare.sh's results.tsv as a list of raw runs, one per redis-benchmark test: the
+    target's CPU time and the requests cover the whole invocation the test ran in."""
+    runs = []
     for line in open(path):
         suite, target, rnd, test, rps, avg, p50, ticks, requests, invocation = line.rstrip("\n").split("\t")
-        row = dict(rps=float(rps), avg=float(avg) * 1000, p50=float(p50) * 1000, ticks=int(ticks),
-                   requests=int(requests), invocation=int(invocation))
-        suites.setdefault(suite, collections.OrderedDict()).setdefault(test, {})[(target, int(rnd))] = row
+        runs.append(dict(suite=suite, test=test, target=target, round=int(rnd), requests_per_second=float(rps),
+                         avg_latency_ms=float(avg), p50_latency_ms=float(p50), invocation=int(invocation),
+                         invocation_requests=int(requests), cpu_ticks=int(ticks),
+                         cpu_seconds=round(int(ticks) / clock_ticks, 6)))
+    return runs
+
+
+def read_memory(path):
+    """compare.sh's memory.tsv: RSS before and with 1,000 idle connections per proxy, and
+    redis-lens's RSS sampled under load."""
+    idle, soak = [], []
+    for line in open(path):
+        fields = line.rstrip("\n").split("\t")
+        if fields[0] == "idle":
+            idle.append(dict(target=fields[1], rss_kib_before=int(fields[2]), rss_kib_with_idle=int(fields[3])))
+        else:
+            soak.append(dict(target=fields[1], seconds=int(fields[2]), rss_kib=int(fields[3])))
+    return dict(idle=idle, soak=soak)
+
+
+def load_runs(runs):
+    """{suite: {test: {(target, round): row}}}, in the order the suites ran."""
+    suites = collections.OrderedDict()
+    for run in runs:
+        row = dict(rps=run["requests_per_second"], avg=run["avg_latency_ms"] * 1000, p50=run["p50_latency_ms"] * 1000,
+                   ticks=run["cpu_ticks"], requests=run["invocation_requests"], invocation=run["invocation"])
+        suites.setdefault(run["suite"], collections.OrderedDict()).setdefault(run["test"], {})[
+            (run["target"], run["round"])] = row
     return suites
 
 
@@ -165,8 +195,7 @@ def latency_suite(suite, tests, tick_us, checks):
                            f"{interval_text(interval, len(excess), 1)})"))
 
 
-def bench_workload(label, path):
-    report = json.load(open(path))
+def bench_workload(label, report):
     targets = {t["name"]: t for t in report["targets"]}
     haproxy = [run["ops_per_second"] for run in targets["haproxy"]["runs"]]
     header = ["target", "ops/s", "min..max", "vs direct", "vs haproxy", "p50 µs", "p99 µs", "p99.9 µs", "errors",
@@ -188,11 +217,9 @@ def bench_workload(label, path):
     print(table(header, body))
 
 
-def memory(path, checks):
-    idle, soak = [], []
-    for line in open(path):
-        fields = line.rstrip("\n").split("\t")
-        (idle if fields[0] == "idle" else soak).append(fields[1:])
+def memory(samples, checks):
+    idle = [(m["target"], m["rss_kib_before"], m["rss_kib_with_idle"]) for m in samples["idle"]]
+    soak = [(m["target"], str(m["seconds"]), m["rss_kib"]) for m in samples["soak"]]
     if idle:
         print("\n### Memory: 1,000 idle client connections (VmRSS)\n")
         body = [[name, f"{int(before) / 1024:.1f}", f"{int(after) / 1024:.1f}"] for name, before, after in idle]
@@ -211,29 +238,33 @@ def memory(path, checks):
                        f"{settled[0] / 1024:.1f} -> {settled[-1] / 1024:.1f} MiB"))
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--results", required=True)
-    parser.add_argument("--memory", required=True)
-    parser.add_argument("--bench", action="append", default=[])
-    parser.add_argument("--clock-ticks", type=int, required=True)
-    parser.add_argument("--command", required=True)
-    parser.add_argument("--machine", required=True)
-    args = parser.parse_args()
-    tick_us = 1e6 / args.clock_ticks
-    print(f"`{args.command}`\n\n{args.machine}. Ratios: per round, then the median over rounds. Proxy CPU: "
+def collect(args):
+    """The run's raw numbers, as --save writes them."""
+    return dict(
+        format="redis-lens compare.sh run, version 1",
+        started=args.started, commit=args.commit, command=args.command, machine=args.machine,
+        clock_ticks_per_second=args.clock_ticks, targets=TARGETS,
+        redis_benchmark=read_results(args.results, args.clock_ticks),
+        redis_proxy_bench=[dict(workload=label, report=json.load(open(path)))
+                           for label, path in (item.rsplit("=", 1) for item in args.bench)],
+        memory=read_memory(args.memory),
+    )
+
+
+def render(data):
+    tick_us = 1e6 / data["clock_ticks_per_second"]
+    print(f"`{data['command']}`\n\n{data['machine']}. Ratios: per round, then the median over rounds. Proxy CPU: "
           f"utime + stime from /proc/PID/stat over a round's redis-benchmark runs of the suite, per request, "
           f"then the median over rounds (resolution {tick_us / 1000:.0f} ms per run).")
     checks = []
-    for suite, tests in load_runs(args.results).items():
+    for suite, tests in load_runs(data["redis_benchmark"]).items():
         if suite.endswith("-c 1"):
             latency_suite(suite, tests, tick_us, checks)
         else:
             throughput_suite(suite, tests, tick_us, checks)
-    for item in args.bench:
-        label, path = item.rsplit("=", 1)
-        bench_workload(label, path)
-    memory(args.memory, checks)
+    for workload in data["redis_proxy_bench"]:
+        bench_workload(workload["workload"], workload["report"])
+    memory(data["memory"], checks)
     print("\n### Goal check (issue 6)\n")
     print(table(["goal", "measured", "met"], [[goal, value, met] for goal, met, value in checks]))
     print("\nRatios and latency differences are judged with the distribution-free 95% confidence interval of "
@@ -241,6 +272,34 @@ def main():
           "the goal's bound (the run cannot tell the difference from its round-to-round noise: the goal is "
           "neither shown nor refuted), **no** when the whole interval misses it. With fewer than six rounds "
           "the median alone decides.")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--load", help="print the report of a file written by --save (no other option needed)")
+    parser.add_argument("--results")
+    parser.add_argument("--memory")
+    parser.add_argument("--bench", action="append", default=[])
+    parser.add_argument("--clock-ticks", type=int)
+    parser.add_argument("--command")
+    parser.add_argument("--machine")
+    parser.add_argument("--started", help="UTC start of the run, for --save")
+    parser.add_argument("--commit", help="the build's git commit, for --save")
+    parser.add_argument("--save", help="also write the run's raw numbers to this JSON file")
+    args = parser.parse_args()
+    if args.load:
+        data = json.load(open(args.load))
+    else:
+        missing = [name for name in ("results", "memory", "clock_ticks", "command", "machine")
+                   if getattr(args, name) is None]
+        if missing:
+            parser.error("without --load, these are required: " + ", ".join("--" + m.replace("_", "-") for m in missing))
+        data = collect(args)
+    if args.save:
+        with open(args.save, "w") as file:
+            json.dump(data, file, indent=1)
+            file.write("\n")
+    render(data)
 
 
 if __name__ == "__main__":
