@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "EpollIOTests",
             dependencies: [
-                "EpollIO", .product(name: "NIOCore", package: "swift-nio"),
+                "CEpoll", "EpollIO", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

@@ -2,8 +2,7 @@
 # Builds a release product (default redis-lens) exactly as Deploy/Dockerfile does:
 # - a static Swift standard library, so the runtime image needs only libhiredis;
 # - no runtime exclusivity checks in any module, dependencies included. The data-path
-#   targets turn them off in Package.swift already; in SwiftNIO's channel code they cost
-#   about 1.7% of the proxy's CPU at -P 16 (perf, 2026-11-22).
+#   targets turn them off in Package.swift already (docs/decisions/0005-build-flags.md).
 # CI runs this same script, and the compatibility suite checks the binary it produces.
 # Usage: scripts/build-release.sh [PRODUCT] [swift build options...]
 set -euo pipefail

@@ -1,5 +1,6 @@
 import CEpoll
 import Dispatch
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
@@ -10,6 +11,9 @@ import Synchronization
 
 /// Something registered with an ``EpollLoop`` for readiness events on one descriptor.
 /// A base class rather than a protocol, so the loop can call it without reference counting.
+///
+/// The handler's owner holds the descriptor and is the only one to close it (through
+/// ``StreamSocket/close()`` or its own `close`), which also deregisters it.
 open class EpollHandler {
     /// Creates a handler; register it with ``EpollLoop/register(_:_:)``.
     public init() {}
@@ -18,18 +22,21 @@ open class EpollHandler {
     open func handleEvents(_ events: UInt32) {
         preconditionFailure("\(type(of: self)) must override handleEvents")
     }
+
+    /// Called on the loop when it stops while the handler is still registered: override
+    /// to close the descriptor now, without further callbacks (the loop runs no more tasks
+    /// or timers). A handler that leaves it open is logged as a bug.
+    open func loopStopped() {}
 }
 
 /// The proxy's data path: one thread running an edge-triggered `epoll` loop, which is
 /// also a NIO `EventLoop` (tasks, timers, futures), so the pool, the metrics shards and
 /// shutdown use the usual NIO API.
 ///
-/// Hand-written rather than SwiftNIO's channels because of a measured hot-path cost: a
-/// SwiftNIO relay that forwarded bytes without parsing spent 4–5 µs of user CPU per
-/// request at `redis-benchmark -P 1` (channel pipeline, write bookkeeping, reference
-/// counting) where haproxy spends 2 µs and a plain `epoll` relay 0.5 µs; see
-/// `Benchmarks/README.md`. Sockets read into one buffer per loop and write straight from
-/// it; only what the kernel does not take is copied (``StreamSocket``).
+/// Hand-written rather than SwiftNIO's channels: NIO's own work per socket event (channel
+/// pipeline, write bookkeeping, reference counting) put even a relay that parsed nothing
+/// above haproxy's CPU per request; see `docs/decisions/0002-hand-written-epoll-data-path.md`. Each read
+/// lands in the peer's output queue and is sent from there (``StreamSocket``).
 ///
 /// State shared with other threads (queued tasks, the stop flag) is under `lock`;
 /// everything else is touched only on the loop's thread.
@@ -37,7 +44,11 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// Size of the loop's read buffer: the most one `read` returns.
     package static let readCapacity = 64 * 1024
     private static let wakeToken = UInt64.max
-    private static let eventCapacity = 256
+    /// Events fetched per `epoll_wait` at first; doubled (up to ``maxEventCapacity``)
+    /// whenever a call fills the array.
+    package static let initialEventCapacity = 64
+    /// The most events fetched per `epoll_wait`.
+    package static let maxEventCapacity = 4096
 
     private let epollFD: Int32
     private let wakeFD: Int32
@@ -56,14 +67,20 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private var clockNanos: UInt64 = 0
     /// Set by every send; the next ``timestamp()`` reads the clock again.
     package var sentSinceClock = false
-    private let events: UnsafeMutablePointer<epoll_event>
+    private var events: UnsafeMutablePointer<epoll_event>
+    /// How many events ``events`` holds.
+    package private(set) var eventCapacity = EpollLoop.initialEventCapacity
+    /// `epoll_wait` calls that failed (other than `EINTR`), for `/metrics`.
+    package let waitErrors = Atomic<UInt64>(0)
+    private let logger: Logger
     /// The loop's read buffer, reused by every socket on it.
     package let readBuffer: UnsafeMutableRawPointer
     private var thread = pthread_t()
     private let joined = Mutex(false)
 
     /// Starts the loop's thread.
-    package init(name: String) throws(IOError) {
+    package init(name: String, logger: Logger = Logger(label: "redis-lens.loop")) throws(IOError) {
+        self.logger = logger
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epollFD >= 0 else { throw IOError(errnoCode: errno, reason: "epoll_create1") }
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -75,8 +92,13 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
         event.data.u64 = Self.wakeToken
-        epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
-        events = .allocate(capacity: Self.eventCapacity)
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event) == 0 else {
+            let code = errno
+            Glibc.close(wakeFD)
+            Glibc.close(epollFD)
+            throw IOError(errnoCode: code, reason: "epoll_ctl")
+        }
+        events = .allocate(capacity: Self.initialEventCapacity)
         readBuffer = .allocate(byteCount: Self.readCapacity, alignment: 16)
         let started = DispatchSemaphore(value: 0)
         let body = ThreadBody { [self] in
@@ -120,10 +142,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
             wakePending = true
             return true
         }
-        if wake && !inEventLoop {
-            var one: UInt64 = 1
-            _ = Glibc.write(wakeFD, &one, 8)
-        }
+        if wake && !inEventLoop { wakeUp() }
     }
 
     /// Runs `task` at `deadline` on the loop.
@@ -161,8 +180,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// Stops the loop once its queued tasks ran; pending timers fail with `cancelled`.
     public func shutdownGracefully(queue: DispatchQueue, _ callback: @escaping @Sendable (Error?) -> Void) {
         lock.withLock { stopRequested = true }
-        var one: UInt64 = 1
-        _ = Glibc.write(wakeFD, &one, 8)
+        wakeUp()
         let thread = self.thread
         DispatchQueue.global().async {
             let first = self.joined.withLock { joined in
@@ -174,15 +192,24 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         }
     }
 
+    /// Makes `epoll_wait` return. The eventfd counter only overflows after 2^64 - 2 wake-ups
+    /// without a read, so `EAGAIN` cannot happen; `EINTR` is retried.
+    private func wakeUp() {
+        var one: UInt64 = 1
+        while Glibc.write(wakeFD, &one, 8) < 0 && errno == EINTR {}
+    }
+
     // MARK: - Descriptors (on the loop)
 
     /// Watches `fd` for input, output and hang-up, edge-triggered, until ``deregister(_:)``.
+    /// On failure nothing is registered and the caller still owns (and closes) `fd`.
     package func register(_ fd: Int32, _ handler: EpollHandler) throws(IOError) {
+        assert(inEventLoop, "register outside the loop's thread")
         let index = Int(fd)
         if index >= slots.count { slots.append(contentsOf: repeatElement(Slot(), count: index + 1 - slots.count)) }
         var event = epoll_event()
         event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-        event.data.u64 = UInt64(slots[index].generation) << 32 | UInt64(UInt32(bitPattern: fd))
+        event.data.u64 = token(for: fd)
         guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
             throw IOError(errnoCode: errno, reason: "epoll_ctl")
         }
@@ -192,9 +219,16 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
 
     /// Stops watching `fd`; events already fetched for it are dropped.
     package func deregister(_ fd: Int32) {
+        assert(inEventLoop, "deregister outside the loop's thread")
         let index = Int(fd)
         guard index < slots.count, slots[index].handler != nil else { return }
-        epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+        if epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil) != 0 {
+            // The descriptor was closed before it was deregistered (a bug: its owner
+            // deregisters first) or is not watched; the slot goes all the same.
+            logger.error(
+                "epoll_ctl(EPOLL_CTL_DEL) failed",
+                metadata: ["fd": "\(fd)", "error": "\(String(cString: strerror(errno)))"])
+        }
         // Released at the end of this turn of the loop: `dispatch` holds no reference of
         // its own, and the handler may be in the middle of handling an event.
         if let handler = slots[index].handler { released.append(handler) }
@@ -204,8 +238,8 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     }
 
     /// Monotonic nanoseconds for the data path's command timestamps. The clock is read
-    /// when `epoll_wait` returns and again only after a send, not per socket read: one
-    /// read per batch of events saved about 1% of the CPU at `-P 16` (perf, 2026-11-22).
+    /// when `epoll_wait` returns and again only after a send, not per socket read
+    /// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     /// Never older than the loop's last send, so no reply is stamped before its request
     /// went out.
     @inline(__always)
@@ -223,6 +257,7 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// to a registered handler: the list holds no reference, and a handler deregistered
     /// meanwhile stays alive (in `released`) until the list was flushed.
     package func deferFlush(_ socket: StreamSocket) {
+        assert(inEventLoop, "deferFlush outside the loop's thread")
         deferred.append(Unmanaged.passUnretained(socket))
     }
 
@@ -250,9 +285,14 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
 
     private func run() {
         while true {
-            let count = epoll_wait(epollFD, events, Int32(Self.eventCapacity), timeoutMilliseconds())
+            let count = epoll_wait(epollFD, events, Int32(eventCapacity), timeoutMilliseconds())
             readClock()
-            if count > 0 { dispatch(Int(count)) }
+            if count > 0 {
+                dispatch(Int(count))
+                if Int(count) == eventCapacity { growEvents() }
+            } else if count < 0 && errno != EINTR {
+                waitFailed(errno)
+            }
             flushDeferred()
             let now = NIODeadline.uptimeNanoseconds(timestamp())
             while let timer = timers.popExpired(now: now) { timer.fire() }
@@ -262,28 +302,67 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
             if stop { break }
         }
         for timer in timers.removeAll() { timer.abandon() }
+        // The owners close what is still registered (each descriptor has one owner).
+        for handler in slots.compactMap(\.handler) { handler.loopStopped() }
         for (fd, slot) in slots.enumerated() where slot.handler != nil {
-            epoll_ctl(epollFD, EPOLL_CTL_DEL, Int32(fd), nil)
-            Glibc.close(Int32(fd))
+            logger.error("a handler left its descriptor open when the loop stopped", metadata: ["fd": "\(fd)"])
+            deregister(Int32(fd))
         }
+        released.removeAll()
         slots = []
+    }
+
+    /// The last call filled the event array: more may be ready than it holds.
+    private func growEvents() {
+        guard eventCapacity < Self.maxEventCapacity else { return }
+        events.deallocate()
+        eventCapacity *= 2
+        events = .allocate(capacity: eventCapacity)
+    }
+
+    /// `epoll_wait` failed with something other than `EINTR` (`EBADF`, `EFAULT`, `EINVAL`:
+    /// a bug). Counted and logged, then the loop pauses a millisecond: the loop keeps
+    /// running its tasks and timers, but never spins silently.
+    private func waitFailed(_ code: Int32) {
+        let failures = waitErrors.add(1, ordering: .relaxed).newValue
+        if failures == 1 || failures % 1000 == 0 {
+            logger.error(
+                "epoll_wait failed", metadata: ["error": "\(String(cString: strerror(code)))", "count": "\(failures)"])
+        }
+        var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+        nanosleep(&pause, nil)
     }
 
     private func dispatch(_ count: Int) {
         for index in 0..<count {
             let token = events[index].data.u64
             if token == Self.wakeToken {
+                // Resets the counter; EAGAIN (already read) is harmless.
                 var value: UInt64 = 0
                 _ = Glibc.read(wakeFD, &value, 8)
                 continue
             }
-            let fd = Int(truncatingIfNeeded: token & 0xFFFF_FFFF)
-            guard fd < slots.count, slots[fd].generation == UInt32(truncatingIfNeeded: token >> 32),
-                let handler = slots[fd].unretained
-            else { continue }
-            let bits = events[index].events
-            handler._withUnsafeGuaranteedRef { $0.handleEvents(bits) }
+            deliver(token: token, events: events[index].events)
         }
+    }
+
+    /// Calls the handler `token` names, unless its descriptor was deregistered since the
+    /// event was fetched (earlier in the same batch): a reused descriptor number has a new
+    /// generation, so a stale event never reaches the new handler.
+    @inline(__always)
+    package func deliver(token: UInt64, events bits: UInt32) {
+        let fd = Int(truncatingIfNeeded: token & 0xFFFF_FFFF)
+        guard fd < slots.count, slots[fd].generation == UInt32(truncatingIfNeeded: token >> 32),
+            let handler = slots[fd].unretained
+        else { return }
+        handler._withUnsafeGuaranteedRef { $0.handleEvents(bits) }
+    }
+
+    /// The `epoll` token events for `fd` carry now (its generation and number), for tests.
+    package func token(for fd: Int32) -> UInt64 {
+        let index = Int(fd)
+        let generation = index < slots.count ? slots[index].generation : 0
+        return UInt64(generation) << 32 | UInt64(UInt32(bitPattern: fd))
     }
 
     /// Runs what was queued; true once the loop should stop.
@@ -309,8 +388,8 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private struct Slot {
         /// Keeps the handler alive while registered.
         var handler: EpollHandler?
-        /// The same handler, called per event without reference counting (about 1% of the
-        /// CPU at `-P 16`: perf, 2026-11-22). Safe because a deregistered handler stays in
+        /// The same handler, called per event without reference counting
+        /// (`docs/decisions/0002-hand-written-epoll-data-path.md`). Safe because a deregistered handler stays in
         /// `released` until the end of the loop's turn.
         var unretained: Unmanaged<EpollHandler>?
         var generation: UInt32 = 0

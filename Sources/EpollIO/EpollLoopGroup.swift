@@ -16,6 +16,9 @@ public final class EpollLoopGroup: EventLoopGroup, Sendable {
         self.loops = loops
     }
 
+    /// `epoll_wait` failures (other than `EINTR`) on every loop since start.
+    package var waitErrors: UInt64 { loops.reduce(0) { $0 + $1.waitErrors.load(ordering: .relaxed) } }
+
     /// The next loop in turn.
     package func nextLoop() -> EpollLoop {
         loops[(counter.add(1, ordering: .relaxed).newValue - 1) % loops.count]

@@ -11,7 +11,12 @@ package enum SocketCalls {
     /// under way (finish it on `EPOLLOUT` with ``pendingError(_:)``).
     package static func connect(to address: SocketAddress) throws(IOError) -> (fd: Int32, inProgress: Bool) {
         let fd = try stream(family: address.protocol.rawValue)
-        setNoDelay(fd)
+        do {
+            try setNoDelay(fd)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
         let result = address.withSockAddr { pointer, length in Glibc.connect(fd, pointer, socklen_t(length)) }
         if result == 0 { return (fd, false) }
         let code = errno
@@ -60,7 +65,11 @@ package enum SocketCalls {
     package static func listen(on address: SocketAddress, backlog: Int32) throws(IOError) -> Int32 {
         let fd = try stream(family: address.protocol.rawValue)
         var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw IOError(errnoCode: code, reason: "setsockopt(SO_REUSEADDR)")
+        }
         let bound = address.withSockAddr { pointer, length in Glibc.bind(fd, pointer, socklen_t(length)) }
         guard bound == 0, Glibc.listen(fd, backlog) == 0 else {
             let code = errno
@@ -85,7 +94,13 @@ package enum SocketCalls {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { cepoll_accept(listener, $0, &length) }
             }
             if fd >= 0 {
-                setNoDelay(fd)
+                do {
+                    try setNoDelay(fd)
+                } catch {
+                    // Not a usable TCP connection (it was reset already): drop it, accept on.
+                    Glibc.close(fd)
+                    continue
+                }
                 return .client(fd, address(storage))
             }
             switch errno {
@@ -127,9 +142,12 @@ package enum SocketCalls {
         return fd
     }
 
-    private static func setNoDelay(_ fd: Int32) {
+    /// `TCP_NODELAY`: replies and requests go out as soon as they are written.
+    private static func setNoDelay(_ fd: Int32) throws(IOError) {
         var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw IOError(errnoCode: errno, reason: "setsockopt(TCP_NODELAY)")
+        }
     }
 
     private static func address(_ storage: sockaddr_storage) -> SocketAddress? {

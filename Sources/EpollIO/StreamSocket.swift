@@ -20,7 +20,7 @@ package final class StreamSocket {
     package static let lowWater = 16 * 1024
 
     /// Writes smaller than this are queued and sent after the loop handled all its events
-    /// (haproxy does the same: fewer wake-ups of Redis, +6% ops/s at `-P 1` and `-P 16`);
+    /// (as haproxy does: fewer wake-ups of Redis; `docs/decisions/0002-hand-written-epoll-data-path.md`);
     /// larger ones are sent at once, without the copy.
     package static let deferLimit = 16 * 1024
 
@@ -68,8 +68,7 @@ package final class StreamSocket {
     ///
     /// Reads into the loop's buffer when `peer` takes no more output, and while `peer`'s
     /// output was never used: a connection's first message is copied into a queue of its
-    /// size, so idle connections keep small queues (reading in place from the first message
-    /// took 1,000 idle clients from 31.9 to 41.0 MiB RSS).
+    /// size, so idle connections keep small queues (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     package func read(into peer: StreamSocket) -> ReadResult {
         guard peer.failure == nil, !peer.isClosed, peer.output.capacity > 0 else { return read() }
         let room = peer.output.reserve(Self.relayReadRoom)
@@ -160,7 +159,7 @@ package final class StreamSocket {
         if output.isEmpty {
             // Give back the memory a large reply needed.
             if output.capacity > 1 << 20 { output.free() }
-            if shutdownWhenFlushed { shutdown(fd, Int32(SHUT_WR)) }
+            if shutdownWhenFlushed { sendEOF() }
         }
         return true
     }
@@ -169,13 +168,21 @@ package final class StreamSocket {
     package func shutdownOutput() {
         guard !isClosed else { return }
         if output.isEmpty {
-            shutdown(fd, Int32(SHUT_WR))
+            sendEOF()
         } else {
             shutdownWhenFlushed = true
         }
     }
 
-    /// Stops watching and closes the descriptor; queued output is dropped.
+    /// `shutdown(SHUT_WR)`. A peer already gone (`ENOTCONN`) needs no EOF; any other error
+    /// fails the socket like a failed write.
+    private func sendEOF() {
+        shutdownWhenFlushed = false
+        if shutdown(fd, Int32(SHUT_WR)) != 0 && errno != ENOTCONN { failure = errno }
+    }
+
+    /// Stops watching and closes the descriptor; queued output is dropped. `close(2)`
+    /// releases the descriptor even when it reports an error, so it is not retried.
     package func close() {
         guard !isClosed else { return }
         isClosed = true

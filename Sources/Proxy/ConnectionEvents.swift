@@ -39,6 +39,8 @@ final class ConnectionEvents: Sendable {
         var refused: [Refusal: UInt64] = [:]
         var disconnects: [Disconnect: UInt64] = [:]
         var replicationStreams = 0
+        /// `accept` calls that failed (descriptors or memory exhausted).
+        var acceptFailures: UInt64 = 0
         var replicationBytes: (fromUpstream: UInt64, toUpstream: UInt64) = (0, 0)
     }
 
@@ -92,6 +94,11 @@ final class ConnectionEvents: Sendable {
     }
 
     /// A replication stream's connection closed.
+    /// `accept` failed (the listener logs it and tries again).
+    func acceptFailed() {
+        state.withLockedValue { $0.counts.acceptFailures += 1 }
+    }
+
     func replicationEnded() {
         state.withLockedValue { $0.counts.replicationStreams -= 1 }
     }

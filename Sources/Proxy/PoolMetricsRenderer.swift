@@ -27,6 +27,11 @@ enum PoolMetricsRenderer {
         writer.family("redislens_upstream_up", .gauge, help: "1 when the last upstream connect succeeded, else 0.")
         writer.sample("redislens_upstream_up", [], UInt64(upstreamUp ? 1 : 0))
         renderConnectionEvents(events, into: &writer)
+        writer.family(
+            "redislens_event_loop_errors_total", .counter,
+            help: "Failed system calls of the event loops (logged), by call: epoll_wait, accept.")
+        writer.sample("redislens_event_loop_errors_total", [("call", "epoll_wait")], pool.eventLoopWaitErrors)
+        writer.sample("redislens_event_loop_errors_total", [("call", "accept")], events.acceptFailures)
     }
 
     private static func renderConnectionEvents(_ events: ConnectionEvents.Snapshot, into writer: inout PrometheusWriter)

@@ -64,9 +64,17 @@ public final class ProxyServer: Service, Sendable {
         let acceptLoop = group.loops[0]
         let onClient = clientHandler()
         let logger = self.logger
+        let events = pool.events
         let listener = try await acceptLoop.submit {
-            let listener = ClientListener(fd: fd, loop: acceptLoop, logger: logger, onClient: onClient)
-            try acceptLoop.register(fd, listener)
+            let listener = ClientListener(
+                fd: fd, loop: acceptLoop, logger: logger, onAcceptFailure: { events.acceptFailed() },
+                onClient: onClient)
+            do {
+                try acceptLoop.register(fd, listener)
+            } catch {
+                listener.close()  // the listener owns the descriptor
+                throw error
+            }
             return NIOLoopBound(listener, eventLoop: acceptLoop)
         }.get()
         logger.info(

@@ -195,6 +195,11 @@ final class ProxySession: EpollHandler {
         closeNow()
     }
 
+    /// The loop stopped: close the client's socket (the pool is gone by then).
+    override func loopStopped() {
+        client.close()
+    }
+
     // MARK: - Private
 
     private func attach(_ lease: LeasedConnection) {

@@ -133,6 +133,12 @@ final class UpstreamConnection: EpollHandler {
 
     // MARK: - Events
 
+    /// The loop stopped: close the socket (no task or promise runs any more).
+    override func loopStopped() {
+        timeout = nil
+        socket.close()
+    }
+
     override func handleEvents(_ events: UInt32) {
         if machine.state == .connecting {
             let code = SocketCalls.pendingError(socket.fd)

@@ -62,7 +62,7 @@ public final class UpstreamPool: Service, Sendable {
                 idle: $0.machine.idle.count, used: $0.machine.used, waiting: $0.machine.waiters.count,
                 total: $0.machine.total,
                 created: $0.created, connectErrors: $0.connectErrors, upstreamUp: $0.upstreamUp,
-                waitBuckets: $0.waitBuckets, waitNanos: $0.waitNanos)
+                waitBuckets: $0.waitBuckets, waitNanos: $0.waitNanos, eventLoopWaitErrors: group.waitErrors)
         }
     }
 
@@ -365,6 +365,8 @@ public struct PoolSnapshot: Sendable {
     public var waitBuckets: [UInt64]
     /// Total wait, in nanoseconds.
     public var waitNanos: UInt64
+    /// `epoll_wait` failures (other than `EINTR`) on every event loop.
+    public var eventLoopWaitErrors: UInt64
 }
 
 /// The pool's leasing state machine, over leased connections and waiting clients' promises.

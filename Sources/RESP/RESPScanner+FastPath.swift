@@ -9,8 +9,7 @@ extension RESPScanner {
     /// common one; else returns false with `index` unchanged (and `frame` unspecified).
     ///
     /// The scanners below are static, given only the limits: as methods they made the
-    /// caller copy the whole scanner (336 bytes) per frame, 9% of the proxy's user time at
-    /// `-P 16` (perf, 2026-11-22).
+    /// caller copy the whole scanner per frame (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     @inlinable @inline(__always)
     func fastFrame(_ bytes: UnsafeRawBufferPointer, _ index: inout Int, into frame: inout RESPFrame) -> Bool {
         let bulk = limits.maxBulkLength

@@ -98,15 +98,14 @@ public struct RESPScanner: Sendable {
 
     /// Scans like ``next(_:offset:)`` but writes the frame into `frame`, which the caller
     /// keeps across calls: the common frames are then written in place instead of being
-    /// returned (a summary is about 200 bytes, so the copies showed in profiles).
+    /// returned (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     ///
     /// Returns true when a frame was written; false (with `frame` unspecified) when `bytes`
     /// hold no complete frame.
     ///
-    /// Inlined into the caller, which then calls the one-pass scanners directly: as a call
-    /// of its own it cost about 45 instructions per frame (callgrind, 2026-11-22). With no
-    /// bytes left it returns at once: the state machine took about 70 instructions to find
-    /// nothing, at the end of every read.
+    /// Inlined into the caller, which then calls the one-pass scanners directly; with no
+    /// bytes left (the end of every read) it returns at once
+    /// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     @inlinable @inline(__always)
     public mutating func next(
         _ bytes: UnsafeRawBufferPointer,

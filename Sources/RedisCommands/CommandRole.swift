@@ -47,8 +47,8 @@ public enum CommandRole: Sendable, Equatable {
 
     /// Whether a command name of `length` bytes can have a role other than `.ordinary`:
     /// none of three bytes or fewer does. Checked first, this spares `GET`, `SET` and
-    /// `DEL` the copy of the frame that ``init(request:)`` costs the data path (about 30
-    /// instructions per command, callgrind 2026-11-22).
+    /// `DEL` the copy of the frame that ``init(request:)`` costs the data path
+    /// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     @inlinable
     public static func mayApply(toNameLength length: Int) -> Bool { length > 3 }
 

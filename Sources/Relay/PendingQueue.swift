@@ -2,8 +2,8 @@
 /// plain values.
 ///
 /// Hand-written rather than NIO's `CircularBuffer`, which stores optionals and checks
-/// its storage's uniqueness on every append and removal: at one entry per command that
-/// cost about 2% of the proxy's CPU at `-P 16` in profiles. Noncopyable, so the storage
+/// its storage's uniqueness on every append and removal, once per command
+/// (`docs/decisions/0002-hand-written-epoll-data-path.md`). Noncopyable, so the storage
 /// has exactly one owner and is freed with it.
 package struct PendingQueue: ~Copyable {
     private var storage: UnsafeMutablePointer<PendingRequest>

@@ -5,8 +5,8 @@ import RedisCommands
 ///
 /// It holds the event it will be recorded as: filled in from the request, completed in
 /// place from the reply, and handed to the sink from its queue slot. Building the event
-/// at the reply instead copied the entry out of the queue and then into the event, about
-/// half of reply pairing's instructions (callgrind, 2026-11-22).
+/// at the reply instead copied the entry out of the queue and then into the event
+/// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
 package struct PendingRequest {
     /// The command's event; its reply fields are set when it ends.
     package var event: CommandEvent

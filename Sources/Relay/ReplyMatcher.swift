@@ -57,7 +57,8 @@ package struct ReplyMatcher: ~Copyable {
 
     /// Records a forwarded request. Returns false for an empty command (no reply comes).
     /// `frame` is `inout` only to be read in place: by value, the caller copied each
-    /// request's summary before its heads were copied into the queue (callgrind).
+    /// request's summary before its heads were copied into the queue
+    /// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     @inline(__always)
     package mutating func request(
         _ frame: inout RESPFrame,
@@ -147,7 +148,7 @@ package struct ReplyMatcher: ~Copyable {
 
     /// Places one reply frame, recording every command it completes. Like the helpers it
     /// calls, it takes the frame `inout` only to read it in place: passed by value, each
-    /// reply's summary (192 bytes) was copied (callgrind).
+    /// reply's summary was copied (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     @inline(__always)
     package mutating func reply(_ frame: inout RESPFrame, at now: UInt64, sink: any CommandEventSink) -> ReplyKind {
         flushSuppressed(at: now, sink: sink)

@@ -3,11 +3,9 @@ import Histogram
 /// One command's latency counts, in the bucket layout of an HDR histogram of microseconds
 /// (up to one hour, two significant digits), turned into a `Histogram` only for scrapes.
 ///
-/// Hand-written recording, not `Histogram.record`: the library's call took about 70
-/// instructions per command (two unspecialised helper calls, a uniqueness check of its
-/// counts array, min/max tracking), a twelfth of the proxy's per-command instructions at
-/// `-P 16`; recording here takes about 20, and the proxy's total fell from 863 to 790
-/// instructions per `GET` (callgrind, 2026-11-22). The slots are the library's and the
+/// Hand-written recording, not `Histogram.record`, whose call makes two unspecialised
+/// helper calls, a uniqueness check of its counts array and min/max tracking per command
+/// (`docs/decisions/0004-exposition-without-swift-prometheus.md`). The slots are the library's and the
 /// extremes are kept exactly, so a histogram built from them equals, in counts, extremes
 /// and quantiles, the one the library would have recorded value by value.
 enum LatencyCounts {

@@ -5,8 +5,8 @@ import RedisCommands
 /// ``ShardSnapshot`` for scrapes.
 ///
 /// Hand-written rather than the snapshot's arrays, which the shard used to update in
-/// place: seven arrays per command meant seven uniqueness and bounds checks, and the
-/// recording cost about 5% of the proxy's CPU at `-P 16` (perf, 2026-11-22). Noncopyable,
+/// place: seven arrays per command meant seven uniqueness and bounds checks
+/// (`docs/decisions/0004-exposition-without-swift-prometheus.md`). Noncopyable,
 /// so the storage has one owner and is freed with it.
 struct ShardCounters: ~Copyable {
     // Word offsets within an id's block.

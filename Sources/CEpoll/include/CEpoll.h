@@ -16,8 +16,8 @@ int cepoll_accept(int fd, struct sockaddr *address, socklen_t *length);
 void cepoll_set_thread_name(const char *name);
 
 /// read(2) as a plain system call. glibc's wrapper switches thread cancellation on and off
-/// around it, about 1% of the proxy's CPU at redis-benchmark -P 16 (perf, 2026-11-22); the
-/// proxy cancels no threads. Sets errno like read(2).
+/// around it, which the proxy, cancelling no threads, does not need
+/// (docs/decisions/0002-hand-written-epoll-data-path.md). Sets errno like read(2).
 static inline ssize_t cepoll_read(int fd, void *buffer, size_t length) {
     return syscall(SYS_read, fd, buffer, length);
 }
