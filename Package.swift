@@ -53,6 +53,8 @@ let package = Package(
             name: "CHiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        // The proxy's own traffic to Redis (INFO, COMMAND): its socket, hiredis's parser, one thread.
+        .target(name: "ControlPlane", dependencies: ["CHiredis", "RESP"]),
         .target(
             name: "ServerStats",
             dependencies: [
@@ -136,6 +138,7 @@ let package = Package(
             path: "Benchmarks/redis-proxy-bench"
         ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "RESP", "RedisCommands"]),
         .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
         .testTarget(
             name: "ProxyTests",
