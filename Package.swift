@@ -58,10 +58,9 @@ let package = Package(
         .target(
             name: "ServerStats",
             dependencies: [
-                "CHiredis",
+                "ControlPlane",
+                "RESP",
                 "Telemetry",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,6 +108,7 @@ let package = Package(
         .executableTarget(
             name: "redis-lens",
             dependencies: [
+                "ControlPlane",
                 "DurationText",
                 "Proxy",
                 "ServerStats",

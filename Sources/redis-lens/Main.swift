@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Logging
 import NIOCore
 import NIOPosix
@@ -55,9 +56,11 @@ enum Main {
                 metadata: ["listen": "\(settings.proxy.listen)"])
         }
         // The data path (clients, upstream connections, metrics shards) runs on `loops`;
-        // the admin endpoint, span export, Loki pushes and the COMMAND load on `group`.
+        // the admin endpoint, span export, Loki pushes and the COMMAND load on `group`;
+        // the INFO poll (only with telemetry) on `controlPlane`.
         let loops = try EpollLoopGroup(threads: settings.threads)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let controlPlane = try settings.telemetry.map { _ in try ControlPlaneThread() }
         var telemetry: TelemetryRuntime?
         var spans: SpanPipeline?
         let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)
@@ -77,7 +80,7 @@ enum Main {
             endpoint: endpoint, configuration: settings.proxy.pool, group: loops,
             logger: Logger(label: "redis-lens.pool"),
             onUpstreamUp: { catalog?.upstreamCameUp() })
-        let poller = infoPoller(settings)
+        let poller = controlPlane.flatMap { infoPoller(settings, controlPlane: $0) }
         let proxy = ProxyServer(
             configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
             telemetry: telemetry)
@@ -95,10 +98,12 @@ enum Main {
         do {
             try await services.run()
         } catch {
+            await controlPlane?.shutdown()
             try? await loops.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
+        await controlPlane?.shutdown()
         try await loops.shutdownGracefully()
         try await group.shutdownGracefully()
         logger.info("stopped")
@@ -106,7 +111,7 @@ enum Main {
 
     /// The INFO poller, logging in as the proxy's upstream connections do; nil when off
     /// (`--info-interval 0`, or `--no-telemetry`: nothing is recorded then).
-    static func infoPoller(_ settings: Settings) -> InfoPoller? {
+    static func infoPoller(_ settings: Settings, controlPlane: ControlPlaneThread) -> InfoPoller? {
         guard settings.infoIntervalSeconds > 0, settings.telemetry != nil else { return nil }
         let upstream = settings.proxy.upstream
         var configuration = InfoPollerConfiguration(
@@ -114,7 +119,8 @@ enum Main {
             database: upstream.database)
         configuration.intervalSeconds = settings.infoIntervalSeconds
         configuration.timeoutSeconds = settings.proxy.pool.connectTimeoutSeconds
-        return InfoPoller(configuration: configuration, logger: Logger(label: "redis-lens.info"))
+        return InfoPoller(
+            configuration: configuration, controlPlane: controlPlane, logger: Logger(label: "redis-lens.info"))
     }
 
     static func spanPipeline(_ settings: SpanSettings, group: any EventLoopGroup) -> SpanPipeline {
