@@ -71,6 +71,7 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "CEpoll",
+                "ControlPlane",
                 "RESP",
                 "RedisCommands",
                 "Telemetry",
@@ -162,6 +163,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "ControlPlane",
                 "Proxy",
                 "RESP",
                 "RedisCommands",

@@ -56,8 +56,8 @@ enum Main {
                 metadata: ["listen": "\(settings.proxy.listen)"])
         }
         // The data path (clients, upstream connections, metrics shards) runs on `loops`;
-        // the admin endpoint, span export, Loki pushes and the COMMAND load on `group`;
-        // the INFO poll (only with telemetry) on `controlPlane`.
+        // the admin endpoint, span export and Loki pushes on `group`; the proxy's own
+        // traffic to Redis (COMMAND load, INFO poll; only with telemetry) on `controlPlane`.
         let loops = try EpollLoopGroup(threads: settings.threads)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let controlPlane = try settings.telemetry.map { _ in try ControlPlaneThread() }
@@ -75,7 +75,9 @@ enum Main {
                 group: loops, logger: logger, extraMetrics: { writer in metrics?.render(into: &writer) })
         }
         let endpoint = settings.proxy.upstream
-        let catalog = telemetry.map { CommandCatalogService(telemetry: $0, endpoint: endpoint, group: group) }
+        let catalog = telemetry.flatMap { telemetry in
+            controlPlane.map { CommandCatalogService(telemetry: telemetry, endpoint: endpoint, controlPlane: $0) }
+        }
         let pool = UpstreamPool(
             endpoint: endpoint, configuration: settings.proxy.pool, group: loops,
             logger: Logger(label: "redis-lens.pool"),
