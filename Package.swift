@@ -14,7 +14,8 @@ import PackageDescription
 /// - `CEpoll`, `EpollIO`: the event loop threads and non-blocking sockets.
 /// - `Relay`: sessions, the upstream handshake, the pool's and the reply pairing's state:
 ///   fed bytes and events, returning actions; knows nothing of `epoll` or sockets.
-/// - `CHiredis`, `ServerStats`: the control plane (`INFO`, `COMMAND`) through hiredis.
+/// - `CHiredis`, `ControlPlane`, `ServerStats`: the proxy's own traffic to Redis (`INFO`,
+///   `COMMAND`) on one thread: its socket, hiredis's parser.
 /// - `AdminHTTP`: the admin HTTP server.
 /// - `Proxy`: the handlers that perform the relay's actions on `EpollIO` sockets, and the
 ///   wiring (server, pool, telemetry runtime, routes).
@@ -61,13 +62,14 @@ let package = Package(
             name: "CHiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        // The proxy's own traffic to Redis (INFO, COMMAND): its socket, hiredis's parser, one thread.
+        .target(name: "ControlPlane", dependencies: ["CHiredis", "RESP"]),
         .target(
             name: "ServerStats",
             dependencies: [
-                "CHiredis",
+                "ControlPlane",
+                "RESP",
                 "Telemetry",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,6 +108,7 @@ let package = Package(
                 "EpollIO",
                 "Relay",
                 "AdminHTTP",
+                "ControlPlane",
                 "RESP",
                 "RedisCommands",
                 "Telemetry",
@@ -144,6 +147,7 @@ let package = Package(
         .executableTarget(
             name: "redis-lens",
             dependencies: [
+                "ControlPlane",
                 "DurationText",
                 "AdminHTTP",
                 "EpollIO",
@@ -179,6 +183,7 @@ let package = Package(
         // Helpers the test targets share (frames built from wire text).
         .target(name: "TestSupport", dependencies: ["RESP"], path: "Tests/TestSupport"),
         .testTarget(name: "RedisCommandsTests", dependencies: ["RedisCommands", "RESP", "TestSupport"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "RESP", "RedisCommands"]),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
@@ -203,6 +208,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
+                "ControlPlane",
                 "Proxy",
                 "EpollIO",
                 "RESP",

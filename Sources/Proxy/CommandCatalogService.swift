@@ -1,21 +1,24 @@
-import NIOCore
+import ControlPlane
+import RESP
+import RedisCommands
 import ServiceLifecycle
 
 /// Loads the upstream's `COMMAND` reply into the telemetry's command table each time the
 /// pool reports the upstream reachable (at start-up, and after it was down). A service
-/// of the group, so no load outlives the event loops.
+/// of the group, so no load outlives the event loops. The load runs on the control-plane
+/// thread, after any `INFO` poll in progress.
 public final class CommandCatalogService: Service, Sendable {
     private let telemetry: TelemetryRuntime
     private let endpoint: UpstreamEndpoint
-    private let group: any EventLoopGroup
+    private let controlPlane: ControlPlaneThread
     private let signals: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
 
     /// Creates the service; hand ``upstreamCameUp()`` to the pool.
-    public init(telemetry: TelemetryRuntime, endpoint: UpstreamEndpoint, group: any EventLoopGroup) {
+    public init(telemetry: TelemetryRuntime, endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread) {
         self.telemetry = telemetry
         self.endpoint = endpoint
-        self.group = group
+        self.controlPlane = controlPlane
         (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -28,8 +31,30 @@ public final class CommandCatalogService: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             for await _ in self.signals {
-                await self.telemetry.loadCommands(from: self.endpoint, group: self.group)
+                await self.telemetry.loadCommands(from: self.endpoint, controlPlane: self.controlPlane)
             }
         }
+    }
+
+    /// The server's command specs, read on `controlPlane` over a connection of its own
+    /// (logged in with the endpoint's credentials, closed afterwards). Fails when the
+    /// server cannot be reached or refuses `COMMAND` (e.g. an ACL user without
+    /// `+command`), in which case the caller keeps the table it has.
+    static func fetch(
+        endpoint: UpstreamEndpoint, on controlPlane: ControlPlaneThread, timeout: Duration
+    ) async throws -> [CommandSpec] {
+        let outcome = try await controlPlane.run { () -> Result<RESPValue, ControlPlaneError> in
+            Result { () throws(ControlPlaneError) in
+                let login = ControlPlaneLogin(
+                    username: endpoint.username, password: endpoint.password, database: endpoint.database)
+                let connection = try ControlPlaneConnection.connect(
+                    host: endpoint.host, port: endpoint.port, login: login, timeout: timeout)
+                defer { connection.close() }
+                return try connection.command(["COMMAND"])
+            }
+        }
+        let reply = try outcome.get()
+        if case .error(let message) = reply { throw UpstreamError(reason: "COMMAND refused: \(message)") }
+        return CommandSpec.parse(commandReply: reply)
     }
 }

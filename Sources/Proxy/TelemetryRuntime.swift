@@ -1,4 +1,5 @@
 import AdminHTTP
+import ControlPlane
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -51,9 +52,10 @@ public final class TelemetryRuntime: Sendable {
     }
 
     /// Replaces the built-in command table with the upstream's own `COMMAND` reply.
-    public func loadCommands(from endpoint: UpstreamEndpoint, group: any EventLoopGroup) async {
+    public func loadCommands(from endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread) async {
         do {
-            let specs = try await CommandCatalogLoader.load(endpoint: endpoint, group: group, timeout: .seconds(5))
+            let specs = try await CommandCatalogService.fetch(
+                endpoint: endpoint, on: controlPlane, timeout: .seconds(5))
             guard !specs.isEmpty else { throw UpstreamError(reason: "empty COMMAND reply") }
             hub.commandTable = CommandTable(specs: specs, previous: hub.commandTable)
             logger.info("command table loaded from upstream", metadata: ["commands": "\(specs.count)"])

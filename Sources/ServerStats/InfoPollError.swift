@@ -1,3 +1,5 @@
+import ControlPlane
+
 /// Why one INFO poll failed: a bounded reason (a metric label) and a text for logs and
 /// `/readyz` that never holds a credential.
 public struct InfoPollError: Error, Sendable, Equatable {
@@ -13,7 +15,8 @@ public struct InfoPollError: Error, Sendable, Equatable {
         case connectionLost = "connection_lost"
         /// INFO answered with an error (`-NOPERM`, `-LOADING`, ...).
         case errorReply = "error_reply"
-        /// INFO answered with something other than text.
+        /// INFO answered with something other than text, or with bytes that are not a
+        /// RESP2 reply.
         case badReply = "bad_reply"
     }
 
@@ -32,5 +35,30 @@ public struct InfoPollError: Error, Sendable, Equatable {
     public init(_ reason: Reason, _ message: String) {
         self.reason = reason
         self.message = message
+    }
+}
+
+extension InfoPollError {
+    /// The poll's view of a control-plane failure: same text, the reason of the same
+    /// name (a reply hiredis cannot read is a bad reply).
+    init(_ error: ControlPlaneError) {
+        let reason: Reason =
+            switch error.kind {
+            case .connect: .connect
+            case .timeout: .timeout
+            case .auth: .auth
+            case .connectionLost: .connectionLost
+            case .protocolError: .badReply
+            }
+        self.init(reason, error.message)
+    }
+
+    /// Runs `body`, converting its failure.
+    static func converting<T>(_ body: () throws(ControlPlaneError) -> T) throws(InfoPollError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw InfoPollError(error)
+        }
     }
 }

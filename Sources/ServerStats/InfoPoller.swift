@@ -1,6 +1,6 @@
+import ControlPlane
 import Logging
-import NIOCore
-import NIOPosix
+import RESP
 import ServiceLifecycle
 import Telemetry
 
@@ -32,8 +32,9 @@ public struct InfoPollerConfiguration: Sendable {
     }
 }
 
-/// Polls the upstream's `INFO` through hiredis on a thread of its own (hiredis blocks;
-/// the event loops never wait for it) and keeps the result in ``state``.
+/// Polls the upstream's `INFO` over a ``ControlPlane/ControlPlaneConnection`` (hiredis
+/// parses the reply) on the ``ControlPlane/ControlPlaneThread`` (the I/O blocks; the event
+/// loops never wait for it) and keeps the result in ``state``.
 ///
 /// One plain `INFO` per poll: it holds every section used here (server, clients, memory,
 /// stats, replication, keyspace) on Redis 6.x and 7.x alike (several sections in one call
@@ -45,20 +46,20 @@ public final class InfoPoller: Service {
     public let state = ServerStatsState()
     private let configuration: InfoPollerConfiguration
     private let logger: Logger
-    private let thread = NIOThreadPool(numberOfThreads: 1)
+    private let controlPlane: ControlPlaneThread
     private let slot = ConnectionSlot()
 
-    /// Creates a poller; it starts polling when run.
-    public init(configuration: InfoPollerConfiguration, logger: Logger) {
+    /// Creates a poller that polls on `controlPlane` once run.
+    public init(configuration: InfoPollerConfiguration, controlPlane: ControlPlaneThread, logger: Logger) {
         self.configuration = configuration
+        self.controlPlane = controlPlane
         self.logger = logger
     }
 
-    /// Polls until graceful shutdown.
+    /// Polls until graceful shutdown, then closes its connection.
     public func run() async throws {
-        thread.start()
         await cancelWhenGracefulShutdown { await self.pollLoop() }
-        try await thread.shutdownGracefully()
+        _ = try? await controlPlane.run { self.slot.connection = nil }
     }
 
     private func pollLoop() async {
@@ -67,9 +68,9 @@ public final class InfoPoller: Service {
         while !Task.isCancelled {
             let outcome: InfoPollError?
             do {
-                outcome = try await thread.runIfActive { self.pollOnce() }
+                outcome = try await controlPlane.run { self.pollOnce() }
             } catch {
-                return  // the thread pool is shutting down
+                return  // the control-plane thread is shutting down
             }
             if let error = outcome {
                 failures += 1
@@ -94,12 +95,15 @@ public final class InfoPoller: Service {
         }
     }
 
-    /// One poll, on the poller's thread: (re)connect if needed, `INFO`, parse, record.
+    /// One poll, on the control-plane thread: (re)connect if needed, `INFO`, parse, record.
     private func pollOnce() -> InfoPollError? {
-        let start = NIODeadline.now()
-        func elapsed() -> UInt64 { UInt64(max((NIODeadline.now() - start).nanoseconds, 0)) }
+        let start = ContinuousClock.now
+        func elapsed() -> UInt64 {
+            let (seconds, attoseconds) = start.duration(to: .now).components
+            return UInt64(max(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, 0))
+        }
         do throws(InfoPollError) {
-            let connection: HiredisConnection
+            let connection: ControlPlaneConnection
             if let existing = slot.connection {
                 connection = existing
             } else {
@@ -107,14 +111,14 @@ public final class InfoPoller: Service {
                 slot.connection = connection
             }
             let info: RedisInfo
-            switch try connection.command(["INFO"]) {
-            case .text(let bytes):
+            switch try InfoPollError.converting({ () throws(ControlPlaneError) in try connection.command(["INFO"]) }) {
+            case .string(let bytes):
                 info = RedisInfo(parsing: bytes)
                 guard !info.fields.isEmpty else { throw InfoPollError(.badReply, "INFO reply has no fields") }
             case .error(let message):
                 throw InfoPollError(.errorReply, message)
-            case .other(let type):
-                throw InfoPollError(.badReply, "INFO answered with hiredis reply type \(type)")
+            case let other:
+                throw InfoPollError(.badReply, "INFO answered with \(Self.kind(of: other)), not text")
             }
             state.succeeded(info, durationNanos: elapsed(), unixTime: WallClock.unixSeconds())
             return nil
@@ -125,26 +129,31 @@ public final class InfoPoller: Service {
         }
     }
 
-    private func connect() throws(InfoPollError) -> HiredisConnection {
-        let connection = try HiredisConnection(
-            host: configuration.host, port: configuration.port, timeoutSeconds: configuration.timeoutSeconds)
-        if let password = configuration.password {
-            let arguments = ["AUTH"] + (configuration.username.map { [$0] } ?? []) + [password]
-            if case .error(let message) = try connection.command(arguments) {
-                throw InfoPollError(.auth, "AUTH failed: \(message)")
-            }
+    private func connect() throws(InfoPollError) -> ControlPlaneConnection {
+        let configuration = self.configuration
+        let login = ControlPlaneLogin(
+            username: configuration.username, password: configuration.password, database: configuration.database)
+        return try InfoPollError.converting { () throws(ControlPlaneError) in
+            try ControlPlaneConnection.connect(
+                host: configuration.host, port: configuration.port, login: login,
+                timeout: .seconds(configuration.timeoutSeconds))
         }
-        if configuration.database != 0,
-            case .error(let message) = try connection.command(["SELECT", String(configuration.database)])
-        {
-            throw InfoPollError(.auth, "SELECT \(configuration.database) failed: \(message)")
+    }
+
+    private static func kind(of value: RESPValue) -> String {
+        switch value {
+        case .string: "a string"
+        case .error: "an error"
+        case .integer: "an integer"
+        case .null: "a null"
+        case .array: "an array"
+        case .scalar: "a RESP3 scalar"
         }
-        return connection
     }
 }
 
-/// The poller's connection. Unchecked: only the poller's single thread touches it, one
+/// The poller's connection. Unchecked: only the control-plane thread touches it, one
 /// poll after another.
 private final class ConnectionSlot: @unchecked Sendable {
-    var connection: HiredisConnection?
+    var connection: ControlPlaneConnection?
 }

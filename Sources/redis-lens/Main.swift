@@ -1,5 +1,6 @@
 import AdminHTTP
 import ArgumentParser
+import ControlPlane
 import EpollIO
 import Logging
 import NIOCore
@@ -57,9 +58,11 @@ enum Main {
                 metadata: ["listen": "\(settings.proxy.listen)"])
         }
         // The data path (clients, upstream connections, metrics shards) runs on `loops`;
-        // the admin endpoint, span export, Loki pushes and the COMMAND load on `group`.
+        // the admin endpoint, span export and Loki pushes on `group`; the proxy's own
+        // traffic to Redis (COMMAND load, INFO poll; only with telemetry) on `controlPlane`.
         let loops = try EpollLoopGroup(threads: settings.threads)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let controlPlane = try settings.telemetry.map { _ in try ControlPlaneThread() }
         var telemetry: TelemetryRuntime?
         var spans: SpanPipeline?
         let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)
@@ -74,12 +77,14 @@ enum Main {
                 group: loops, logger: logger, extraMetrics: { writer in metrics?.render(into: &writer) })
         }
         let endpoint = settings.proxy.upstream
-        let catalog = telemetry.map { CommandCatalogService(telemetry: $0, endpoint: endpoint, group: group) }
+        let catalog = telemetry.flatMap { telemetry in
+            controlPlane.map { CommandCatalogService(telemetry: telemetry, endpoint: endpoint, controlPlane: $0) }
+        }
         let pool = UpstreamPool(
             endpoint: endpoint, configuration: settings.proxy.pool, group: loops,
             logger: Logger(label: "redis-lens.pool"),
             onUpstreamUp: { catalog?.upstreamCameUp() })
-        let poller = infoPoller(settings)
+        let poller = controlPlane.flatMap { infoPoller(settings, controlPlane: $0) }
         let proxy = ProxyServer(
             configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
             telemetry: telemetry)
@@ -98,10 +103,12 @@ enum Main {
         do {
             try await services.run()
         } catch {
+            await controlPlane?.shutdown()
             try? await loops.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
+        await controlPlane?.shutdown()
         try await loops.shutdownGracefully()
         try await group.shutdownGracefully()
         logger.info("stopped")
@@ -109,7 +116,7 @@ enum Main {
 
     /// The INFO poller, logging in as the proxy's upstream connections do; nil when off
     /// (`--info-interval 0`, or `--no-telemetry`: nothing is recorded then).
-    static func infoPoller(_ settings: Settings) -> InfoPoller? {
+    static func infoPoller(_ settings: Settings, controlPlane: ControlPlaneThread) -> InfoPoller? {
         guard settings.infoIntervalSeconds > 0, settings.telemetry != nil else { return nil }
         let upstream = settings.proxy.upstream
         var configuration = InfoPollerConfiguration(
@@ -117,7 +124,8 @@ enum Main {
             database: upstream.database)
         configuration.intervalSeconds = settings.infoIntervalSeconds
         configuration.timeoutSeconds = settings.proxy.pool.connectTimeoutSeconds
-        return InfoPoller(configuration: configuration, logger: Logger(label: "redis-lens.info"))
+        return InfoPoller(
+            configuration: configuration, controlPlane: controlPlane, logger: Logger(label: "redis-lens.info"))
     }
 
     static func spanPipeline(_ settings: SpanSettings, group: any EventLoopGroup) -> SpanPipeline {

@@ -90,3 +90,16 @@ def test_upstream_down_at_connect_is_retried(server, proxy, pipelined):
     assert job.join(timeout=60) == ([True, b"v"] if pipelined else True)
     assert metric(proxy, "redislens_client_connections_refused_total", "upstream_unavailable") == 0
     assert server.client().get("down:k") == b"v"
+
+
+def test_command_table_is_reloaded_when_redis_comes_back(server, proxy):
+    """The proxy reads COMMAND at start-up and again each time its pool sees Redis back."""
+    def loads():
+        return proxy.logs().count(b"command table loaded from upstream")
+
+    wait_until(lambda: loads() >= 1, 15, "the COMMAND load at start-up")
+    server.kill()
+    wait_until(lambda: proxy.http("/readyz")[0] == 503, 15, "the proxy to notice Redis is gone")
+    server.start()  # same port
+    wait_until(lambda: loads() >= 2, 20, "the COMMAND load after Redis came back")
+    assert b"using the built-in command table" not in proxy.logs()
