@@ -31,11 +31,11 @@ import Testing
         guard case .wait = pool.acquire(on: b, request: "fourth", key: key(3)) else { Issue.record(); return }
         #expect(pool.total == 2 && pool.used == 2 && pool.waiters.count == 2)
         // A connection that closed frees its slot: the first waiter gets a new one.
-        let result1 = pool.discard(wasUsed: true)?.request
-        #expect(result1 == "third")
+        let discard = pool.discard(wasUsed: true)?.request
+        #expect(discard == "third")
         #expect(pool.total == 2 && pool.used == 2)
-        let result2 = pool.waitExpired(third)
-        #expect(result2 == nil)  // served already
+        let waitExpired = pool.waitExpired(third)
+        #expect(waitExpired == nil)  // served already
         #expect(pool.waiters.map(\.request) == ["fourth"])
     }
 
@@ -88,35 +88,35 @@ import Testing
         var pool = Self.machine(maxTotal: 1)
         _ = pool.acquire(on: a, request: "opening", key: key(0))
         _ = pool.acquire(on: a, request: "queued", key: key(1))
-        let result3 = pool.abandon(key(1))
-        #expect(result3 == "queued")
+        let abandon = pool.abandon(key(1))
+        #expect(abandon == "queued")
         #expect(pool.waiters.isEmpty)
         // Its connection is being opened: nothing to fail now, and no retry after a failure.
-        let result4 = pool.abandon(key(0))
-        #expect(result4 == nil)
-        let result5 = pool.mayRetry(key(0))
-        #expect(!result5)
-        let result6 = pool.mayRetry(key(0))
-        #expect(result6)  // forgotten once asked
+        let abandonAgain = pool.abandon(key(0))
+        #expect(abandonAgain == nil)
+        let mayRetry = pool.mayRetry(key(0))
+        #expect(!mayRetry)
+        let mayRetryAgain = pool.mayRetry(key(0))
+        #expect(mayRetryAgain)  // forgotten once asked
         _ = pool.abandon(key(0))
         pool.opened(key(0))  // a connection came: the session gives it back
-        let result7 = pool.mayRetry(key(0))
-        #expect(result7)
+        let mayRetry2 = pool.mayRetry(key(0))
+        #expect(mayRetry2)
     }
 
     @Test func replenishingOpensWhatMinIdleLacksWithinTheLimit() {
         var pool = Self.machine(minIdle: 3, maxTotal: 2)
-        let result8 = pool.replenish()
-        #expect(result8 == 2)
-        let result9 = pool.replenish()
-        #expect(result9 == 0)  // being opened counts
+        let replenish = pool.replenish()
+        #expect(replenish == 2)
+        let replenishAgain = pool.replenish()
+        #expect(replenishAgain == 0)  // being opened counts
         pool.replenished()
         guard case .keep = pool.checkIn(1, id: key(4), on: a, wasUsed: false) else { Issue.record(); return }
         pool.replenished()
         _ = pool.discard(wasUsed: false)
         #expect(pool.total == 1 && pool.used == 0 && pool.openingIdle == 0)
-        let result10 = pool.replenish()
-        #expect(result10 == 1)
+        let replenish2 = pool.replenish()
+        #expect(replenish2 == 1)
     }
 
     @Test func shutdownClosesIdleFailsWaitersAndRefusesNewClients() {
@@ -129,12 +129,12 @@ import Testing
         guard case .fail = pool.acquire(on: a, request: "late", key: key(2)) else { Issue.record(); return }
         guard case .close = pool.checkIn(1, id: key(4), on: a, wasUsed: true) else { Issue.record(); return }
         #expect(pool.total == 0 && pool.used == 0)
-        let result11 = pool.mayRetry(key(0))
-        #expect(!result11)
-        let result12 = pool.replenish()
-        #expect(result12 == 0)
-        let result13 = pool.connectEnded()
-        #expect(result13)
+        let mayRetry = pool.mayRetry(key(0))
+        #expect(!mayRetry)
+        let replenish = pool.replenish()
+        #expect(replenish == 0)
+        let connectEnded = pool.connectEnded()
+        #expect(connectEnded)
     }
 
     @Test func aWaiterWhoseTimeIsUpIsFailedOnce() {
@@ -143,9 +143,9 @@ import Testing
             Issue.record()
             return
         }
-        let result14 = pool.waitExpired(id)
-        #expect(result14 == "late")
-        let result15 = pool.waitExpired(id)
-        #expect(result15 == nil)
+        let waitExpired = pool.waitExpired(id)
+        #expect(waitExpired == "late")
+        let waitExpiredAgain = pool.waitExpired(id)
+        #expect(waitExpiredAgain == nil)
     }
 }

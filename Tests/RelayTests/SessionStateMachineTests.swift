@@ -33,73 +33,73 @@ import Testing
     }
 
     func active() {
-        let result1 = machine.wantsUpstream()
-        #expect(result1)
+        let wantsUpstream = machine.wantsUpstream()
+        #expect(wantsUpstream)
         machine.attached()
         #expect(state == .active && readsClient)
     }
 
     @Test func poolExhaustedAnswersAsRedisAtMaxClients() {
-        let result2 = machine.refused(poolExhausted: true)
-        #expect(result2 == .answerMaxClients)
+        let refused = machine.refused(poolExhausted: true)
+        #expect(refused == .answerMaxClients)
         #expect(state == .closing && !readsClient)
-        let result3 = machine.refused(poolExhausted: true)
-        #expect(result3 == nil)
-        let result4 = machine.closeAfterWrites(outputPending: true)
-        #expect(result4 == .whenFlushed)
-        let result5 = machine.clientOutputDrained()
-        #expect(result5 == .now)
-        let result6 = machine.close(at: clock, sink: sink)
-        #expect(result6?.upstream == SessionStateMachine.UpstreamDisposal.none)
+        let refusedAgain = machine.refused(poolExhausted: true)
+        #expect(refusedAgain == nil)
+        let closeAfterWrites = machine.closeAfterWrites(outputPending: true)
+        #expect(closeAfterWrites == .whenFlushed)
+        let clientOutputDrained = machine.clientOutputDrained()
+        #expect(clientOutputDrained == .now)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == SessionStateMachine.UpstreamDisposal.none)
     }
 
     @Test func unreachableRedisClosesWithoutAReply() {
-        let result7 = machine.refused(poolExhausted: false)
-        #expect(result7 == .closeWithoutReply)
-        let result8 = machine.wantsUpstream()
-        #expect(!result8)
-        let result9 = machine.closeAfterWrites(outputPending: false)
-        #expect(result9 == .now)
+        let refused = machine.refused(poolExhausted: false)
+        #expect(refused == .closeWithoutReply)
+        let wantsUpstream = machine.wantsUpstream()
+        #expect(!wantsUpstream)
+        let closeAfterWrites = machine.closeAfterWrites(outputPending: false)
+        #expect(closeAfterWrites == .now)
     }
 
     @Test func shutdownWhileConnectingClosesAtOnceAndRefusesTheLateConnection() {
-        let result10 = machine.drain()
-        #expect(result10 == .closeNow)
-        let result11 = machine.close(at: clock, sink: sink)
-        #expect(result11 != nil)
-        let result12 = machine.wantsUpstream()
-        #expect(!result12)
-        let result13 = machine.refused(poolExhausted: false)
-        #expect(result13 == nil)
-        let result14 = machine.close(at: clock, sink: sink)
-        #expect(result14 == nil)
+        let drain = machine.drain()
+        #expect(drain == .closeNow)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close != nil)
+        let wantsUpstream = machine.wantsUpstream()
+        #expect(!wantsUpstream)
+        let refused = machine.refused(poolExhausted: false)
+        #expect(refused == nil)
+        let closeAgain = machine.close(at: clock, sink: sink)
+        #expect(closeAgain == nil)
     }
 
     @Test func aFullUpstreamPausesTheClientUntilItHasRoom() {
         active()
         machine.upstreamFull()
         #expect(!readsClient)
-        let result15 = machine.upstreamHasRoom()
-        #expect(result15)
+        let upstreamHasRoom = machine.upstreamHasRoom()
+        #expect(upstreamHasRoom)
         #expect(readsClient)
-        let result16 = machine.upstreamHasRoom()
-        #expect(!result16)
+        let upstreamHasRoomAgain = machine.upstreamHasRoom()
+        #expect(!upstreamHasRoomAgain)
     }
 
     @Test func eofWithRepliesOwedPassesItOnAndClosesOnceTheyAreOut() {
         active()
         client(Self.request("GET", "a") + Self.request("GET", "b"))
-        let result17 = machine.clientEnded()
-        #expect(result17 == .shutdownUpstreamOutput)
+        let clientEnded = machine.clientEnded()
+        #expect(clientEnded == .shutdownUpstreamOutput)
         #expect(state == .closing && !readsClient)
-        let result18 = machine.clientEnded()
-        #expect(result18 == SessionStateMachine.ClientEnd.none)
+        let clientEndedAgain = machine.clientEnded()
+        #expect(clientEndedAgain == SessionStateMachine.ClientEnd.none)
         #expect(!redis("$-1\r\n").closeAfterWrites)
         #expect(redis("$1\r\nx\r\n").closeAfterWrites)
-        let result19 = machine.closeAfterWrites(outputPending: true)
-        #expect(result19 == .whenFlushed)
-        let result20 = machine.clientOutputDrained()
-        #expect(result20 == .now)
+        let closeAfterWrites = machine.closeAfterWrites(outputPending: true)
+        #expect(closeAfterWrites == .whenFlushed)
+        let clientOutputDrained = machine.clientOutputDrained()
+        #expect(clientOutputDrained == .now)
         let closed = machine.close(at: clock, sink: sink)
         #expect(closed?.upstream == .discard)  // Redis saw the EOF: not reusable
         #expect(sink.outcomes == [.replied, .replied])
@@ -109,75 +109,75 @@ import Testing
         active()
         client(Self.request("SET", "k", "v"))
         redis("+OK\r\n")
-        let result21 = machine.clientEnded()
-        #expect(result21 == .closeNow)
-        let result22 = machine.close(at: clock, sink: sink)
-        #expect(result22?.upstream == .release)
+        let clientEnded = machine.clientEnded()
+        #expect(clientEnded == .closeNow)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == .release)
     }
 
     @Test func closingWithARepliesOwedDiscardsTheConnectionAndAbortsTheCommand() {
         active()
         client(Self.request("BLPOP", "q", "0"))
         #expect(awaitingReplies)
-        let result23 = machine.close(at: clock, sink: sink)
-        #expect(result23?.upstream == .discard)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == .discard)
         #expect(sink.outcomes == [.aborted])
     }
 
     @Test func halfAFrameLeftUnscannedMakesTheConnectionUnsafeToReuse() {
         active()
         client("*2\r\n$3\r\nGET\r\n")
-        let result24 = machine.close(at: clock, sink: sink)
-        #expect(result24?.upstream == .discard)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == .discard)
     }
 
     @Test func quitIsAnExpectedClose() {
         active()
         client(Self.request("QUIT"))
         redis("+OK\r\n")
-        let result25 = machine.upstreamEnded(at: clock, sink: sink)
-        #expect(result25 == .init(owed: 0, unexpected: false))
+        let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
+        #expect(upstreamEnded == .init(owed: 0, unexpected: false))
         #expect(state == .closing)
-        let result26 = machine.close(at: clock, sink: sink)
-        #expect(result26?.upstream == SessionStateMachine.UpstreamDisposal.none)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == SessionStateMachine.UpstreamDisposal.none)
     }
 
     @Test func redisGoingAwayIsCountedWithTheRepliesItOwed() {
         active()
         client(Self.request("GET", "a"))
-        let result27 = machine.upstreamEnded(at: clock, sink: sink)
-        #expect(result27 == .init(owed: 1, unexpected: true))
-        let result28 = machine.upstreamEnded(at: clock, sink: sink)
-        #expect(result28 == nil)
+        let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
+        #expect(upstreamEnded == .init(owed: 1, unexpected: true))
+        let upstreamEndedAgain = machine.upstreamEnded(at: clock, sink: sink)
+        #expect(upstreamEndedAgain == nil)
         #expect(sink.outcomes == [.aborted])
-        let result29 = machine.closeAfterWrites(outputPending: false)
-        #expect(result29 == .now)
+        let closeAfterWrites = machine.closeAfterWrites(outputPending: false)
+        #expect(closeAfterWrites == .now)
     }
 
     @Test func malformedInputIsRelayedRawAndRedisClosingIsExpected() {
         active()
         let scan = client("*1\r\n$x\r\n")
         #expect(scan.malformed != nil)
-        let result30 = machine.upstreamReusable
-        #expect(!result30)
+        let upstreamReusable = machine.upstreamReusable
+        #expect(!upstreamReusable)
         // Redis's own protocol error comes back unscanned; the client waits for Redis to close.
-        let result31 = machine.clientEnded()
-        #expect(result31 == .shutdownUpstreamOutput)
+        let clientEnded = machine.clientEnded()
+        #expect(clientEnded == .shutdownUpstreamOutput)
         #expect(!redis("-ERR Protocol error: invalid bulk length\r\n").closeAfterWrites)
-        let result32 = machine.upstreamEnded(at: clock, sink: sink)
-        #expect(result32?.unexpected == false)
+        let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
+        #expect(upstreamEnded?.unexpected == false)
     }
 
     @Test func syncTurnsTheConnectionIntoACountedRawStream() {
         active()
         let start = client(Self.request("SYNC") + "extra")
         #expect(start.replicationStarted && start.replicationBytes == 5)
-        let result33 = machine.replicating
-        #expect(result33)
+        let replicating = machine.replicating
+        #expect(replicating)
         #expect(client("REPLCONF ACK 0\r\n").replicationBytes == 16)
         #expect(redis("$3\r\nabc").replicationBytes == 7)  // an RDB payload: no trailing CRLF
-        let result34 = machine.drain()
-        #expect(result34 == .closeNow)  // a stream never ends by itself
+        let drain = machine.drain()
+        #expect(drain == .closeNow)  // a stream never ends by itself
         let closed = machine.close(at: clock, sink: sink)
         #expect(closed?.replicationEnded == true && closed?.upstream == .discard)
     }
@@ -185,26 +185,26 @@ import Testing
     @Test func aStreamThatRedisEndsIsUnexpected() {
         active()
         client(Self.request("PSYNC", "?", "-1"))
-        let result35 = machine.upstreamEnded(at: clock, sink: sink)
-        #expect(result35?.unexpected == true)
+        let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
+        #expect(upstreamEnded?.unexpected == true)
     }
 
     @Test func drainWithNothingOwedClosesAfterWrites() {
         active()
-        let result36 = machine.drain()
-        #expect(result36 == .closeAfterWrites)
+        let drain = machine.drain()
+        #expect(drain == .closeAfterWrites)
         #expect(!readsClient)
-        let result37 = machine.drain()
-        #expect(result37 == SessionStateMachine.Drain.none)
-        let result38 = machine.close(at: clock, sink: sink)
-        #expect(result38?.upstream == .discard)
+        let drainAgain = machine.drain()
+        #expect(drainAgain == SessionStateMachine.Drain.none)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == .discard)
     }
 
     @Test func drainWithRepliesOwedWaitsForThem() {
         active()
         client(Self.request("GET", "a"))
-        let result39 = machine.drain()
-        #expect(result39 == .awaitReplies)
+        let drain = machine.drain()
+        #expect(drain == .awaitReplies)
         #expect(redis("$-1\r\n").closeAfterWrites)
         #expect(sink.outcomes == [.replied])
     }
@@ -215,8 +215,8 @@ import Testing
         #expect(redis("?what\r\n").unparsable != nil)
         #expect(sink.outcomes == [.aborted])
         #expect(redis("anything").unparsable == nil)
-        let result40 = machine.close(at: clock, sink: sink)
-        #expect(result40?.upstream == .discard)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == .discard)
     }
 
     @Test func execRepliesArePairedElementByElement() {
@@ -234,7 +234,7 @@ import Testing
         active()
         _ = machine.close(at: clock, sink: sink)
         #expect(redis("+OK\r\n") == SessionStateMachine.ReplyScan())
-        let result41 = machine.upstreamEnded(at: clock, sink: sink)
-        #expect(result41 == nil)
+        let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
+        #expect(upstreamEnded == nil)
     }
 }

@@ -7,123 +7,123 @@ import Testing
     var machine = UpstreamStateMachine()
 
     mutating func idle() {
-        let result1 = machine.connected()
-        #expect(result1)
+        let connected = machine.connected()
+        #expect(connected)
         #expect(machine.state == .idle)
     }
 
     @Test mutating func connectFinishesOnce() {
         #expect(machine.input == .ignore)
         idle()
-        let result2 = machine.connected()
-        #expect(!result2)
+        let connected = machine.connected()
+        #expect(!connected)
         #expect(machine.input == .unexpected)
     }
 
     @Test mutating func noLoginMeansReadyAtOnce() {
         idle()
-        let result3 = machine.startHandshake(reset: false, loginCommands: 0)
-        #expect(result3 == .ready)
+        let startHandshake = machine.startHandshake(reset: false, loginCommands: 0)
+        #expect(startHandshake == .ready)
         #expect(machine.state == .idle)
     }
 
     @Test mutating func loginWaitsForEveryReply() {
         idle()
-        let result4 = machine.startHandshake(reset: false, loginCommands: 2)
-        #expect(result4 == .send(reset: false))
+        let startHandshake = machine.startHandshake(reset: false, loginCommands: 2)
+        #expect(startHandshake == .send(reset: false))
         #expect(machine.input == .handshake)
-        let result5 = machine.handshakeReply(isError: false, isReset: false)
-        #expect(result5 == .more)
-        let result6 = machine.handshakeReply(isError: false, isReset: false)
-        #expect(result6 == .ready)
+        let handshakeReply = machine.handshakeReply(isError: false, isReset: false)
+        #expect(handshakeReply == .more)
+        let handshakeReplyAgain = machine.handshakeReply(isError: false, isReset: false)
+        #expect(handshakeReplyAgain == .ready)
         #expect(machine.state == .idle)
     }
 
     @Test mutating func resetSkipsWhatTheOldSessionHadComingUntilReset() {
         idle()
-        let result7 = machine.startHandshake(reset: true, loginCommands: 1)
-        #expect(result7 == .send(reset: true))
-        let result8 = machine.handshakeReply(isError: false, isReset: false)
-        #expect(result8 == .skipped)  // a late message
-        let result9 = machine.handshakeReply(isError: false, isReset: true)
-        #expect(result9 == .more)
-        let result10 = machine.handshakeReply(isError: false, isReset: false)
-        #expect(result10 == .ready)
+        let startHandshake = machine.startHandshake(reset: true, loginCommands: 1)
+        #expect(startHandshake == .send(reset: true))
+        let handshakeReply = machine.handshakeReply(isError: false, isReset: false)
+        #expect(handshakeReply == .skipped)  // a late message
+        let handshakeReplyAgain = machine.handshakeReply(isError: false, isReset: true)
+        #expect(handshakeReplyAgain == .more)
+        let handshakeReply2 = machine.handshakeReply(isError: false, isReset: false)
+        #expect(handshakeReply2 == .ready)
     }
 
     @Test mutating func anErrorFailsTheStepItAnswers() {
         idle()
         _ = machine.startHandshake(reset: true, loginCommands: 1)
-        let result11 = machine.handshakeReply(isError: true, isReset: false)
-        #expect(result11 == .failed(step: "RESET"))
+        let handshakeReply = machine.handshakeReply(isError: true, isReset: false)
+        #expect(handshakeReply == .failed(step: "RESET"))
         #expect(machine.state == .closed)
 
         var login = UpstreamStateMachine()
         _ = login.connected()
         _ = login.startHandshake(reset: false, loginCommands: 1)
-        let result12 = login.handshakeReply(isError: true, isReset: false)
-        #expect(result12 == .failed(step: "login"))
+        let loginHandshakeReply = login.handshakeReply(isError: true, isReset: false)
+        #expect(loginHandshakeReply == .failed(step: "login"))
     }
 
     @Test mutating func onlyAnIdleConnectionIsAttachedOrHandshaken() {
-        let result13 = machine.attach()
-        #expect(!result13)
-        let result14 = machine.startHandshake(reset: false, loginCommands: 1)
-        #expect(result14 == .notIdle)
+        let attach = machine.attach()
+        #expect(!attach)
+        let startHandshake = machine.startHandshake(reset: false, loginCommands: 1)
+        #expect(startHandshake == .notIdle)
         idle()
-        let result15 = machine.attach()
-        #expect(result15)
+        let attachAgain = machine.attach()
+        #expect(attachAgain)
         #expect(machine.input == .relay)
-        let result16 = machine.attach()
-        #expect(!result16)
-        let result17 = machine.startHandshake(reset: true, loginCommands: 0)
-        #expect(result17 == .notIdle)
+        let attach2 = machine.attach()
+        #expect(!attach2)
+        let startHandshakeAgain = machine.startHandshake(reset: true, loginCommands: 0)
+        #expect(startHandshakeAgain == .notIdle)
         machine.detach()
         #expect(machine.state == .idle)
-        let result18 = machine.startHandshake(reset: true, loginCommands: 0)
-        #expect(result18 == .send(reset: true))
+        let startHandshake2 = machine.startHandshake(reset: true, loginCommands: 0)
+        #expect(startHandshake2 == .send(reset: true))
     }
 
     @Test func anEndIsReportedToWhoeverHoldsTheConnection() {
         var connecting = UpstreamStateMachine()
-        let result19 = connecting.ended()
-        #expect(result19 == .waiter)
-        let result20 = connecting.ended()
-        #expect(result20 == .nobody)
+        let connectingEnded = connecting.ended()
+        #expect(connectingEnded == .waiter)
+        let connectingEndedAgain = connecting.ended()
+        #expect(connectingEndedAgain == .nobody)
 
         var handshake = UpstreamStateMachine()
         _ = handshake.connected()
         _ = handshake.startHandshake(reset: false, loginCommands: 1)
-        let result21 = handshake.ended()
-        #expect(result21 == .waiter)
+        let handshakeEnded = handshake.ended()
+        #expect(handshakeEnded == .waiter)
 
         var idle = UpstreamStateMachine()
         _ = idle.connected()
-        let result22 = idle.ended()
-        #expect(result22 == .pool)
+        let idleEnded = idle.ended()
+        #expect(idleEnded == .pool)
 
         var attached = UpstreamStateMachine()
         _ = attached.connected()
         _ = attached.attach()
-        let result23 = attached.ended()
-        #expect(result23 == .session)
+        let attachedEnded = attached.ended()
+        #expect(attachedEnded == .session)
         #expect(attached.input == .ignore)
     }
 
     @Test func closingByItsOwnerFailsOnlyAnAwaitedStep() {
         var connecting = UpstreamStateMachine()
-        let result24 = connecting.close()
-        #expect(result24)
+        let connectingClose = connecting.close()
+        #expect(connectingClose)
         var handshake = UpstreamStateMachine()
         _ = handshake.connected()
         _ = handshake.startHandshake(reset: true, loginCommands: 0)
-        let result25 = handshake.close()
-        #expect(result25)
+        let handshakeClose = handshake.close()
+        #expect(handshakeClose)
         var idle = UpstreamStateMachine()
         _ = idle.connected()
-        let result26 = idle.close()
-        #expect(!result26)
-        let result27 = idle.ended()
-        #expect(result27 == .nobody)
+        let idleClose = idle.close()
+        #expect(!idleClose)
+        let idleEnded = idle.ended()
+        #expect(idleEnded == .nobody)
     }
 }
