@@ -20,6 +20,10 @@ import PackageDescription
 /// - `Proxy`: the handlers that perform the relay's actions on `EpollIO` sockets, and the
 ///   wiring (server, pool, telemetry runtime, routes).
 /// - `redis-lens`: the command line.
+///
+/// Linux only: the data path is built on `epoll`, `eventfd` and `accept4` (`CEpoll`), and the
+/// control plane on Debian's `libhiredis-dev`. The macOS platform entry only sets the
+/// minimum that lets tools resolve the package there.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"])]
 
 let package = Package(
