@@ -206,7 +206,7 @@ let package = Package(
         .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
         .testTarget(
             name: "SpanExportTests",
-            dependencies: ["SpanExport", "Telemetry", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["SpanExport", "Telemetry"]
         ),
         .testTarget(name: "DurationTextTests", dependencies: ["DurationText"]),
         .testTarget(
