@@ -63,14 +63,6 @@ def test_1000_messages_in_order(proxy, protocol):
     p.close()
 
 
-def test_ping_in_subscribed_mode_resp2(proxy):
-    raw = proxy.raw()
-    raw.send(encode("SUBSCRIBE", "ps:a") + encode("PING") + encode("PING", "x"))
-    expected = (b"*3\r\n$9\r\nsubscribe\r\n$4\r\nps:a\r\n:1\r\n"
-                b"*2\r\n$4\r\npong\r\n$0\r\n\r\n*2\r\n$4\r\npong\r\n$1\r\nx\r\n")
-    assert raw.read_exact(len(expected)) == expected
-
-
 def test_ping_in_subscribed_mode_redis_py(proxy):
     p = proxy.client(single_connection_client=False).pubsub()
     p.subscribe("ps:p")

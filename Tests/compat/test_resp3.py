@@ -6,21 +6,6 @@ import socket
 from conftest import Push, RawClient, encode, parse_client_info
 
 
-def test_hello_3_matches_direct(server, proxy):
-    via_proxy = proxy.raw().command("HELLO", "3")
-    direct = server.raw().command("HELLO", "3")
-    assert isinstance(via_proxy, dict)
-    assert via_proxy[b"proto"] == 3 and via_proxy[b"server"] == b"redis" and via_proxy[b"version"] == b"7.0.15"
-    assert set(via_proxy) == set(direct)
-    assert {k: v for k, v in via_proxy.items() if k != b"id"} == {k: v for k, v in direct.items() if k != b"id"}
-
-
-def test_hello_3_raw_bytes(proxy):
-    raw = proxy.raw()
-    raw.send(encode("HELLO", "3"))
-    assert raw.read_exact(len(b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n")) == b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n"
-
-
 def test_resp3_reply_types_identical_to_direct(server, proxy):
     script = b"".join([
         encode("HELLO", "3"), encode("HSET", "r3:h", "a", "1"), encode("HGETALL", "r3:h"),
@@ -111,32 +96,12 @@ def test_monitor_sees_other_clients_commands(proxy):
     assert rest.endswith(b"+OK\r\n")
 
 
-def test_client_reply_off_skip_on_exact_bytes(server, proxy):
-    script = (encode("CLIENT", "REPLY", "OFF") + encode("SET", "rep:a", "1") + encode("GET", "rep:a")
-              + encode("CLIENT", "REPLY", "ON") + encode("CLIENT", "REPLY", "SKIP") + encode("SET", "rep:b", "2")
-              + encode("GET", "rep:b") + encode("PING"))
-    expected = b"+OK\r\n$1\r\n2\r\n+PONG\r\n"
-    for port in (proxy.port, server.port):
-        with RawClient(port) as raw:
-            raw.send(script)
-            assert raw.read_exact(len(expected)) == expected, f"port {port}"
-            assert raw.command("GET", "rep:a") == b"1"
-    assert server.client().get("rep:b") == b"2"
-
-
 def test_client_reply_off_then_eof_closes(proxy):
     """A client that turned replies off and hangs up is not waited on forever."""
     raw = proxy.raw()
     raw.send(encode("CLIENT", "REPLY", "OFF") + encode("SET", "rep:eof", "1"))
     raw.sock.shutdown(socket.SHUT_WR)
     assert raw.read_until_eof() == b""
-
-
-def test_client_reply_off_then_more_commands_after_on(proxy):
-    raw = proxy.raw()
-    raw.send(encode("CLIENT", "REPLY", "OFF") + b"".join(encode("INCR", "rep:n") for _ in range(100))
-             + encode("CLIENT", "REPLY", "ON") + encode("GET", "rep:n"))
-    assert raw.read_exact(len(b"+OK\r\n$3\r\n100\r\n")) == b"+OK\r\n$3\r\n100\r\n"
 
 
 def test_quit(proxy):

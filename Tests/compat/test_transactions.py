@@ -6,14 +6,6 @@ import redis
 from conftest import encode
 
 
-def test_multi_exec_raw_bytes(proxy):
-    raw = proxy.raw()
-    raw.send(encode("MULTI") + encode("SET", "tx:a", "1") + encode("INCR", "tx:a") + encode("GET", "tx:a")
-             + encode("EXEC"))
-    expected = b"+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+OK\r\n:2\r\n$1\r\n2\r\n"
-    assert raw.read_exact(len(expected)) == expected
-
-
 def test_multi_exec_redis_py(proxy):
     r = proxy.client()
     with r.pipeline(transaction=True) as pipe:
