@@ -9,6 +9,7 @@ reads with socket timeouts, never by sleeping for a fixed time.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -81,6 +82,20 @@ def wait_until(predicate, timeout, what, interval=0.02):
         time.sleep(interval)
 
 
+def http_get(port, path, accept=None, timeout=10):
+    """(status, headers with lower-case names, body text) of GET http://127.0.0.1:port/path."""
+    request = urllib.request.Request(f"http://{LOOPBACK}:{port}{path}")
+    if accept is not None:
+        request.add_header("Accept", accept)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        headers = {k.lower(): v for k, v in error.headers.items()}
+        return error.code, headers, error.read().decode()
+
+
 def encode(*args):
     """One command as a RESP multi-bulk request."""
     out = [b"*%d\r\n" % len(args)]
@@ -114,6 +129,15 @@ def resp_frame_end(buf, pos=0):
                 return None
         return after
     return after
+
+
+# A HELLO reply names the connection's id, which differs by nature between two connections.
+HELLO_ID = re.compile(rb"(\$2\r\nid\r\n):\d+\r\n")
+
+
+def mask_hello_id(data):
+    """Reply bytes with the connection id of every HELLO reply in them set to 0."""
+    return HELLO_ID.sub(rb"\1:0\r\n", data)
 
 
 class ErrorReply(str):
@@ -290,6 +314,21 @@ def parse_client_info(line):
     if isinstance(line, bytes):
         line = line.decode()
     return dict(field.split("=", 1) for field in line.strip().split(" "))
+
+
+# One warm upstream connection on one event loop: client after client gets the same one.
+REUSE_ARGS = ("--pool-min-idle", "1", "--pool-max-idle", "1", "--threads", "1")
+
+
+def wait_back_in_pool(direct, conn_id, timeout=15):
+    """Waits until upstream connection `conn_id` was released: its last command in Redis is
+    the pool's RESET (or a login after it), or it is gone. `direct` is a redis-py client
+    straight to Redis."""
+    def back_in_pool():
+        entry = next((c for c in direct.client_list() if c["id"] == str(conn_id)), None)
+        return entry is None or entry["cmd"] in ("reset", "auth", "select")
+
+    wait_until(back_in_pool, timeout, f"upstream connection {conn_id} to be reset")
 
 
 def proc_rss_bytes(pid):
@@ -513,11 +552,8 @@ class LensProcess:
     # -- observation
 
     def http(self, path):
-        try:
-            with urllib.request.urlopen(f"http://{LOOPBACK}:{self.admin_port}{path}", timeout=5) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        """(status, body text) of GET `path` on the admin port."""
+        return http_get(self.admin_port, path, timeout=5)[::2]
 
     def rss(self):
         return proc_rss_bytes(self.proc.pid)

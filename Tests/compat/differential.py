@@ -9,13 +9,9 @@ test_differential.py (a short fixed-seed run) and scripts/differential.py (a lon
 """
 
 import random
-import re
 import socket
 
-from conftest import encode
-
-# A HELLO reply names the connection's id, which differs by nature between two servers.
-HELLO_ID = re.compile(rb"(\$2\r\nid\r\n):\d+\r\n")
+from conftest import encode, mask_hello_id
 
 MALFORMED_ENDINGS = [
     b"*1\r\n$-5\r\n",
@@ -148,7 +144,7 @@ def exchange(port, fragments, timeout=15.0):
         pass
     finally:
         sock.close()
-    return HELLO_ID.sub(rb"\1:0\r\n", bytes(received)), closed
+    return mask_hello_id(bytes(received)), closed
 
 
 def run(direct_port, proxy_port, streams, seed):

@@ -1,39 +1,18 @@
-"""Helpers for the telemetry tests: a strict Prometheus text / OpenMetrics parser, an admin
-HTTP client that keeps response headers, Redis INFO readers, and a byte-counting RESP client.
-
-Used by test_metrics_exactness.py, test_metrics_endpoints.py and test_metrics_cardinality.py.
+"""Helpers for the telemetry tests: a strict Prometheus text / OpenMetrics parser (`scrape`,
+also how every other test reads a metric), Redis INFO readers, and a byte-counting RESP client.
 """
 
 import math
 import re
 import shutil
 import subprocess
-import urllib.error
-import urllib.request
 
-from conftest import LOOPBACK, RawClient
+from conftest import RawClient, http_get
 
 OPENMETRICS_ACCEPT = "application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5"
 
 _NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-
-
-# --------------------------------------------------------------------------- HTTP
-
-
-def http_get(port, path, accept=None, timeout=10):
-    """(status, headers with lower-case names, body text) of GET http://127.0.0.1:port/path."""
-    request = urllib.request.Request(f"http://{LOOPBACK}:{port}{path}")
-    if accept is not None:
-        request.add_header("Accept", accept)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            headers = {k.lower(): v for k, v in response.getheaders()}
-            return response.status, headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        headers = {k.lower(): v for k, v in error.headers.items()}
-        return error.code, headers, error.read().decode()
 
 
 # --------------------------------------------------------------------------- exposition parsing

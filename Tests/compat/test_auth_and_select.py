@@ -3,9 +3,7 @@
 import pytest
 import redis
 
-from conftest import encode, parse_client_info, wait_until
-
-REUSE_ARGS = ("--pool-min-idle", "1", "--pool-max-idle", "1", "--threads", "1")
+from conftest import REUSE_ARGS, encode, parse_client_info, wait_back_in_pool
 
 
 def create_alice(server):
@@ -86,13 +84,7 @@ def test_reused_upstream_connection_starts_clean(server, lens_factory):
             reused += conn_id in seen_ids
             seen_ids.add(conn_id)
             _dirty(raw, i % 8)
-
-        def back_in_pool(conn_id=conn_id):
-            clients = {c["id"]: c for c in direct.client_list()}
-            entry = clients.get(str(conn_id))
-            return entry is None or entry["cmd"] in ("reset", "auth", "select")
-
-        wait_until(back_in_pool, 15, f"upstream connection {conn_id} to be reset")
+        wait_back_in_pool(direct, conn_id)
     # The point of the test: the same upstream connection really served many clients.
     assert reused >= rounds // 3, f"only {reused} of {rounds} clients reused an upstream connection"
 
@@ -109,12 +101,7 @@ def test_client_no_evict_does_not_leak_to_the_next_client(server, lens_factory):
         first_id = int(parse_client_info(raw.command("CLIENT", "INFO"))["id"])
         assert raw.command("CLIENT", "NO-EVICT", "on") == b"OK"
         assert "e" in parse_client_info(raw.command("CLIENT", "INFO"))["flags"]
-
-    def back_in_pool():
-        entry = {c["id"]: c for c in direct.client_list()}.get(str(first_id))
-        return entry is None or entry["cmd"] == "reset"
-
-    wait_until(back_in_pool, 15, "the upstream connection to be reset")
+    wait_back_in_pool(direct, first_id)
     with proxy.raw() as raw:
         info = parse_client_info(raw.command("CLIENT", "INFO"))
         assert info["flags"] == "N", f"client {info['id']} (first was {first_id}) starts with flags={info['flags']}"

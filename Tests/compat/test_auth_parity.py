@@ -5,14 +5,9 @@ Each sequence is sent to Redis directly and through the proxy, and the replies a
 compared byte for byte (a `HELLO` reply's connection id, which differs by nature, is
 masked)."""
 
-import re
-
 import pytest
 
-from conftest import encode, parse_client_info, wait_until
-
-REUSE_ARGS = ("--pool-min-idle", "1", "--pool-max-idle", "1", "--threads", "1")
-HELLO_ID = re.compile(rb"(\$2\r\nid\r\n):\d+\r\n")
+from conftest import REUSE_ARGS, encode, mask_hello_id, parse_client_info, wait_back_in_pool
 
 
 def replies(port_client, commands):
@@ -20,9 +15,9 @@ def replies(port_client, commands):
     one_by_one = []
     for command in commands:
         port_client.send(encode(*command))
-        one_by_one.append(HELLO_ID.sub(rb"\1:0\r\n", port_client.read_frames(1)))
+        one_by_one.append(mask_hello_id(port_client.read_frames(1)))
     port_client.send(b"".join(encode(*command) for command in [("RESET",)] + commands))
-    pipelined = HELLO_ID.sub(rb"\1:0\r\n", port_client.read_frames(len(commands) + 1))
+    pipelined = mask_hello_id(port_client.read_frames(len(commands) + 1))
     return one_by_one, pipelined
 
 
@@ -112,8 +107,7 @@ def test_acl_users_same_replies_as_redis(redis_factory, lens_factory):
 def test_pooled_connection_never_keeps_the_last_users_login(redis_factory, lens_factory):
     server = acl_server(redis_factory)
     proxy = lens_factory(server.url(user="alice", password="alice-pw"), *REUSE_ARGS)
-    admin = server.raw()
-    assert admin.command("AUTH", "alice", "alice-pw") == b"OK"
+    admin = server.client(username="alice", password="alice-pw")  # the default user is off
     seen, reused = set(), 0
     for i in range(12):
         with proxy.raw() as raw:
@@ -129,13 +123,7 @@ def test_pooled_connection_never_keeps_the_last_users_login(redis_factory, lens_
             conn_id = info["id"]
             reused += conn_id in seen
             seen.add(conn_id)
-
-        def back_in_pool(conn_id=conn_id):
-            lines = admin.command("CLIENT", "LIST").decode().splitlines()
-            entry = next((parse_client_info(line) for line in lines if line.startswith(f"id={conn_id} ")), None)
-            return entry is None or entry["cmd"] == "reset"
-
-        wait_until(back_in_pool, 15, f"upstream connection {conn_id} to be reset")
+        wait_back_in_pool(admin, conn_id)
     assert reused >= 4, f"only {reused} of 12 clients reused an upstream connection"
 
 

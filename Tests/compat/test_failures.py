@@ -6,15 +6,7 @@ import pytest
 import redis
 
 from conftest import Background, RawClient, encode, free_port, wait_blocked, wait_until
-
-
-def metric(proxy, name, **labels):
-    """One sample of /metrics (0 when absent)."""
-    want = name + ("{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}" if labels else "")
-    for line in proxy.http("/metrics")[1].splitlines():
-        if line.startswith(want + " "):
-            return float(line.split(" ")[1])
-    return 0
+from metrics_support import scrape
 
 
 # --------------------------------------------------------------------------- upstream down
@@ -29,7 +21,7 @@ def test_upstream_unreachable_at_connect(lens_factory):
     raw = proxy.raw()
     raw.send(encode("PING"))
     assert raw.read_until_eof() == b""  # closed, with no reply of the proxy's own
-    wait_until(lambda: metric(proxy, "redislens_client_connections_refused_total", reason="upstream_unavailable")
+    wait_until(lambda: scrape(proxy).get("redislens_client_connections_refused_total", reason="upstream_unavailable")
                == 1, 10, "the refusal counted")
     lines = [line for line in proxy.logs().splitlines() if b"client connection closed: upstream unavailable" in line]
     assert len(lines) == 1 and b"connect refused 127.0.0.1:%d" % dead_port in lines[0], lines
@@ -66,8 +58,8 @@ def test_upstream_killed_with_replies_owed(server, proxy):
     wait_blocked(server)
     server.kill()
     assert raw.read_until_eof() == b""  # the close, as from Redis itself; no invented replies
-    disconnects = wait_until(lambda: metric(proxy, "redislens_upstream_disconnects_total", reason="closed")
-                             + metric(proxy, "redislens_upstream_disconnects_total", reason="error"), 10,
+    # Reasons `closed` and `error`, the only two.
+    disconnects = wait_until(lambda: scrape(proxy).sum("redislens_upstream_disconnects_total"), 10,
                              "the lost upstream connection counted")
     assert disconnects == 1
     assert b"upstream connection lost" in proxy.logs()
@@ -133,7 +125,7 @@ def test_bulk_over_redis_proto_max_bulk_len_same_as_redis(redis_factory, lens_fa
             raw.send(encode("SET", "mb:ok", "x" * (1 << 20)) + encode("SET", "mb:big", "x" * ((1 << 20) + 1)))
             assert raw.read_until_eof() == b"+OK\r\n-ERR Protocol error: invalid bulk length\r\n"
     assert server.client().exists("mb:big") == 0
-    assert metric(proxy, "redislens_client_protocol_errors_total") == 1
+    assert scrape(proxy).get("redislens_client_protocol_errors_total") == 1
 
 
 # --------------------------------------------------------------------------- pool limits
@@ -147,7 +139,7 @@ def test_pool_exhausted(server, lens_factory):
     data = proxy.raw(timeout=30).read_until_eof()
     elapsed = time.monotonic() - start
     assert data == b"-ERR max number of clients reached\r\n", data  # what Redis sends at maxclients
-    assert metric(proxy, "redislens_client_connections_refused_total", reason="max_clients") == 1
+    assert scrape(proxy).get("redislens_client_connections_refused_total", reason="max_clients") == 1
     assert 0.9 <= elapsed < 15, elapsed
     # The holder was not disturbed; once it leaves, others get the connection.
     assert holder.get("nothing") is None

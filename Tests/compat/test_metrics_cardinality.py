@@ -71,8 +71,7 @@ def test_long_and_many_key_shapes_stay_bounded(server, lens_factory):
 
 
 def scrape_text(lens):
-    from metrics_support import http_get
-    status, _, body = http_get(lens.admin_port, "/metrics")
+    status, body = lens.http("/metrics")
     assert status == 200
     return body
 

@@ -4,12 +4,11 @@
 import json
 import time
 
-from conftest import ErrorReply, encode, wait_until
+from conftest import ErrorReply, encode, http_get, wait_until
 from metrics_support import (
     OPENMETRICS_ACCEPT,
     Exposition,
     counting_client,
-    http_get,
     promtool_check,
     scrape,
 )

@@ -17,14 +17,13 @@ final reads.
 import random
 import socket
 
-from conftest import LOOPBACK, ErrorReply, RawClient, encode, free_port, wait_until
+from conftest import LOOPBACK, ErrorReply, RawClient, encode, free_port, http_get, wait_until
 from metrics_support import (
     answered,
     check_histogram,
     commandstats,
     counting_client,
     delta,
-    http_get,
     info_stats,
     scrape,
 )

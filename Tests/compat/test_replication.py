@@ -5,16 +5,10 @@ import os
 import subprocess
 import threading
 
-from conftest import RedisServer, encode, wait_until
+from conftest import RedisServer, wait_until
+from metrics_support import scrape
 
 FAST_SYNC = ("--repl-diskless-sync-delay", "0")
-
-
-def metric(proxy, line_start):
-    for line in proxy.http("/metrics")[1].splitlines():
-        if line.startswith(line_start + " "):
-            return float(line.split(" ")[1])
-    return None
 
 
 def test_redis_cli_rdb_through_the_proxy(redis_factory, lens_factory, tmp_path):
@@ -33,8 +27,8 @@ def test_redis_cli_rdb_through_the_proxy(redis_factory, lens_factory, tmp_path):
     assert check.returncode == 0, check.stdout
     assert b"RDB looks OK" in check.stdout, check.stdout
     assert b"501 keys read" in check.stdout, check.stdout
-    assert metric(proxy, 'redislens_replication_bytes_total{direction="from_upstream"}') >= os.path.getsize(path)
-    wait_until(lambda: metric(proxy, "redislens_replication_streams") == 0, 10, "the stream to end")
+    assert scrape(proxy).get("redislens_replication_bytes_total", direction="from_upstream") >= os.path.getsize(path)
+    wait_until(lambda: scrape(proxy).get("redislens_replication_streams") == 0, 10, "the stream to end")
 
 
 def test_a_replica_of_the_proxy_syncs_and_follows_writes(redis_factory, lens_factory, tmp_path):
@@ -53,14 +47,14 @@ def test_a_replica_of_the_proxy_syncs_and_follows_writes(redis_factory, lens_fac
         for i in range(100):
             through.set(f"after:{i}", i)
         wait_until(lambda: reader.get("after:99") == b"99", 20, "the replica to follow the writes")
-        assert metric(proxy, "redislens_replication_streams") == 1
+        assert scrape(proxy).get("redislens_replication_streams") == 1
         master = server.client().info("replication")
         assert master["connected_slaves"] == 1
     finally:
         replica.stop()
-    wait_until(lambda: metric(proxy, "redislens_replication_streams") == 0, 10, "the stream to end")
+    wait_until(lambda: scrape(proxy).get("redislens_replication_streams") == 0, 10, "the stream to end")
     # The stream carried no per-command telemetry: only the writer's commands were counted.
-    assert metric(proxy, 'redislens_commands_total{command="set",category="write"}') == 100
+    assert scrape(proxy).get("redislens_commands_total", command="set", category="write") == 100
 
 
 def test_redis_cli_replica_prints_the_stream(server, lens_factory):
@@ -79,7 +73,7 @@ def test_redis_cli_replica_prints_the_stream(server, lens_factory):
             assert raw.command("SET", "seen:by", "replica") == b"OK"
         wait_until(lambda: any(b'"set","seen:by","replica"' in line.lower() for line in lines), 20,
                    "the SET in the stream redis-cli prints")
-        assert metric(proxy, "redislens_replication_streams") == 1
+        assert scrape(proxy).get("redislens_replication_streams") == 1
     finally:
         proc.kill()
         proc.wait(timeout=10)

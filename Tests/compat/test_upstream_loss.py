@@ -7,6 +7,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from conftest import Background, wait_until
+from metrics_support import scrape
 
 PIPELINE = 1_000
 
@@ -19,22 +20,8 @@ def retrying_client(proxy):
                         single_connection_client=False)
 
 
-def metric(proxy, name, reason):
-    for line in proxy.http("/metrics")[1].splitlines():
-        if line.startswith(f'{name}{{reason="{reason}"}} '):
-            return float(line.split(" ")[1])
-    return 0
-
-
 def refused_connects(proxy):
-    return metric(proxy, "redislens_upstream_connect_errors_total", "refused")
-
-
-def open_clients(proxy):
-    for line in proxy.http("/metrics")[1].splitlines():
-        if line.startswith("redislens_client_connections "):
-            return float(line.split(" ")[1])
-    return 0
+    return scrape(proxy).get("redislens_upstream_connect_errors_total", 0, reason="refused")
 
 
 def test_kill_9_with_a_thousand_commands_in_flight(server, proxy):
@@ -62,8 +49,7 @@ def test_kill_9_with_a_thousand_commands_in_flight(server, proxy):
     assert errors == [], {type(x).__name__: str(x) for x in errors}
     assert len(done) == 12 and killed_at < 12
     # The client's connection was closed under it (no reply invented), and it retried.
-    assert metric(proxy, "redislens_upstream_disconnects_total", "closed") \
-        + metric(proxy, "redislens_upstream_disconnects_total", "error") >= 1
+    assert scrape(proxy).sum("redislens_upstream_disconnects_total") >= 1  # reasons `closed` and `error`
     assert server.client().get(f"loss:11:{PIPELINE - 1}") == b"11"
 
 
@@ -83,12 +69,12 @@ def test_upstream_down_at_connect_is_retried(server, proxy, pipelined):
 
     job = Background(write)
     # The client waits in the proxy (up to --pool-wait-timeout) while it tries Redis again.
-    wait_until(lambda: open_clients(proxy) == 1, 20, "the client to connect")
+    wait_until(lambda: scrape(proxy).get("redislens_client_connections") == 1, 20, "the client to connect")
     before = refused_connects(proxy)
     wait_until(lambda: refused_connects(proxy) >= before + 2, 20, "the proxy to retry Redis for the client")
     server.start()
     assert job.join(timeout=60) == ([True, b"v"] if pipelined else True)
-    assert metric(proxy, "redislens_client_connections_refused_total", "upstream_unavailable") == 0
+    assert scrape(proxy).get("redislens_client_connections_refused_total", reason="upstream_unavailable") == 0
     assert server.client().get("down:k") == b"v"
 
 
