@@ -204,6 +204,17 @@ let package = Package(
             name: "SpanExportTests",
             dependencies: ["SpanExport", "Telemetry", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .testTarget(
+            name: "AdminHTTPTests",
+            dependencies: [
+                "AdminHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "DurationTextTests", dependencies: ["DurationText"]),
         .testTarget(
             name: "ProxyTests",
