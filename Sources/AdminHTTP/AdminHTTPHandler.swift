@@ -43,10 +43,13 @@ final class AdminHTTPHandler: ChannelInboundHandler {
 
     private func write(_ response: AdminResponse, for head: HTTPRequestHead, context: ChannelHandlerContext) {
         var response = response
-        if head.method == .HEAD { response.body.clear() }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
+        // A HEAD response has no body but the length a GET's would have (RFC 9110, 8.6).
         headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+        if head.method == .HEAD { response.body.clear() }
+        // A 405 names the methods served (RFC 9110, 15.5.6).
+        if response.status == .methodNotAllowed { headers.add(name: "Allow", value: "GET, HEAD") }
         if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)

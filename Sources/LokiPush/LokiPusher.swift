@@ -9,7 +9,8 @@ import Telemetry
 ///
 /// Event loops only append to a bounded queue; this service posts what is queued every
 /// second (in batches of at most ``batchSize`` lines) and once more at shutdown. A full
-/// queue or a failed push drops lines and counts them; nothing waits for Loki.
+/// queue or a failed push drops lines and counts them; nothing waits for Loki. A graceful
+/// shutdown cuts the wait between pushes short, not a push in flight.
 public final class LokiPusher: Service, ActivityLogSink {
     /// Lines in one push at most.
     public static let batchSize = 1000
@@ -49,17 +50,21 @@ public final class LokiPusher: Service, ActivityLogSink {
     /// Posts queued lines every interval until graceful shutdown, then once more.
     public func run() async throws {
         let client = HTTPClient(eventLoopGroup: group)
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: self.interval) } catch { break }
-                await self.flush(client)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            } catch {
+                break
             }
+            await flush(client)
         }
-        await flush(client)
+        await flush(client, final: true)
         try await client.shutdown()
     }
 
-    private func flush(_ client: HTTPClient) async {
+    /// Pushes the queue; stops at the first failed push (the rest waits for the next
+    /// interval), or when `final` or shutting down, drops and counts the rest too.
+    private func flush(_ client: HTTPClient, final: Bool = false) async {
         while true {
             let batch = queue.take(Self.batchSize)
             if batch.isEmpty { return }
@@ -68,6 +73,10 @@ public final class LokiPusher: Service, ActivityLogSink {
                 counters.dropped(batch.count, .pushFailed)
                 if !setFailing(true) {
                     logger.warning("loki push failed", metadata: ["reason": "\(problem)", "lines": "\(batch.count)"])
+                }
+                if final || Task.isShuttingDownGracefully {
+                    let rest = queue.take(Int.max).count
+                    if rest > 0 { counters.dropped(rest, .pushFailed) }
                 }
                 return
             }
