@@ -183,15 +183,16 @@ let package = Package(
             path: "Benchmarks/redis-proxy-bench"
         ),
         // One test target per module (Proxy's run the proxy against a real redis-server).
-        .testTarget(name: "RESPTests", dependencies: ["RESP"]),
-        // Helpers the test targets share (frames built from wire text).
-        .target(name: "TestSupport", dependencies: ["RESP"], path: "Tests/TestSupport"),
+        .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"]),
+        // Helpers the test targets share: requests and frames built from wire text, the seeded
+        // generator, the recording event sink, a throwaway redis-server and free ports.
+        .target(name: "TestSupport", dependencies: ["RESP", "RedisCommands"], path: "Tests/TestSupport"),
         .testTarget(name: "RedisCommandsTests", dependencies: ["RedisCommands", "RESP", "TestSupport"]),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "RESP", "RedisCommands"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "RESP", "RedisCommands", "TestSupport"]),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry", "RESP", "RedisCommands", .product(name: "Logging", package: "swift-log"),
+                "Telemetry", "RESP", "RedisCommands", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -241,6 +242,7 @@ let package = Package(
                 "RESP",
                 "RedisCommands",
                 "Telemetry",
+                "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

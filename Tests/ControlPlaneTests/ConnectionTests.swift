@@ -1,6 +1,7 @@
 import ControlPlane
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -106,7 +107,7 @@ import Testing
     @Test func unansweredConnectEndsAtTheTimeout() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
-        var address = loopback(port: 0)
+        var address = loopbackAddress(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let listening = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
@@ -119,7 +120,7 @@ import Testing
         // One connection fills a backlog of 0; it is never accepted.
         let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(filler) }
-        var target = loopback(port: port)
+        var target = loopbackAddress(port: port)
         let connected = withUnsafePointer(to: &target) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) }
         }

@@ -14,17 +14,9 @@ import Testing
 /// failures to register, running out of descriptors, more ready sockets than the event
 /// array holds, and stopping with handlers still registered.
 @Suite struct EpollHardeningTests {
-    /// A connected, non-blocking pair of Unix stream sockets.
-    static func pair() -> (near: Int32, far: Int32) {
-        var fds: [Int32] = [0, 0]
-        let result = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds)
-        precondition(result == 0, "socketpair failed")
-        return (fds[0], fds[1])
-    }
-
     @Test func aStaleEventForAReusedDescriptorNeverReachesTheNewHandler() async throws {
         let loop = try EpollLoop(name: "test")
-        let (near, far) = Self.pair()
+        let (near, far) = try socketPair()
         defer { close(far) }
         let calls = try await loop.submit { () -> [Int] in
             let old = Recorder(socket: StreamSocket(fd: near, loop: loop))
@@ -48,8 +40,8 @@ import Testing
 
     @Test func aHandlerDeregisteredEarlierInTheBatchGetsNoEventAndLivesToTheTurnsEnd() async throws {
         let loop = try EpollLoop(name: "test")
-        let (a, aFar) = Self.pair()
-        let (b, bFar) = Self.pair()
+        let (a, aFar) = try socketPair()
+        let (b, bFar) = try socketPair()
         defer { [aFar, bFar].forEach { close($0) } }
         let released = NIOLockedValueBox(false)
         let (victimCalls, aliveAtEndOfBatch) = try await loop.submit { () -> (Int, Bool) in
@@ -81,7 +73,7 @@ import Testing
 
     @Test func aPeerThatHalfClosesRaisesRdhup() async throws {
         let loop = try EpollLoop(name: "test")
-        let (near, far) = Self.pair()
+        let (near, far) = try socketPair()
         defer { close(far) }
         let seen = loop.makePromise(of: UInt32.self)
         try await loop.submit {
@@ -172,7 +164,7 @@ import Testing
     @Test func theEventArrayGrowsWhenACallFillsIt() async throws {
         let loop = try EpollLoop(name: "test")
         let count = EpollLoop.initialEventCapacity * 2
-        let pairs = (0..<count).map { _ in Self.pair() }
+        let pairs = try (0..<count).map { _ in try socketPair() }
         defer { pairs.forEach { close($0.far) } }
         let delivered = loop.makePromise(of: Void.self)
         let recorders = try await loop.submit { () -> NIOLoopBound<[Recorder]> in
@@ -202,7 +194,7 @@ import Testing
 
     @Test func handlersStillRegisteredAreToldWhenTheLoopStops() async throws {
         let loop = try EpollLoop(name: "test")
-        let (near, far) = Self.pair()
+        let (near, far) = try socketPair()
         defer { close(far) }
         let stopped = NIOLockedValueBox(false)
         try await loop.submit {

@@ -67,9 +67,7 @@ import Testing
     /// The clock is read once per turn of the loop, and again after a send: a reply read
     /// after its request went out is never stamped with the time before the send.
     @Test func timestampsStayUntilASend() async throws {
-        var fds: [Int32] = [0, 0]
-        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0)
-        let (near, far) = (fds[0], fds[1])
+        let (near, far) = try socketPair()
         defer { close(far) }
         let loop = try EpollLoop(name: "test")
         let stamps = try await loop.submit {
@@ -91,12 +89,8 @@ import Testing
     /// are queued there in place, a prefix sent and the rest dropped. With the peer closed,
     /// reads fall back to the loop's buffer.
     @Test func relayedReadsAreQueuedInThePeersOutputInPlace() async throws {
-        var pairs: [[Int32]] = [[0, 0], [0, 0]]
-        for index in 0..<2 {
-            #expect(
-                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &pairs[index]) == 0)
-        }
-        let (source, sourceFar, target, targetFar) = (pairs[0][0], pairs[0][1], pairs[1][0], pairs[1][1])
+        let (source, sourceFar) = try socketPair()
+        let (target, targetFar) = try socketPair()
         defer { [sourceFar, targetFar].forEach { close($0) } }
         let first = Array("*1\r\n$4\r\nPING\r\n".utf8)
         let payload = Array("*1\r\n$4\r\nECHO\r\n*1\r\n$4\r\nPI".utf8)
@@ -133,9 +127,7 @@ import Testing
     /// More than the kernel takes at once is queued, reported full, and written out on
     /// `EPOLLOUT` (edge-triggered) while the peer reads, unchanged and in order.
     @Test func writesTheKernelDoesNotTakeAreQueuedThenFlushed() async throws {
-        var fds: [Int32] = [0, 0]
-        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0)
-        let (near, far) = (fds[0], fds[1])
+        let (near, far) = try socketPair()
         defer { close(far) }
         let payload = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) }
         let loop = try EpollLoop(name: "test")

@@ -32,12 +32,10 @@ func decode(_ buffer: ByteBuffer, kinds: [RequestKind]? = nil) throws -> [Decode
     #expect(scanner.isAtFrameBoundary)
     return frames.enumerated().map { index, frame in
         Decoded(
-            name: text(frame.first), key: text(frame.second), count: frame.count, third: frame.third,
+            name: frame.first.text, key: frame.second.text, count: frame.count, third: frame.third,
             kind: kinds?[index] ?? .other)
     }
 }
-
-func text(_ head: ByteHead) -> String { head.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }
 
 func keyNumber(_ key: String) -> Int { Int(key.split(separator: ":").last!)! }
 
@@ -83,7 +81,7 @@ func keyNumber(_ key: String) -> Int { Int(key.split(separator: ":").last!)! }
         options.readRatio = 0.5
         let hashes = try generate(options, count: 4_000)
         #expect(Set(hashes.map(\.name)) == ["HGET", "HSET"])
-        #expect(hashes.allSatisfy { $0.key.hasPrefix("bench:h:") && text($0.third) == "f" })
+        #expect(hashes.allSatisfy { $0.key.hasPrefix("bench:h:") && $0.third.text == "f" })
         #expect(hashes.allSatisfy { ($0.name == "HGET") == ($0.kind == .read) })
         options.workload = .incr
         #expect(try generate(options, count: 100).allSatisfy { $0.name == "INCR" && $0.key.hasPrefix("bench:c:") })

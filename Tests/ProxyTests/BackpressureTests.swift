@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 extension Integration {
@@ -15,7 +16,7 @@ extension Integration {
                 let client = try await proxy.connect(receiveBuffer: 64 * 1024)
                 defer { client.close() }
                 let baseline = try residentBytes()
-                try await client.send(command("GET", "big"))
+                try await client.send(Frames.command(["GET", "big"]))
 
                 // Redis ends up holding most of the reply because the proxy stopped reading (or,
                 // without backpressure, the proxy's memory grows instead).
@@ -40,7 +41,7 @@ extension Integration {
                 #expect(reply.count == header.count + Self.size + 2)
                 #expect(reply.starts(with: header))
                 #expect(Self.isIntact(reply, after: header.count), "the 64 MiB payload arrived unchanged")
-                #expect(proxy.sink.all.first?.replyBytes == reply.count)
+                #expect(proxy.sink.events.first?.replyBytes == reply.count)
             }
         }
 
@@ -73,14 +74,14 @@ func residentBytes() throws -> Int {
     let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
     guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
         let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
-    else { throw HarnessError("no VmRSS in /proc/self/status") }
+    else { throw TestFailure("no VmRSS in /proc/self/status") }
     return kilobytes * 1024
 }
 
-extension RedisServerProcess {
+extension RedisServer {
     /// The largest `omem` (output buffer memory) among Redis's clients.
     func largestOutputBuffer() async throws -> Int {
-        let list = bulkText(try await call(command("CLIENT", "LIST")))
+        let list = bulkText(try await call(Frames.command(["CLIENT", "LIST"])))
         var largest = 0
         for field in list.split(whereSeparator: { $0 == " " || $0 == "\n" }) where field.hasPrefix("omem=") {
             largest = max(largest, Int(field.dropFirst(5)) ?? 0)

@@ -4,6 +4,7 @@ import Logging
 import Proxy
 import RedisCommands
 import Telemetry
+import TestSupport
 import Testing
 
 extension Integration {
@@ -11,7 +12,7 @@ extension Integration {
     /// from the server, and when it cannot, the built-in table stays and one log line says why.
     @Suite struct CommandCatalog {
         @Test func theTableComesFromTheServer() async throws {
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 let log = try await load(from: UpstreamEndpoint(host: "127.0.0.1", port: redis.port))
                 #expect(log.table !== CommandTable.builtin)
                 #expect(log.table.commands.count > CommandTable.builtin.commands.count / 2)
@@ -22,9 +23,9 @@ extension Integration {
         }
 
         @Test func anACLUserWithoutCommandKeepsTheBuiltinTable() async throws {
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 let created = try await redis.call(
-                    command("ACL", "SETUSER", "lens", "on", ">\(Self.password)", "~*", "+@all", "-command"))
+                    Frames.command(["ACL", "SETUSER", "lens", "on", ">\(Self.password)", "~*", "+@all", "-command"]))
                 #expect(created == Array("+OK\r\n".utf8))
                 let endpoint = UpstreamEndpoint(
                     host: "127.0.0.1", port: redis.port, username: "lens", password: Self.password)
@@ -36,8 +37,8 @@ extension Integration {
         }
 
         @Test func aWrongPasswordKeepsTheBuiltinTable() async throws {
-            try await RedisServerProcess.with { redis in
-                let set = try await redis.call(command("CONFIG", "SET", "requirepass", Self.password))
+            try await RedisServer.with { redis in
+                let set = try await redis.call(Frames.command(["CONFIG", "SET", "requirepass", Self.password]))
                 #expect(set == Array("+OK\r\n".utf8))
                 let endpoint = UpstreamEndpoint(host: "127.0.0.1", port: redis.port, password: "not-" + Self.password)
                 let log = try await load(from: endpoint)
@@ -48,7 +49,7 @@ extension Integration {
         }
 
         @Test func anUnreachableServerKeepsTheBuiltinTable() async throws {
-            let port = try unusedPort()
+            let port = try freePort()
             let log = try await load(from: UpstreamEndpoint(host: "127.0.0.1", port: port))
             #expect(log.table === CommandTable.builtin)
             #expect(log.warning == "connect refused 127.0.0.1:\(port)")

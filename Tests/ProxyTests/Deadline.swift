@@ -1,17 +1,6 @@
-struct TimeoutError: Error, CustomStringConvertible {
-    var description: String
+import TestSupport
 
-    init(_ description: String) { self.description = description }
-}
-
-/// The test environment did not behave as the harness needs.
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` until it holds, failing with `TimeoutError` after `timeout`.
+/// Polls `condition` until it holds, failing with `TestFailure` after `timeout`.
 func waitUntil(
     _ what: String,
     timeout: Duration = .seconds(10),
@@ -21,7 +10,7 @@ func waitUntil(
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
         guard ContinuousClock.now < deadline else {
-            throw TimeoutError("timed out after \(timeout) waiting for \(what)")
+            throw TestFailure("timed out after \(timeout) waiting for \(what)")
         }
         try await Task.sleep(for: interval)
     }

@@ -1,16 +1,17 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 extension Integration {
     @Suite struct GracefulShutdown {
         @Test func inFlightBlockingCommandIsAnsweredBeforeShutdownCompletes() async throws {
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 let proxy = try await ProxyHarness.start(upstreamPort: redis.port)
                 do {
                     let client = try await proxy.connect()
                     defer { client.close() }
-                    try await client.send(command("BLPOP", "empty", "1"))
+                    try await client.send(Frames.command(["BLPOP", "empty", "1"]))
                     try await redis.waitForBlockedClients(1)
 
                     await proxy.triggerGracefulShutdown()
@@ -19,8 +20,8 @@ extension Integration {
                     // Then the proxy closes the connection and run() returns, well before the drain timeout.
                     #expect(try await client.readToEnd(timeout: .seconds(3)).isEmpty)
                     try await waitUntil("the proxy's run() to return", timeout: .seconds(3)) { proxy.hasFinished }
-                    #expect(proxy.sink.all.map(\.summary) == ["BLPOP replied"])
-                    #expect(proxy.sink.all.first?.replyType == .array)
+                    #expect(proxy.sink.events.map(\.summary) == ["BLPOP replied"])
+                    #expect(proxy.sink.events.first?.replyType == .array)
 
                     // Nobody is listening any more.
                     await #expect(throws: RawConnectionError.self) { _ = try await proxy.connect() }

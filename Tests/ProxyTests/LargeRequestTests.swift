@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 extension Integration {
@@ -14,13 +15,15 @@ extension Integration {
                 for _ in 0..<chunks { try await client.send(chunk) }
                 #expect(Wire(try await client.request([0x0D, 0x0A], timeout: .seconds(30))) == Wire("+OK\r\n"))
 
-                #expect(integerValue(try await redis.call(command("STRLEN", "large"))) == chunk.count * chunks)
+                #expect(
+                    integerValue(try await redis.call(Frames.command(["STRLEN", "large"]))) == chunk.count * chunks)
                 for offset in [0, 12_345, chunk.count * chunks - 100] {
-                    let range = try await redis.call(command("GETRANGE", "large", "\(offset)", "\(offset + 99)"))
+                    let range = try await redis.call(
+                        Frames.command(["GETRANGE", "large", "\(offset)", "\(offset + 99)"]))
                     let expected = (offset..<(offset + 100)).map { chunk[$0 % chunk.count] }
                     #expect(Wire(range) == Wire(Array("$100\r\n".utf8) + expected + [0x0D, 0x0A]), "at \(offset)")
                 }
-                let event = try #require(proxy.sink.all.first)
+                let event = try #require(proxy.sink.events.first)
                 #expect(event.summary == "SET replied")
                 #expect(event.requestBytes == header.count + chunk.count * chunks + 2)
                 #expect(event.firstArgument.text == "large")

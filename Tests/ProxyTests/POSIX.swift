@@ -38,14 +38,6 @@ enum POSIX {
         #endif
     }
 
-    static func kill(_ process: Int32) {
-        #if canImport(Glibc)
-            _ = Glibc.kill(process, SIGKILL)
-        #else
-            _ = Darwin.kill(process, SIGKILL)
-        #endif
-    }
-
     /// A TCP socket with TCP_NODELAY (and SIGPIPE off where `send` has no flag for it).
     static func tcpSocket() -> Int32 {
         let descriptor = socket(AF_INET, streamSocket, 0)

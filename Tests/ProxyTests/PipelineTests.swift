@@ -1,4 +1,5 @@
 import RedisCommands
+import TestSupport
 import Testing
 
 extension Integration {
@@ -11,10 +12,10 @@ extension Integration {
             var names: [String] = []
             for index in 0..<size {
                 if index % 3 == 0 {
-                    bytes += command("SET", "key:\(index)", "value:\(index)")
+                    bytes += Frames.command(["SET", "key:\(index)", "value:\(index)"])
                     names.append("SET")
                 } else {
-                    bytes += command("GET", "key:\(index - index % 3 + (index % 3 == 1 ? 0 : 1))")
+                    bytes += Frames.command(["GET", "key:\(index - index % 3 + (index % 3 == 1 ? 0 : 1))"])
                     names.append("GET")
                 }
             }
@@ -27,7 +28,7 @@ extension Integration {
                 let direct = try await RawConnection.connect(port: redis.port)
                 let expected = try await direct.request(requests, frames: Self.size, timeout: .seconds(30))
                 direct.close()
-                _ = try await redis.call(command("FLUSHALL"))
+                _ = try await redis.call(Frames.command(["FLUSHALL"]))
 
                 let client = try await proxy.connect()
                 defer { client.close() }
@@ -36,7 +37,7 @@ extension Integration {
                 #expect(actual == expected)
                 #expect(expected.starts(with: Array("+OK\r\n$7\r\nvalue:0\r\n$-1\r\n+OK\r\n".utf8)))
 
-                let events = proxy.sink.all
+                let events = proxy.sink.events
                 #expect(events.count == Self.size)
                 #expect(events.allSatisfy { $0.outcome == .replied })
                 #expect(events.map(\.name.text) == names)
@@ -51,13 +52,13 @@ extension Integration {
         @Test func halfClosedClientGetsEveryOwedReply() async throws {
             try await withRedisAndProxy { redis, proxy in
                 var requests: [UInt8] = []
-                for _ in 0..<1_000 { requests += command("INCR", "n") }
-                requests += command("EVAL", "redis.call('INCR', 'n'); return redis.call('GET', 'n')", "0")
+                for _ in 0..<1_000 { requests += Frames.command(["INCR", "n"]) }
+                requests += Frames.command(["EVAL", "redis.call('INCR', 'n'); return redis.call('GET', 'n')", "0"])
                 var expected = (1...1_000).flatMap { Array(":\($0)\r\n".utf8) }
                 expected += Array("$4\r\n1001\r\n".utf8)
 
                 for port in [redis.port, proxy.port] {
-                    _ = try await redis.call(command("DEL", "n"))
+                    _ = try await redis.call(Frames.command(["DEL", "n"]))
                     let client = try await RawConnection.connect(port: port)
                     defer { client.close() }
                     try await client.send(requests)

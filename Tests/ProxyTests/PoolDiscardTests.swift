@@ -1,4 +1,5 @@
 import Proxy
+import TestSupport
 import Testing
 
 extension Integration {
@@ -9,14 +10,14 @@ extension Integration {
             var pool = PoolConfiguration()
             pool.minIdle = 1
             pool.maxIdle = 1
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 let value = [UInt8](repeating: UInt8(ascii: "x"), count: 16 << 20)  // beyond what socket buffers absorb
-                _ = try await redis.call(command([Array("SET".utf8), Array("big".utf8), value]))
+                _ = try await redis.call(Frames.command([Array("SET".utf8), Array("big".utf8), value]))
                 try await ProxyHarness.with(upstreamPort: redis.port, pool: pool, threads: 1) { proxy in
                     try await waitUntil("a warm connection") { proxy.pool.snapshot.idle == 1 }
                     let clientA = try await proxy.connect(receiveBuffer: 16 * 1024)
-                    let idA = try #require(integerValue(try await clientA.request(command("CLIENT", "ID"))))
-                    try await clientA.send(command("GET", "big") + command("GET", "big"))
+                    let idA = try #require(integerValue(try await clientA.request(Frames.command(["CLIENT", "ID"]))))
+                    try await clientA.send(Frames.command(["GET", "big"]) + Frames.command(["GET", "big"]))
                     try await waitUntil("Redis to hold back part of the reply", timeout: .seconds(10)) {
                         try await redis.largestOutputBuffer() > 0
                     }
@@ -28,11 +29,12 @@ extension Integration {
 
                     let clientB = try await proxy.connect()
                     defer { clientB.close() }
-                    let reply = try await clientB.request(command("PING") + command("CLIENT", "ID"), frames: 2)
+                    let reply = try await clientB.request(
+                        Frames.command(["PING"]) + Frames.command(["CLIENT", "ID"]), frames: 2)
                     let parts = try frames(in: reply)
                     #expect(parts.first == Wire("+PONG\r\n"))
                     #expect(parts.count == 2 && integerValue(parts[1].bytes) != idA)
-                    #expect(proxy.sink.all.filter { $0.outcome == .aborted }.count >= 1)
+                    #expect(proxy.sink.events.filter { $0.outcome == .aborted }.count >= 1)
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Proxy
+import TestSupport
 import Testing
 
 extension Integration {
@@ -15,17 +16,17 @@ extension Integration {
         @Test func connectionIsResetBeforeReuse() async throws {
             try await withReusedConnection { clientA in
                 let requests =
-                    command("SELECT", "5") + command("CLIENT", "SETNAME", "x") + command("SET", "a", "in-db-5")
-                    + command("CLIENT", "INFO")
+                    Frames.command(["SELECT", "5"]) + Frames.command(["CLIENT", "SETNAME", "x"])
+                    + Frames.command(["SET", "a", "in-db-5"]) + Frames.command(["CLIENT", "INFO"])
                 let replies = try frames(in: try await clientA.request(requests, frames: 4))
                 #expect(replies[0] == Wire("+OK\r\n"))
                 #expect(replies[1] == Wire("+OK\r\n"))
                 let info = bulkText(replies[3].bytes)
                 #expect(info.contains(" db=5 ") && info.contains(" name=x "), "\(info)")
-                let subscribed = try await clientA.request(command("SUBSCRIBE", "c"))
+                let subscribed = try await clientA.request(Frames.command(["SUBSCRIBE", "c"]))
                 #expect(Wire(subscribed) == Wire("*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n"))
             } then: { clientB, _ in
-                let reply = try await clientB.request(command("GET", "a"))
+                let reply = try await clientB.request(Frames.command(["GET", "a"]))
                 #expect(Wire(reply) == Wire("$-1\r\n"), "SET ran in database 5")
             }
         }
@@ -34,18 +35,19 @@ extension Integration {
         @Test func protocolTrackingTransactionAndMonitorAreReset() async throws {
             try await withReusedConnection { clientA in
                 let requests =
-                    command("HELLO", "3") + command("CLIENT", "TRACKING", "ON") + command("GET", "t")
-                    + command("MULTI") + command("SET", "q", "1")
+                    Frames.command(["HELLO", "3"]) + Frames.command(["CLIENT", "TRACKING", "ON"])
+                    + Frames.command(["GET", "t"]) + Frames.command(["MULTI"]) + Frames.command(["SET", "q", "1"])
                 let replies = try frames(in: try await clientA.request(requests, frames: 5))
                 #expect(replies.last == Wire("+QUEUED\r\n"))
                 #expect(
-                    Wire(try await clientA.request(command("DISCARD") + command("MONITOR"), frames: 2))
+                    Wire(
+                        try await clientA.request(Frames.command(["DISCARD"]) + Frames.command(["MONITOR"]), frames: 2))
                         == Wire("+OK\r\n+OK\r\n"))
             } then: { clientB, redis in
                 // Neither an invalidation push nor monitor lines may reach B.
-                _ = try await redis.call(command("SET", "t", "changed"))
+                _ = try await redis.call(Frames.command(["SET", "t", "changed"]))
                 let replies = try frames(
-                    in: try await clientB.request(command("GET", "q") + command("PING"), frames: 2))
+                    in: try await clientB.request(Frames.command(["GET", "q"]) + Frames.command(["PING"]), frames: 2))
                 #expect(replies == [Wire("$-1\r\n"), Wire("+PONG\r\n")])
             }
         }
@@ -55,9 +57,9 @@ extension Integration {
         /// `check` on it.
         private func withReusedConnection(
             _ dirty: (RawConnection) async throws -> Void,
-            then check: (RawConnection, RedisServerProcess) async throws -> Void
+            then check: (RawConnection, RedisServer) async throws -> Void
         ) async throws {
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 // One event loop, so both clients are on the loop of the idle connection.
                 try await ProxyHarness.with(upstreamPort: redis.port, pool: Self.oneConnection, threads: 1) { proxy in
                     try await waitForIdle(proxy)
@@ -66,7 +68,8 @@ extension Integration {
                     for _ in 1...5 {
                         let created = proxy.pool.snapshot.created
                         let clientA = try await proxy.connect()
-                        let idA = try #require(integerValue(try await clientA.request(command("CLIENT", "ID"))))
+                        let idA = try #require(
+                            integerValue(try await clientA.request(Frames.command(["CLIENT", "ID"]))))
                         try await dirty(clientA)
                         clientA.close()
                         try await waitForIdle(proxy)
@@ -76,7 +79,7 @@ extension Integration {
                         defer { clientB.close() }
                         let replies = try frames(
                             in: try await clientB.request(
-                                command("CLIENT", "ID") + command("CLIENT", "INFO"), frames: 2))
+                                Frames.command(["CLIENT", "ID"]) + Frames.command(["CLIENT", "INFO"]), frames: 2))
                         #expect(integerValue(replies[0].bytes) == idA, "the upstream connection was reused")
                         let info = bulkText(replies[1].bytes)
                         #expect(info.hasPrefix("id=\(idA) "), "\(info)")

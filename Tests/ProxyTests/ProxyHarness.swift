@@ -7,6 +7,7 @@ import Proxy
 import RedisCommands
 import ServiceLifecycle
 import Telemetry
+import TestSupport
 
 /// An in-process proxy (pool and server in a service group) in front of a Redis port:
 /// recording every command event in ``sink``, or, given a telemetry configuration,

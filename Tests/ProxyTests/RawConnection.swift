@@ -1,5 +1,6 @@
 import RESP
 import Synchronization
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -210,30 +211,4 @@ final class RawConnection: Sendable {
         state.frameEnds += ends
         state.scanned = state.buffer.count
     }
-}
-
-func loopbackAddress(port: Int) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-    return address
-}
-
-/// A loopback port nothing listens on right now.
-func unusedPort() throws -> Int {
-    let fd = socket(AF_INET, POSIX.streamSocket, 0)
-    guard fd >= 0 else { throw RawConnectionError.system("socket", errno: errno) }
-    defer { POSIX.close(fd) }
-    var address = loopbackAddress(port: 0)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { throw RawConnectionError.system("bind", errno: errno) }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    guard named == 0 else { throw RawConnectionError.system("getsockname", errno: errno) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

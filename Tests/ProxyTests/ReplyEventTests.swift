@@ -1,5 +1,6 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 extension Integration {
@@ -9,15 +10,15 @@ extension Integration {
                 let client = try await proxy.connect()
                 defer { client.close() }
                 let requests = [
-                    command("SET", "k1", "v1"),
-                    command("MGET", "k1", "k2", "k3"),
-                    command("LPUSH", "list", "a"),
-                    command("GET", "list"),
-                    command("GET"),
-                    command("INCRBY", "n", "7"),
+                    Frames.command(["SET", "k1", "v1"]),
+                    Frames.command(["MGET", "k1", "k2", "k3"]),
+                    Frames.command(["LPUSH", "list", "a"]),
+                    Frames.command(["GET", "list"]),
+                    Frames.command(["GET"]),
+                    Frames.command(["INCRBY", "n", "7"]),
                 ]
                 _ = try await client.request(requests.flatMap { $0 }, frames: requests.count)
-                let events = proxy.sink.all
+                let events = proxy.sink.events
                 try #require(events.count == requests.count)
                 #expect(events.map(\.name.text) == ["SET", "MGET", "LPUSH", "GET", "GET", "INCRBY"])
                 #expect(events.allSatisfy { $0.outcome == .replied })
@@ -42,10 +43,13 @@ extension Integration {
             try await withRedisAndProxy { _, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
-                let requests = [command("MULTI"), command("SET", "a", "1"), command("INCR", "a"), command("EXEC")]
+                let requests = [
+                    Frames.command(["MULTI"]), Frames.command(["SET", "a", "1"]), Frames.command(["INCR", "a"]),
+                    Frames.command(["EXEC"]),
+                ]
                 let reply = try await client.request(requests.flatMap { $0 }, frames: 4)
                 #expect(Wire(reply) == Wire("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n:2\r\n"))
-                let events = proxy.sink.all
+                let events = proxy.sink.events
                 #expect(events.map(\.summary) == ["MULTI replied", "SET replied", "INCR replied", "EXEC replied"])
                 // Queued commands carry their own element of EXEC's reply.
                 #expect(events.map(\.replyType) == [.simpleString, .simpleString, .integer, .array])

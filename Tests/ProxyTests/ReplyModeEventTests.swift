@@ -1,4 +1,5 @@
 import RedisCommands
+import TestSupport
 import Testing
 
 extension Integration {
@@ -8,16 +9,16 @@ extension Integration {
                 let client = try await proxy.connect()
                 defer { client.close() }
                 let requests = [
-                    command("CLIENT", "REPLY", "OFF"),
-                    command("SET", "a", "1"),
-                    command("SET", "b", "2"),
-                    command("SET", "c", "3"),
-                    command("CLIENT", "REPLY", "ON"),
-                    command("PING"),
+                    Frames.command(["CLIENT", "REPLY", "OFF"]),
+                    Frames.command(["SET", "a", "1"]),
+                    Frames.command(["SET", "b", "2"]),
+                    Frames.command(["SET", "c", "3"]),
+                    Frames.command(["CLIENT", "REPLY", "ON"]),
+                    Frames.command(["PING"]),
                 ]
                 let reply = try await client.request(requests.flatMap { $0 }, frames: 2)
                 #expect(Wire(reply) == Wire("+OK\r\n+PONG\r\n"))
-                let events = proxy.sink.all
+                let events = proxy.sink.events
                 #expect(
                     events.map(\.summary) == [
                         "CLIENT suppressed", "SET suppressed", "SET suppressed", "SET suppressed", "CLIENT replied",
@@ -28,7 +29,7 @@ extension Integration {
                 #expect(events[4].replyType == .simpleString)
                 // The suppressed commands did run.
                 #expect(
-                    Wire(try await redis.call(command("MGET", "a", "b", "c")))
+                    Wire(try await redis.call(Frames.command(["MGET", "a", "b", "c"])))
                         == Wire("*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"))
             }
         }
@@ -37,8 +38,9 @@ extension Integration {
         @Test func resetAfterClientReplyOffIsAnswered() async throws {
             try await withRedisAndProxy { redis, proxy in
                 let requests =
-                    command("CLIENT", "REPLY", "OFF") + command("SET", "a", "1") + command("RESET")
-                    + command("GET", "a")
+                    Frames.command(["CLIENT", "REPLY", "OFF"]) + Frames.command(["SET", "a", "1"])
+                    + Frames.command(["RESET"])
+                    + Frames.command(["GET", "a"])
                 let direct = try await RawConnection.connect(port: redis.port)
                 defer { direct.close() }
                 let expected = try await direct.request(requests, frames: 2)
@@ -47,9 +49,9 @@ extension Integration {
                 let client = try await proxy.connect()
                 defer { client.close() }
                 #expect(Wire(try await client.request(requests, frames: 2)) == Wire(expected))
-                #expect(Wire(try await client.request(command("PING"))) == Wire("+PONG\r\n"))
+                #expect(Wire(try await client.request(Frames.command(["PING"]))) == Wire("+PONG\r\n"))
                 #expect(
-                    proxy.sink.all.map(\.summary) == [
+                    proxy.sink.events.map(\.summary) == [
                         "CLIENT suppressed", "SET suppressed", "RESET replied", "GET replied", "PING replied",
                     ])
             }
@@ -61,7 +63,8 @@ extension Integration {
         @Test func halfCloseAfterResetStillGetsTheReply() async throws {
             try await withRedisAndProxy { redis, proxy in
                 let requests =
-                    command("CLIENT", "REPLY", "OFF") + command("SET", "a", "1") + command("RESET")
+                    Frames.command(["CLIENT", "REPLY", "OFF"]) + Frames.command(["SET", "a", "1"])
+                    + Frames.command(["RESET"])
                 // Keeps Redis busy for 100 ms, so the client's EOF reaches the proxy before the reply.
                 let slowScript = """
                     local t = redis.call('TIME')
@@ -69,7 +72,7 @@ extension Integration {
                     repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 100000
                     return redis.call('GET', 'a')
                     """
-                let last = command("EVAL", slowScript, "0")
+                let last = Frames.command(["EVAL", slowScript, "0"])
                 for port in [redis.port, proxy.port] {
                     let client = try await RawConnection.connect(port: port)
                     defer { client.close() }
@@ -86,10 +89,13 @@ extension Integration {
             try await withRedisAndProxy { _, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
-                let requests = [command("CLIENT", "REPLY", "SKIP"), command("SET", "a", "1"), command("GET", "a")]
+                let requests = [
+                    Frames.command(["CLIENT", "REPLY", "SKIP"]), Frames.command(["SET", "a", "1"]),
+                    Frames.command(["GET", "a"]),
+                ]
                 let reply = try await client.request(requests.flatMap { $0 }, frames: 1)
                 #expect(Wire(reply) == Wire("$1\r\n1\r\n"))
-                #expect(proxy.sink.all.map(\.summary) == ["CLIENT suppressed", "SET suppressed", "GET replied"])
+                #expect(proxy.sink.events.map(\.summary) == ["CLIENT suppressed", "SET suppressed", "GET replied"])
             }
         }
     }

@@ -1,8 +1,10 @@
+import TestSupport
+
 /// One redis-server and a proxy in front of it, both torn down afterwards.
 func withRedisAndProxy<T>(
-    redisArguments: [String] = [], threads: Int = 2, _ body: (RedisServerProcess, ProxyHarness) async throws -> T
+    redisArguments: [String] = [], threads: Int = 2, _ body: (RedisServer, ProxyHarness) async throws -> T
 ) async throws -> T {
-    try await RedisServerProcess.with(redisArguments) { redis in
+    try await RedisServer.with(redisArguments) { redis in
         try await ProxyHarness.with(upstreamPort: redis.port, threads: threads) { proxy in
             try await body(redis, proxy)
         }

@@ -1,4 +1,5 @@
 import Telemetry
+import TestSupport
 import Testing
 
 extension Integration {
@@ -27,7 +28,7 @@ extension Integration {
         }
 
         @Test func scrapedCommandCountsAreMonotonicAndExact() async throws {
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 try await ProxyHarness.with(upstreamPort: redis.port, telemetry: Self.telemetry) { proxy in
                     var history = try await withThrowingTaskGroup(of: [[String: UInt64]].self) { group in
                         group.addTask { await Self.scrapeUntilCancelled(proxy) }
@@ -73,7 +74,7 @@ extension Integration {
                             for pair in 0..<pairs {
                                 let key = "tc:\(client):\(pair)"
                                 let value = "v\(round)-\(pair)"
-                                request += command("SET", key, value) + command("GET", key)
+                                request += Frames.command(["SET", key, value]) + Frames.command(["GET", key])
                                 expected += "+OK\r\n$\(value.utf8.count)\r\n\(value)\r\n"
                             }
                             let reply = try await connection.request(request, frames: 2 * pairs, timeout: .seconds(30))

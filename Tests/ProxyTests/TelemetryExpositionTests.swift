@@ -1,4 +1,5 @@
 import Telemetry
+import TestSupport
 import Testing
 
 extension Integration {
@@ -6,11 +7,12 @@ extension Integration {
     @Suite struct TelemetryExposition {
         @Test(arguments: [false, true])
         func everyFamilyIsDeclaredOnce(openMetrics: Bool) async throws {
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 try await ProxyHarness.with(upstreamPort: redis.port, telemetry: TelemetryConfiguration()) { proxy in
                     let client = try await proxy.connect()
                     defer { client.close() }
-                    _ = try await client.request(command("SET", "k", "v") + command("GET", "k"), frames: 2)
+                    _ = try await client.request(
+                        Frames.command(["SET", "k", "v"]) + Frames.command(["GET", "k"]), frames: 2)
                     let (text, contentType) = await proxy.runtime!.exposition(
                         openMetrics: openMetrics, pool: proxy.pool)
                     let families = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }

@@ -1,17 +1,20 @@
 import Telemetry
+import TestSupport
 import Testing
 
 extension Integration {
     /// Reads queued in a transaction through a proxy with real telemetry.
     @Suite struct TelemetryTransactions {
         @Test func queuedReadsCountTheirExecElements() async throws {
-            try await RedisServerProcess.with { redis in
+            try await RedisServer.with { redis in
                 try await ProxyHarness.with(upstreamPort: redis.port, telemetry: TelemetryConfiguration()) { proxy in
                     let client = try await proxy.connect()
                     defer { client.close() }
                     let requests = [
-                        command("SET", "present", "1"), command("MULTI"), command("GET", "missing"),
-                        command("MGET", "missing", "other"), command("EXISTS", "present"), command("EXEC"),
+                        Frames.command(["SET", "present", "1"]), Frames.command(["MULTI"]),
+                        Frames.command(["GET", "missing"]),
+                        Frames.command(["MGET", "missing", "other"]), Frames.command(["EXISTS", "present"]),
+                        Frames.command(["EXEC"]),
                     ]
                     let reply = try await client.request(requests.flatMap { $0 }, frames: requests.count)
                     #expect(

@@ -1,5 +1,6 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 extension Integration {
@@ -8,23 +9,24 @@ extension Integration {
             try await withRedisAndProxy { redis, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
-                #expect(Wire(try await client.request(command("HELLO", "3"))).hasPrefix("%7\r\n"))
-                #expect(Wire(try await client.request(command("CLIENT", "TRACKING", "ON"))) == Wire("+OK\r\n"))
-                #expect(Wire(try await client.request(command("GET", "tracked"))) == Wire("_\r\n"))
+                #expect(Wire(try await client.request(Frames.command(["HELLO", "3"]))).hasPrefix("%7\r\n"))
+                #expect(
+                    Wire(try await client.request(Frames.command(["CLIENT", "TRACKING", "ON"]))) == Wire("+OK\r\n"))
+                #expect(Wire(try await client.request(Frames.command(["GET", "tracked"]))) == Wire("_\r\n"))
 
                 // The push arrives while BLPOP waits for its reply.
-                try await client.send(command("BLPOP", "queue", "10"))
+                try await client.send(Frames.command(["BLPOP", "queue", "10"]))
                 try await redis.waitForBlockedClients(1)
-                #expect(Wire(try await redis.call(command("SET", "tracked", "x"))) == Wire("+OK\r\n"))
-                #expect(integerValue(try await redis.call(command("LPUSH", "queue", "item"))) == 1)
+                #expect(Wire(try await redis.call(Frames.command(["SET", "tracked", "x"]))) == Wire("+OK\r\n"))
+                #expect(integerValue(try await redis.call(Frames.command(["LPUSH", "queue", "item"]))) == 1)
                 let push = Wire(">2\r\n$10\r\ninvalidate\r\n*1\r\n$7\r\ntracked\r\n")
                 let blpopReply = Wire("*2\r\n$5\r\nqueue\r\n$4\r\nitem\r\n")
                 #expect(Wire(try await client.read(frames: 2)) == Wire(push.bytes + blpopReply.bytes))
 
-                #expect(Wire(try await client.request(command("GET", "tracked"))) == Wire("$1\r\nx\r\n"))
-                #expect(Wire(try await client.request(command("INCR", "counter"))) == Wire(":1\r\n"))
+                #expect(Wire(try await client.request(Frames.command(["GET", "tracked"]))) == Wire("$1\r\nx\r\n"))
+                #expect(Wire(try await client.request(Frames.command(["INCR", "counter"]))) == Wire(":1\r\n"))
 
-                let events = proxy.sink.all
+                let events = proxy.sink.events
                 #expect(
                     events.map(\.summary) == [
                         "HELLO replied", "CLIENT replied", "GET replied", "BLPOP replied", "GET replied",

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 extension Integration {
@@ -6,65 +7,65 @@ extension Integration {
         static let binaryValue: [UInt8] = [0x00, 0x0D, 0x0A, 0xFF, 0x24, 0x2A, 0x0D]
 
         static let resp2Script: [[UInt8]] = [
-            command("PING"),
+            Frames.command(["PING"]),
             Array("PING\r\n".utf8),
             Array("ECHO \"inline with spaces\"\r\n".utf8),
-            command("SET", "k1", "v1"),
-            command("GET", "k1"),
-            command("GET", "missing"),
-            command("MGET", "k1", "missing", "k2", "also-missing"),
-            command("HSET", "h", "f1", "v1", "f2", "v2"),
-            command("HGETALL", "h"),
-            command("LPUSH", "l", "a", "b", "c"),
-            command("LRANGE", "l", "0", "-1"),
-            command("INCR", "n"),
-            command("INCRBY", "n", "41"),
-            command("GET", "l"),
-            command("GET"),
-            command("NOSUCHCOMMAND", "x"),
-            command("SET", "k1", "v", "EX", "notanumber"),
-            command("EVAL", "return {1, 'two', {3, {'four', false}}, redis.status_reply('FINE')}", "0"),
-            command("EVAL", "return {1, redis.error_reply('INNER nested error')}", "0"),
-            command("EVAL", "return redis.error_reply('MYERR custom prefix')", "0"),
-            command("COMMAND", "DOCS", "GET"),
-            command("COMMAND", "INFO", "GET", "SET", "NOSUCH"),
-            command("SADD", "s", "3", "1", "2"),
-            command("SMEMBERS", "s"),
-            command("ZADD", "z", "1.5", "a", "2", "b"),
-            command("ZRANGE", "z", "0", "-1", "WITHSCORES"),
-            command("ZSCORE", "z", "a"),
-            command([Array("SET".utf8), binaryKey, binaryValue]),
-            command([Array("GET".utf8), binaryKey]),
-            command([Array("MGET".utf8), binaryKey, Array("missing".utf8), binaryKey]),
-            command([Array("APPEND".utf8), binaryKey, [0x00, 0x0A]]),
-            command([Array("STRLEN".utf8), binaryKey]),
-            command([Array("EXISTS".utf8), binaryKey, binaryKey + [0x00]]),
-            command("ECHO", ""),
+            Frames.command(["SET", "k1", "v1"]),
+            Frames.command(["GET", "k1"]),
+            Frames.command(["GET", "missing"]),
+            Frames.command(["MGET", "k1", "missing", "k2", "also-missing"]),
+            Frames.command(["HSET", "h", "f1", "v1", "f2", "v2"]),
+            Frames.command(["HGETALL", "h"]),
+            Frames.command(["LPUSH", "l", "a", "b", "c"]),
+            Frames.command(["LRANGE", "l", "0", "-1"]),
+            Frames.command(["INCR", "n"]),
+            Frames.command(["INCRBY", "n", "41"]),
+            Frames.command(["GET", "l"]),
+            Frames.command(["GET"]),
+            Frames.command(["NOSUCHCOMMAND", "x"]),
+            Frames.command(["SET", "k1", "v", "EX", "notanumber"]),
+            Frames.command(["EVAL", "return {1, 'two', {3, {'four', false}}, redis.status_reply('FINE')}", "0"]),
+            Frames.command(["EVAL", "return {1, redis.error_reply('INNER nested error')}", "0"]),
+            Frames.command(["EVAL", "return redis.error_reply('MYERR custom prefix')", "0"]),
+            Frames.command(["COMMAND", "DOCS", "GET"]),
+            Frames.command(["COMMAND", "INFO", "GET", "SET", "NOSUCH"]),
+            Frames.command(["SADD", "s", "3", "1", "2"]),
+            Frames.command(["SMEMBERS", "s"]),
+            Frames.command(["ZADD", "z", "1.5", "a", "2", "b"]),
+            Frames.command(["ZRANGE", "z", "0", "-1", "WITHSCORES"]),
+            Frames.command(["ZSCORE", "z", "a"]),
+            Frames.command([Array("SET".utf8), binaryKey, binaryValue]),
+            Frames.command([Array("GET".utf8), binaryKey]),
+            Frames.command([Array("MGET".utf8), binaryKey, Array("missing".utf8), binaryKey]),
+            Frames.command([Array("APPEND".utf8), binaryKey, [0x00, 0x0A]]),
+            Frames.command([Array("STRLEN".utf8), binaryKey]),
+            Frames.command([Array("EXISTS".utf8), binaryKey, binaryKey + [0x00]]),
+            Frames.command(["ECHO", ""]),
         ]
 
         static let resp3Script: [[UInt8]] = [
-            command("HELLO", "3"),
-            command("HGETALL", "h"),
-            command("SMEMBERS", "s"),
-            command("ZSCORE", "z", "a"),
-            command("ZRANGE", "z", "0", "-1", "WITHSCORES"),
-            command("GET", "missing"),
-            command("MGET", "k1", "missing"),
-            command("CONFIG", "GET", "maxmemory"),
-            command("COMMAND", "DOCS", "GET"),
-            command("EVAL", "redis.setresp(3); return {map={answer=42}}", "0"),
-            command("EVAL", "redis.setresp(3); return {double=3.25}", "0"),
-            command("GET", "l"),
-            command([Array("GET".utf8), binaryKey]),
-            command("HELLO", "2"),
-            command("HGETALL", "h"),
+            Frames.command(["HELLO", "3"]),
+            Frames.command(["HGETALL", "h"]),
+            Frames.command(["SMEMBERS", "s"]),
+            Frames.command(["ZSCORE", "z", "a"]),
+            Frames.command(["ZRANGE", "z", "0", "-1", "WITHSCORES"]),
+            Frames.command(["GET", "missing"]),
+            Frames.command(["MGET", "k1", "missing"]),
+            Frames.command(["CONFIG", "GET", "maxmemory"]),
+            Frames.command(["COMMAND", "DOCS", "GET"]),
+            Frames.command(["EVAL", "redis.setresp(3); return {map={answer=42}}", "0"]),
+            Frames.command(["EVAL", "redis.setresp(3); return {double=3.25}", "0"]),
+            Frames.command(["GET", "l"]),
+            Frames.command([Array("GET".utf8), binaryKey]),
+            Frames.command(["HELLO", "2"]),
+            Frames.command(["HGETALL", "h"]),
         ]
 
         @Test func scriptedRepliesAreByteIdentical() async throws {
             try await withRedisAndProxy { redis, proxy in
                 let script = Self.resp2Script + Self.resp3Script
                 let direct = try await transcript(port: redis.port, script).map(maskingHelloID)
-                _ = try await redis.call(command("FLUSHALL"))
+                _ = try await redis.call(Frames.command(["FLUSHALL"]))
                 let proxied = try await transcript(port: proxy.port, script).map(maskingHelloID)
                 #expect(direct.count == script.count)
                 #expect(proxied.count == script.count)
@@ -84,20 +85,20 @@ extension Integration {
                 let requests = script.flatMap { $0 }
                 let direct = try await transcript(port: redis.port, script).map(maskingHelloID)
 
-                _ = try await redis.call(command("FLUSHALL"))
+                _ = try await redis.call(Frames.command(["FLUSHALL"]))
                 let pipelined = try await proxy.connect()
                 defer { pipelined.close() }
                 let allAtOnce = try frames(in: try await pipelined.request(requests, frames: script.count))
                 #expect(allAtOnce.map(maskingHelloID) == direct)
 
-                _ = try await redis.call(command("FLUSHALL"))
+                _ = try await redis.call(Frames.command(["FLUSHALL"]))
                 let fragmented = try await proxy.connect()
                 defer { fragmented.close() }
                 try await fragmented.sendFragmented(requests, pieceSizes: [1, 2, 3, 5, 7, 11, 1, 1])
                 let pieceByPiece = try frames(in: try await fragmented.read(frames: script.count))
                 #expect(pieceByPiece.map(maskingHelloID) == direct)
 
-                let events = proxy.sink.all
+                let events = proxy.sink.events
                 #expect(events.count == 2 * script.count)
                 let names = events.prefix(script.count).map(\.name)
                 #expect(events.suffix(script.count).map(\.name) == names)

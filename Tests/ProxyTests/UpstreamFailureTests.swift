@@ -1,6 +1,7 @@
 import Proxy
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 extension Integration {
@@ -14,9 +15,9 @@ extension Integration {
             try await withRedisAndProxy { redis, proxy in
                 // 500 INCRs are answered, then BLPOP blocks and holds back the 499 GETs behind it.
                 var requests: [UInt8] = []
-                for _ in 0..<Self.answered { requests += command("INCR", "counter") }
-                requests += command("BLPOP", "never", "30")
-                for _ in (Self.answered + 1)..<Self.pipelineSize { requests += command("GET", "counter") }
+                for _ in 0..<Self.answered { requests += Frames.command(["INCR", "counter"]) }
+                requests += Frames.command(["BLPOP", "never", "30"])
+                for _ in (Self.answered + 1)..<Self.pipelineSize { requests += Frames.command(["GET", "counter"]) }
 
                 let client = try await proxy.connect()
                 defer { client.close() }
@@ -42,20 +43,21 @@ extension Integration {
                 try await waitUntil("a client through the proxy to get PONG", timeout: .seconds(15)) {
                     guard let client = try? await proxy.connect() else { return false }
                     defer { client.close() }
-                    return (try? await client.request(command("PING"), timeout: .seconds(2))) == Array("+PONG\r\n".utf8)
+                    return (try? await client.request(Frames.command(["PING"]), timeout: .seconds(2)))
+                        == Array("+PONG\r\n".utf8)
                 }
                 let again = try await proxy.connect()
                 defer { again.close() }
-                #expect(Wire(try await again.request(command("INCR", "counter"))) == Wire(":1\r\n"))
+                #expect(Wire(try await again.request(Frames.command(["INCR", "counter"]))) == Wire(":1\r\n"))
             }
         }
 
         @Test func killedRedisInTheMiddleOfLargeRepliesNeverHangsTheClient() async throws {
             try await withRedisAndProxy { redis, proxy in
                 let value = [UInt8](repeating: UInt8(ascii: "v"), count: 20_000)
-                _ = try await redis.call(command([Array("SET".utf8), Array("big".utf8), value]))
+                _ = try await redis.call(Frames.command([Array("SET".utf8), Array("big".utf8), value]))
                 let reply = Array("$\(value.count)\r\n".utf8) + value + [0x0D, 0x0A]
-                let requests = (0..<Self.pipelineSize).flatMap { _ in command("GET", "big") }
+                let requests = (0..<Self.pipelineSize).flatMap { _ in Frames.command(["GET", "big"]) }
 
                 let client = try await proxy.connect()
                 defer { client.close() }
@@ -89,7 +91,7 @@ extension Integration {
 
         /// As a refused connect looks: the connection closes with no reply.
         @Test func unreachableRedisClosesClientsWithoutAReply() async throws {
-            let closedPort = try unusedPort()
+            let closedPort = try freePort()
             var pool = PoolConfiguration()
             pool.minIdle = 0
             pool.connectTimeoutSeconds = 2

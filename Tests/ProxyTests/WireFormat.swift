@@ -1,20 +1,5 @@
 import RESP
-
-/// A RESP request array of bulk strings.
-func command(_ parts: String...) -> [UInt8] {
-    command(parts.map { Array($0.utf8) })
-}
-
-/// A RESP request array of bulk strings, from raw bytes.
-func command(_ parts: [[UInt8]]) -> [UInt8] {
-    var bytes = Array("*\(parts.count)\r\n".utf8)
-    for part in parts {
-        bytes += Array("$\(part.count)\r\n".utf8)
-        bytes += part
-        bytes += [0x0D, 0x0A]
-    }
-    return bytes
-}
+import TestSupport
 
 /// Bytes compared in tests and printed with control bytes escaped.
 struct Wire: Equatable, CustomStringConvertible {
@@ -67,7 +52,7 @@ func frames(in bytes: [UInt8]) throws -> [Wire] {
             result.append(Wire(Array(bytes[start..<offset])))
             start = offset
         }
-        if start != bytes.count { throw HarnessError("\(bytes.count - start) bytes after the last complete frame") }
+        if start != bytes.count { throw TestFailure("\(bytes.count - start) bytes after the last complete frame") }
     }
     return result
 }

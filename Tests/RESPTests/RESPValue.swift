@@ -1,4 +1,5 @@
 import RESP
+import TestSupport
 
 /// A reply value as a test builds it: encodes itself and predicts the scanner's summary.
 indirect enum RESPValue {

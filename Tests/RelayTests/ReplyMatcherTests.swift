@@ -1,4 +1,3 @@
-import RESP
 import RedisCommands
 import TestSupport
 import Testing
@@ -154,11 +153,7 @@ import Testing
     }
 
     @Test func emptyCommandExpectsNoReply() {
-        var scanner = RESPScanner(mode: .request)
-        var frame = Array("*0\r\n".utf8).withUnsafeBytes { bytes in
-            var offset = 0
-            return try! scanner.next(bytes, offset: &offset)!
-        }
+        var frame = Frames.request([] as [String])
         let expectsReply = matcher.request(&frame, role: .ordinary, at: 1, sink: sink)
         #expect(!expectsReply)
         #expect(!awaitingReplies)

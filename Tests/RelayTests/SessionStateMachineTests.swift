@@ -1,5 +1,6 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 @testable import Relay
@@ -15,15 +16,15 @@ import Testing
     var readsClient: Bool { machine.readsClient }
     var awaitingReplies: Bool { machine.awaitingReplies }
 
-    /// A request of bulk strings, as a client sends it.
-    static func request(_ arguments: String...) -> String {
-        "*\(arguments.count)\r\n" + arguments.map { "$\($0.utf8.count)\r\n\($0)\r\n" }.joined()
+    @discardableResult
+    func client(_ wire: String) -> SessionStateMachine.RequestScan {
+        client(Array(wire.utf8))
     }
 
     @discardableResult
-    func client(_ wire: String) -> SessionStateMachine.RequestScan {
+    func client(_ bytes: [UInt8]) -> SessionStateMachine.RequestScan {
         clock += 10
-        return Array(wire.utf8).withUnsafeBytes { machine.scanRequests($0, at: clock, table: .builtin, sink: sink) }
+        return bytes.withUnsafeBytes { machine.scanRequests($0, at: clock, table: .builtin, sink: sink) }
     }
 
     @discardableResult
@@ -88,7 +89,7 @@ import Testing
 
     @Test func eofWithRepliesOwedPassesItOnAndClosesOnceTheyAreOut() {
         active()
-        client(Self.request("GET", "a") + Self.request("GET", "b"))
+        client(Frames.command(["GET", "a"]) + Frames.command(["GET", "b"]))
         let clientEnded = machine.clientEnded()
         #expect(clientEnded == .shutdownUpstreamOutput)
         #expect(state == .closing && !readsClient)
@@ -107,7 +108,7 @@ import Testing
 
     @Test func eofWithNothingOwedClosesNowAndReleasesTheConnection() {
         active()
-        client(Self.request("SET", "k", "v"))
+        client(Frames.command(["SET", "k", "v"]))
         redis("+OK\r\n")
         let clientEnded = machine.clientEnded()
         #expect(clientEnded == .closeNow)
@@ -117,7 +118,7 @@ import Testing
 
     @Test func closingWithARepliesOwedDiscardsTheConnectionAndAbortsTheCommand() {
         active()
-        client(Self.request("BLPOP", "q", "0"))
+        client(Frames.command(["BLPOP", "q", "0"]))
         #expect(awaitingReplies)
         let close = machine.close(at: clock, sink: sink)
         #expect(close?.upstream == .discard)
@@ -133,7 +134,7 @@ import Testing
 
     @Test func quitIsAnExpectedClose() {
         active()
-        client(Self.request("QUIT"))
+        client(Frames.command(["QUIT"]))
         redis("+OK\r\n")
         let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
         #expect(upstreamEnded == .init(owed: 0, unexpected: false))
@@ -144,7 +145,7 @@ import Testing
 
     @Test func redisGoingAwayIsCountedWithTheRepliesItOwed() {
         active()
-        client(Self.request("GET", "a"))
+        client(Frames.command(["GET", "a"]))
         let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
         #expect(upstreamEnded == .init(owed: 1, unexpected: true))
         let upstreamEndedAgain = machine.upstreamEnded(at: clock, sink: sink)
@@ -170,7 +171,7 @@ import Testing
 
     @Test func syncTurnsTheConnectionIntoACountedRawStream() {
         active()
-        let start = client(Self.request("SYNC") + "extra")
+        let start = client(Frames.command(["SYNC"]) + Array("extra".utf8))
         #expect(start.replicationStarted && start.replicationBytes == 5)
         let replicating = machine.replicating
         #expect(replicating)
@@ -184,7 +185,7 @@ import Testing
 
     @Test func aStreamThatRedisEndsIsUnexpected() {
         active()
-        client(Self.request("PSYNC", "?", "-1"))
+        client(Frames.command(["PSYNC", "?", "-1"]))
         let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
         #expect(upstreamEnded?.unexpected == true)
     }
@@ -202,7 +203,7 @@ import Testing
 
     @Test func drainWithRepliesOwedWaitsForThem() {
         active()
-        client(Self.request("GET", "a"))
+        client(Frames.command(["GET", "a"]))
         let drain = machine.drain()
         #expect(drain == .awaitReplies)
         #expect(redis("$-1\r\n").closeAfterWrites)
@@ -211,7 +212,7 @@ import Testing
 
     @Test func anUnparsableReplyAbortsWhatIsOwedAndRelaysTheRestRaw() {
         active()
-        client(Self.request("GET", "a"))
+        client(Frames.command(["GET", "a"]))
         #expect(redis("?what\r\n").unparsable != nil)
         #expect(sink.outcomes == [.aborted])
         #expect(redis("anything").unparsable == nil)
@@ -221,7 +222,9 @@ import Testing
 
     @Test func execRepliesArePairedElementByElement() {
         active()
-        client(Self.request("MULTI") + Self.request("SET", "k", "v") + Self.request("GET", "k") + Self.request("EXEC"))
+        client(
+            Frames.command(["MULTI"]) + Frames.command(["SET", "k", "v"]) + Frames.command(["GET", "k"])
+                + Frames.command(["EXEC"]))
         redis("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n")
         #expect(awaitingReplies)
         redis("$1\r\nv\r\n")

@@ -1,4 +1,5 @@
 import RESP
+import TestSupport
 import Testing
 
 @testable import RedisCommands
@@ -8,7 +9,7 @@ import Testing
     let table = CommandTable.builtin
 
     func cached(_ cache: inout CommandIDCache, _ arguments: [String]) -> String {
-        let frame = Events.scan(Events.requestBytes(arguments.map { Array($0.utf8) }), mode: .request)
+        let frame = Frames.request(arguments)
         let id = cache.identify(in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
         let direct = table.identify(name: frame.first, subcommand: frame.second, argumentCount: frame.count)
         #expect(id == direct, "\(arguments)")

@@ -1,5 +1,6 @@
 import RESP
 import RedisCommands
+import TestSupport
 import Testing
 
 /// `COMMAND` replies written by hand in the shape redis-server 7 sends.
@@ -71,7 +72,7 @@ import Testing
         let config = table.commands[table.id(of: "config")]
         #expect(config.isContainer && config.category == .admin)
         #expect(table.commands[table.id(of: "config|get")].category == .admin)
-        let frame = Events.scan(Events.requestBytes([Array("CONFIG".utf8), Array("Get".utf8)]), mode: .request)
+        let frame = Frames.request(["CONFIG", "Get"])
         #expect(table.identify(name: frame.first, subcommand: frame.second, argumentCount: 2) == 2)
     }
 

@@ -1,4 +1,5 @@
 import RESP
+import TestSupport
 import Testing
 
 @testable import RedisCommands
@@ -7,7 +8,7 @@ import Testing
     let table = CommandTable.builtin
 
     func label(_ arguments: [String], in table: CommandTable = .builtin) -> String {
-        let frame = Events.scan(Events.requestBytes(arguments.map { Array($0.utf8) }), mode: .request)
+        let frame = Frames.request(arguments)
         return table.commands[table.identify(name: frame.first, subcommand: frame.second, argumentCount: frame.count)]
             .label
     }

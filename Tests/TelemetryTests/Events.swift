@@ -1,7 +1,7 @@
 import Logging
-import RESP
 import RedisCommands
 import Telemetry
+import TestSupport
 
 /// Builds command events from wire bytes, the way the proxy does: the request and the
 /// reply are scanned, the request identified in a command table.
@@ -32,8 +32,8 @@ enum Events {
         queued: Bool = false,
         table: CommandTable = .builtin
     ) -> CommandEvent {
-        let request = scan(requestBytes(arguments), mode: .request)
-        let answer = outcome == .replied ? scan(Array(reply.utf8), mode: .reply) : nil
+        let request = Frames.request(arguments)
+        let answer = outcome == .replied ? Frames.reply(reply) : nil
         let start: UInt64 = 1_000_000_000
         return CommandEvent(
             name: request.first,
@@ -53,27 +53,6 @@ enum Events {
             queued: queued,
             replyNullChildren: answer?.nullChildren ?? 0,
             replyInteger: answer?.integer ?? 0)
-    }
-
-    /// A RESP request array of bulk strings.
-    static func requestBytes(_ arguments: [[UInt8]]) -> [UInt8] {
-        var bytes = Array("*\(arguments.count)\r\n".utf8)
-        for argument in arguments {
-            bytes += Array("$\(argument.count)\r\n".utf8) + argument + Array("\r\n".utf8)
-        }
-        return bytes
-    }
-
-    /// The summary of exactly one frame.
-    static func scan(_ bytes: [UInt8], mode: RESPScanner.Mode) -> RESPFrame {
-        var scanner = RESPScanner(mode: mode)
-        return bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            guard let frame = try? scanner.next(buffer, offset: &offset), offset == bytes.count else {
-                fatalError("test bytes are not exactly one frame: \(bytes)")
-            }
-            return frame
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 import RedisCommands
 import Telemetry
+import TestSupport
 import Testing
 
 @Suite struct KeyPrefixes {

@@ -1,13 +1,15 @@
 /// A tiny deterministic pseudo-random generator (SplitMix64), so random tests replay
 /// identically from their seed on every platform and toolchain.
-struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -17,35 +19,44 @@ struct SplitMix64 {
 
     /// A value in `range`, which must be narrower than `Int.max` (the modulo bias is
     /// irrelevant for tests).
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
+    public mutating func int(_ range: ClosedRange<Int>) -> Int {
         let width = UInt64(range.upperBound - range.lowerBound) + 1
         return range.lowerBound + Int(next() % width)
     }
 
     /// True with probability `percent` / 100.
-    mutating func chance(_ percent: Int) -> Bool {
+    public mutating func chance(_ percent: Int) -> Bool {
         int(0...99) < percent
     }
 
-    mutating func byte() -> UInt8 {
+    /// One random byte.
+    public mutating func byte() -> UInt8 {
         UInt8(truncatingIfNeeded: next())
     }
 
-    mutating func bytes(_ count: Int) -> [UInt8] {
+    /// `count` random bytes.
+    public mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in byte() }
     }
 
     /// Printable ASCII without CR or LF, as a RESP simple string may hold.
-    mutating func text(_ count: Int) -> [UInt8] {
+    public mutating func text(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8(int(0x20...0x7E)) }
     }
 
-    mutating func element<T>(_ choices: [T]) -> T {
+    /// A string of `length` random letters, digits, `_` and `-`.
+    public mutating func word(length: Int) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+        return String((0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
+    }
+
+    /// One of `choices` (not empty).
+    public mutating func element<T>(_ choices: [T]) -> T {
         choices[int(0...(choices.count - 1))]
     }
 
     /// Ascending cut points that split `length` bytes into pieces of random sizes.
-    mutating func cuts(length: Int) -> [Int] {
+    public mutating func cuts(length: Int) -> [Int] {
         var cuts: [Int] = []
         var position = 0
         while true {
