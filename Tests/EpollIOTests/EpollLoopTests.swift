@@ -1,3 +1,4 @@
+import CEpoll
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
