@@ -23,7 +23,7 @@ extension Integration {
                 try await waitUntil("Redis or the proxy to buffer the reply", timeout: .seconds(20)) {
                     heldByRedis = try await redis.largestOutputBuffer()
                     let growth = try residentBytes() - baseline
-                    return heldByRedis > Self.size / 2 || growth > 40 << 20
+                    return heldByRedis > Self.size / 2 || (growth > 40 << 20 && !underSanitizer)
                 }
                 #expect(heldByRedis > Self.size / 2, "Redis holds only \(heldByRedis) bytes of the reply")
                 var peak = try residentBytes()
@@ -33,7 +33,9 @@ extension Integration {
                     peak = max(peak, try residentBytes())
                 }
                 let growth = peak - baseline
-                #expect(growth < 40 << 20, "RSS grew by \(growth >> 20) MiB while the client did not read")
+                #expect(
+                    growth < 40 << 20 || underSanitizer, "RSS grew by \(growth >> 20) MiB while the client did not read"
+                )
 
                 let reply = try await client.read(timeout: .seconds(60))
                 let header = Array("$\(Self.size)\r\n".utf8)
@@ -67,6 +69,13 @@ extension Integration {
         }
     }
 }
+
+/// Whether this process runs under AddressSanitizer or ThreadSanitizer (`.ci/run`). Their
+/// allocators hold freed memory back (ASan's quarantine) and add shadow memory, so the
+/// resident memory of the whole process, where other suites run in parallel, grows with
+/// every allocation and says nothing about what the proxy buffers: only Redis's output
+/// buffer is checked then.
+let underSanitizer = dlsym(nil, "__asan_init") != nil || dlsym(nil, "__tsan_init") != nil
 
 /// This process's resident memory (VmRSS), in bytes.
 func residentBytes() throws -> Int {
