@@ -140,7 +140,8 @@ final class ProxySession: EpollHandler {
 
     // MARK: - Upstream events (called by UpstreamConnection on the same loop)
 
-    /// Relays a reply chunk; false when the client's output is full (stop reading).
+    /// Relays a reply chunk; false when the client's output is full or the client is gone
+    /// (stop reading).
     func upstreamRead(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let scan = machine.scanReplies(bytes, at: loop.timestamp(), sink: sink)
         guard machine.state != .closed else { return true }
@@ -156,9 +157,13 @@ final class ProxySession: EpollHandler {
                 metadata: ["error": "\(error)"])
         }
         sink.clientBytesSent(bytes.count)
-        if !client.write(bytes) { closeSoon() }
+        let written = client.write(bytes)
+        if !written { closeSoon() }
         if scan.closeAfterWrites { closeAfterWrites() }
-        return !client.isFull
+        // A failed write means the client is gone: reading on would drain (and drop) the
+        // rest of its replies until the close runs, and the connection would then look
+        // clean and go back to the pool, its commands counted as answered.
+        return written && !client.isFull
     }
 
     /// The upstream's queued output drained: read the client again if it was held back.

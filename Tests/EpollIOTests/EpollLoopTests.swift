@@ -1,3 +1,4 @@
+import CEpoll
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
@@ -98,30 +99,37 @@ import Testing
             bytes.withUnsafeBytes { write(sourceFar, $0.baseAddress, $0.count) } == bytes.count
         }
         let loop = try EpollLoop(name: "test")
-        let outcome = try await loop.submit { () -> [Bool] in
+        // The sockets are returned so they outlive the loop's turn: `peer`'s small writes
+        // put it on the loop's deferred-flush list, which holds no reference (registered
+        // sockets are kept alive by their handler; these two are not registered).
+        let (outcome, sockets) = try await loop.submit { () -> ([Bool], NIOLoopBound<[StreamSocket]>) in
             let reader = StreamSocket(fd: source, loop: loop)
             let peer = StreamSocket(fd: target, loop: loop)
+            let sockets = NIOLoopBound([reader, peer], eventLoop: loop)
             let loopBuffer = UnsafeRawPointer(loop.readBuffer)
             defer { reader.close() }
-            guard send(first), case .data(let opening, _) = reader.read(into: peer) else { return [] }
+            guard send(first), case .data(let opening, _) = reader.read(into: peer) else { return ([], sockets) }
             let firstThroughLoop = opening.baseAddress == loopBuffer && Array(opening) == first
             peer.write(opening)
             peer.flush()
-            guard send(payload), case .data(let bytes, let filled) = reader.read(into: peer) else { return [] }
+            guard send(payload), case .data(let bytes, let filled) = reader.read(into: peer) else {
+                return ([], sockets)
+            }
             // Read into the peer's room, not the loop's buffer, and short of filling it.
             let inPlace = Array(bytes) == payload && !filled && bytes.baseAddress != loopBuffer
             peer.write(UnsafeRawBufferPointer(rebasing: bytes[..<14]))  // the complete frame only
             let queued = peer.pendingBytes == 14
             peer.flush()
             peer.close()
-            guard send([1, 2, 3]), case .data(let fallback, _) = reader.read(into: peer) else { return [] }
-            return [firstThroughLoop, inPlace, queued, fallback.baseAddress == loopBuffer]
+            guard send([1, 2, 3]), case .data(let fallback, _) = reader.read(into: peer) else { return ([], sockets) }
+            return ([firstThroughLoop, inPlace, queued, fallback.baseAddress == loopBuffer], sockets)
         }.get()
         #expect(outcome == [true, true, true, true])
         var received = [UInt8](repeating: 0, count: 64)
         let count = received.withUnsafeMutableBytes { read(targetFar, $0.baseAddress, $0.count) }
         #expect(Array(received[..<max(count, 0)]) == first + payload[..<14])
         try await loop.shutdownGracefully()
+        withExtendedLifetime(sockets) {}
     }
 
     /// More than the kernel takes at once is queued, reported full, and written out on
