@@ -64,9 +64,9 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private var released: [EpollHandler] = []
     private var timers = LoopTimers()
     private let timerIDs = Atomic<UInt64>(0)
-    private var clockNanos: UInt64 = 0
+    @usableFromInline var clockNanos: UInt64 = 0
     /// Set by every send; the next ``timestamp()`` reads the clock again.
-    package var sentSinceClock = false
+    @usableFromInline package var sentSinceClock = false
     private var events: UnsafeMutablePointer<epoll_event>
     /// How many events ``events`` holds.
     package private(set) var eventCapacity = EpollLoop.initialEventCapacity
@@ -242,13 +242,13 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
     /// Never older than the loop's last send, so no reply is stamped before its request
     /// went out.
-    @inline(__always)
-    package func timestamp() -> UInt64 {
+    @inlinable @inline(__always)
+    public func timestamp() -> UInt64 {
         if sentSinceClock { readClock() }
         return clockNanos
     }
 
-    private func readClock() {
+    @usableFromInline func readClock() {
         clockNanos = NIODeadline.now().uptimeNanoseconds
         sentSinceClock = false
     }

@@ -6,12 +6,12 @@
 /// copied in user space, and no uniqueness check is paid per write
 /// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
 /// Noncopyable, so the storage has exactly one owner.
-package struct OutputBuffer: ~Copyable {
+public struct OutputBuffer: ~Copyable {
     private var storage: UnsafeMutableRawPointer?
     /// Bytes allocated.
     private(set) var capacity = 0
-    private var start = 0
-    private var end = 0
+    @usableFromInline var start = 0
+    @usableFromInline var end = 0
 
     /// An empty buffer; nothing is allocated until bytes are queued.
     package init() {}
@@ -19,10 +19,10 @@ package struct OutputBuffer: ~Copyable {
     deinit { storage?.deallocate() }
 
     /// Bytes queued.
-    package var count: Int { end - start }
+    @inlinable public var count: Int { end - start }
 
     /// Whether nothing is queued.
-    package var isEmpty: Bool { end == start }
+    @inlinable public var isEmpty: Bool { end == start }
 
     /// The queued bytes; valid until the buffer next changes.
     package var bytes: UnsafeRawBufferPointer {

@@ -13,11 +13,11 @@ import NIOCore
 /// go to the kernel at once. What the kernel does not take stays in `output` until the
 /// next `EPOLLOUT`. Owners stop reading the peer while ``isFull`` (backpressure), and
 /// resume once ``hasRoom``.
-package final class StreamSocket {
+public final class StreamSocket {
     /// Queued output above which the peer is no longer read.
-    package static let highWater = 64 * 1024
+    @usableFromInline package static let highWater = 64 * 1024
     /// Queued output at or below which reading the peer resumes.
-    package static let lowWater = 16 * 1024
+    @usableFromInline package static let lowWater = 16 * 1024
 
     /// Writes smaller than this are queued and sent after the loop handled all its events
     /// (as haproxy does: fewer wake-ups of Redis; `docs/decisions/0002-hand-written-epoll-data-path.md`);
@@ -30,7 +30,7 @@ package final class StreamSocket {
 
     package let fd: Int32
     package let loop: EpollLoop
-    private var output = OutputBuffer()
+    @usableFromInline var output = OutputBuffer()
     private var shutdownWhenFlushed = false
     package private(set) var isClosed = false
     /// `errno` of a failed write; the socket takes no more output then.
@@ -42,11 +42,11 @@ package final class StreamSocket {
     }
 
     /// Bytes written but not yet taken by the kernel.
-    package var pendingBytes: Int { output.count }
+    @inlinable public var pendingBytes: Int { output.count }
     /// Whether the peer should stop being read.
-    package var isFull: Bool { output.count > Self.highWater }
+    @inlinable public var isFull: Bool { output.count > Self.highWater }
     /// Whether a held-back peer may be read again.
-    package var hasRoom: Bool { output.count <= Self.lowWater }
+    @inlinable public var hasRoom: Bool { output.count <= Self.lowWater }
 
     package enum ReadResult {
         /// Bytes read; `filled` when they filled the room offered, so more may be waiting

@@ -80,7 +80,7 @@ final class ProxySession: EpollHandler {
     override func handleEvents(_ events: UInt32) {
         if events & EPOLLOUT.rawValue != 0 { clientWritable() }
         let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
-        if machine.state == .connecting {
+        if machine.isConnecting {
             // The client hung up before the pool gave it a connection. With nothing sent,
             // it gave up: close, which also takes it out of the pool's queue. With commands
             // sent (then EOF), it waits on: like Redis, the proxy answers them first.
@@ -131,7 +131,7 @@ final class ProxySession: EpollHandler {
 
     private func clientWritable() {
         guard client.flush() else { return closeSoon() }
-        if machine.clientOutputDrained() == .now {
+        if machine.clientOutputDrained() {
             if client.pendingBytes == 0 { closeNow() }
         } else if client.hasRoom {
             upstream?.resumeReading()

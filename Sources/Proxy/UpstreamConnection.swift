@@ -140,7 +140,7 @@ final class UpstreamConnection: EpollHandler {
     }
 
     override func handleEvents(_ events: UInt32) {
-        if machine.state == .connecting {
+        if machine.isConnecting {
             let code = SocketCalls.pendingError(socket.fd)
             if code == 0 {
                 connected()
@@ -203,7 +203,7 @@ final class UpstreamConnection: EpollHandler {
     private func endSoon() {
         let reason = socket.failure.map { UpstreamError.describe(IOError(errnoCode: $0, reason: "write")) }
         loop.assumeIsolated().execute {
-            if self.machine.state == .attached {
+            if case .attached = self.machine.state {
                 self.readPaused = false
                 self.readAvailable(drain: true)
             }

@@ -12,9 +12,9 @@ import RedisCommands
 /// calls ``scanRequests(_:at:table:sink:)`` and encrypts what it relays), and a shared
 /// upstream connection would multiplex several of these machines' requests, reading
 /// ``upstreamReusable`` and ``awaitingReplies`` to decide when a client may be switched.
-package struct SessionStateMachine: ~Copyable {
+public struct SessionStateMachine: ~Copyable {
     /// Where the session is in its life.
-    package enum State: Equatable, Sendable {
+    public enum State: Equatable, Sendable {
         /// Waiting for the pool; the client is not read yet.
         case connecting
         /// Relaying.
@@ -106,16 +106,20 @@ package struct SessionStateMachine: ~Copyable {
         package var unexpected: Bool
     }
 
+    // The accessors the handler calls per socket event are public and inlinable, so the
+    // handler's module inlines them (a `package` body is not serialized for other modules
+    // without library evolution); the fields they read are `@usableFromInline`.
+
     /// Where the session is in its life.
-    package private(set) var state = State.connecting
+    @usableFromInline package private(set) var state = State.connecting
     /// Whether the session holds an upstream connection.
     package private(set) var hasUpstream = false
     /// Reading the client stopped because the upstream's output is full.
-    private var clientPaused = false
+    @usableFromInline var clientPaused = false
     /// The client sent EOF (or reading it ended for good).
-    private var clientInputEnded = false
+    @usableFromInline var clientInputEnded = false
     /// Close once the queued output reached the client.
-    private var closeWhenFlushed = false
+    @usableFromInline var closeWhenFlushed = false
     /// False once the upstream's state can no longer be reset safely (QUIT, errors).
     package private(set) var upstreamReusable = true
     /// Client bytes are relayed without scanning from now on: after malformed input (Redis
@@ -141,7 +145,16 @@ package struct SessionStateMachine: ~Copyable {
     }
 
     /// Whether the client should be read now.
-    package var readsClient: Bool { state == .active && !clientPaused && !clientInputEnded }
+    @inlinable public var readsClient: Bool {
+        guard case .active = state else { return false }
+        return !clientPaused && !clientInputEnded
+    }
+
+    /// Whether the session still waits for the pool (the client is not read yet).
+    @inlinable public var isConnecting: Bool {
+        if case .connecting = state { return true }
+        return false
+    }
 
     /// Whether a reply is still owed to the client.
     package var awaitingReplies: Bool { matcher.awaitingReplies }
@@ -225,12 +238,12 @@ package struct SessionStateMachine: ~Copyable {
     }
 
     /// The upstream's output is full: stop reading the client.
-    package mutating func upstreamFull() {
+    @inlinable public mutating func upstreamFull() {
         clientPaused = true
     }
 
     /// The upstream's output drained: true when the client should be read again.
-    package mutating func upstreamHasRoom() -> Bool {
+    @inlinable public mutating func upstreamHasRoom() -> Bool {
         guard clientPaused else { return false }
         clientPaused = false
         return true
@@ -249,9 +262,9 @@ package struct SessionStateMachine: ~Copyable {
         return .closeNow
     }
 
-    /// The client's queued output was written: what to do next.
-    package mutating func clientOutputDrained() -> CloseTiming? {
-        closeWhenFlushed ? .now : nil
+    /// The client's queued output was written: true when the session should close now.
+    @inlinable public func clientOutputDrained() -> Bool {
+        closeWhenFlushed
     }
 
     // MARK: - Upstream bytes and events

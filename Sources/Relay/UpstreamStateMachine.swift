@@ -7,9 +7,9 @@
 /// in one round trip. Where later work plugs in: a TLS handshake is one more state between
 /// ``State/connecting`` and ``State/idle``; a shared connection would stay
 /// ``State/attached`` to several sessions.
-package struct UpstreamStateMachine: Equatable, Sendable {
+public struct UpstreamStateMachine: Equatable, Sendable {
     /// Where the connection is in its life.
-    package enum State: Equatable, Sendable {
+    public enum State: Equatable, Sendable {
         /// The TCP connect is under way.
         case connecting
         /// Waiting for `remaining` handshake replies, first skipping to `+RESET` if asked.
@@ -57,7 +57,7 @@ package struct UpstreamStateMachine: Equatable, Sendable {
     }
 
     /// What bytes read from Redis are for.
-    package enum Input: Equatable, Sendable {
+    public enum Input: Equatable, Sendable {
         /// Relay them to the attached session.
         case relay
         /// Handshake replies.
@@ -70,13 +70,19 @@ package struct UpstreamStateMachine: Equatable, Sendable {
     }
 
     /// Where the connection is in its life.
-    package private(set) var state = State.connecting
+    @usableFromInline package private(set) var state = State.connecting
 
     /// A connection whose TCP connect is under way.
     package init() {}
 
-    /// What bytes read now are for.
-    package var input: Input {
+    /// Whether the TCP connect is under way (asked per socket event, so inlinable).
+    @inlinable public var isConnecting: Bool {
+        if case .connecting = state { return true }
+        return false
+    }
+
+    /// What bytes read now are for (asked per read, so inlinable).
+    @inlinable public var input: Input {
         switch state {
         case .attached: .relay
         case .handshake: .handshake
