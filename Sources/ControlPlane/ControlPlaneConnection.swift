@@ -1,7 +1,8 @@
 import RESP
 
-/// The proxy's own login on control-plane connections (from the `--upstream` URL).
-public struct ControlPlaneLogin: Sendable {
+/// The proxy's own login on control-plane connections (from the `--upstream` URL). Its
+/// ``description`` never shows the password.
+public struct ControlPlaneLogin: Sendable, CustomStringConvertible {
     /// ACL user for `AUTH`, if any.
     public var username: String?
     /// Password for `AUTH`, if any. Never logged, never in an error's text.
@@ -14,6 +15,19 @@ public struct ControlPlaneLogin: Sendable {
         self.username = username
         self.password = password
         self.database = database
+    }
+
+    /// `user=NAME password=*** db=N`, for logs.
+    public var description: String {
+        "user=\(username ?? "default") password=\(password == nil ? "none" : "***") db=\(database)"
+    }
+
+    /// `text` with every occurrence of the password replaced by `***`: Redis may quote a
+    /// command's arguments in its error (`unknown command 'AUTH', with args beginning
+    /// with: 'secret'` when `AUTH` is renamed away).
+    public func redacting(_ text: String) -> String {
+        guard let password, !password.isEmpty else { return text }
+        return text.replacing(password, with: "***")
     }
 }
 
@@ -56,7 +70,7 @@ public final class ControlPlaneConnection {
         if let password = login.password {
             let arguments = ["AUTH"] + (login.username.map { [$0] } ?? []) + [password]
             if case .error(let message) = try command(arguments) {
-                throw broken(ControlPlaneError(.auth, "AUTH failed: \(message)"))
+                throw broken(ControlPlaneError(.auth, "AUTH failed: \(login.redacting(message))"))
             }
         }
         if login.database != 0, case .error(let message) = try command(["SELECT", String(login.database)]) {

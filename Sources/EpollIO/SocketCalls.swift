@@ -104,7 +104,11 @@ package enum SocketCalls {
                 return .client(fd, address(storage))
             }
             switch errno {
-            case EINTR, ECONNABORTED: continue
+            // A pending connection that failed before it was accepted: Linux reports its
+            // network error here (accept(2)); the next one may be fine.
+            case EINTR, ECONNABORTED, EPROTO, ENOPROTOOPT, ENETDOWN, ENONET, EHOSTDOWN, EHOSTUNREACH, EOPNOTSUPP,
+                ENETUNREACH:
+                continue
             case EAGAIN, EWOULDBLOCK: return .none
             default: return .failed(errno)
             }

@@ -174,7 +174,7 @@ final class ProxySession: EpollHandler {
     /// The upstream connection ended. What Redis sent has been relayed; the client's
     /// connection closes after it (``SessionStateMachine/upstreamEnded(at:sink:)``).
     func upstreamClosed(reason: String) {
-        guard let end = machine.upstreamEnded(at: loop.timestamp(), sink: sink), let lease else { return }
+        guard let lease, let end = machine.upstreamEnded(at: loop.timestamp(), sink: sink) else { return }
         self.lease = nil
         pool.discard(lease)  // its slot is free again (`--pool-max`)
         if end.unexpected {

@@ -366,8 +366,8 @@ public struct SessionStateMachine: ~Copyable {
         }
     }
 
-    /// Whether a closing session may close now (nothing owed; a raw connection closes when
-    /// Redis closes it). Marks it closing-when-flushed, so it is asked once.
+    /// Whether a closing session may close once its output is written (nothing owed; a raw
+    /// connection closes when Redis closes it), unless a close is already pending.
     private mutating func closeIfDone() -> Bool {
         guard state == .closing, !matcher.awaitingReplies, !requestsRaw, !closeWhenFlushed else { return false }
         return true

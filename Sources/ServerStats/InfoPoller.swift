@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Telemetry
 
 /// Where and how often to poll `INFO`.
-public struct InfoPollerConfiguration: Sendable {
+public struct InfoPollerConfiguration: Sendable, CustomStringConvertible {
     /// Upstream host.
     public var host: String
     /// Upstream port.
@@ -29,6 +29,12 @@ public struct InfoPollerConfiguration: Sendable {
         self.username = username
         self.password = password
         self.database = database
+    }
+
+    /// `host:port user=NAME password=*** db=N every Ns`: the password never shows.
+    public var description: String {
+        let login = ControlPlaneLogin(username: username, password: password, database: database)
+        return "\(host):\(port) \(login) every \(intervalSeconds)s"
     }
 }
 

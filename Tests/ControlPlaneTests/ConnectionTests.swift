@@ -67,6 +67,18 @@ import Testing
         #expect(error?.message.contains(Self.password) == false)
     }
 
+    /// With `AUTH` renamed away, Redis's error quotes the command's arguments: the
+    /// password is masked in the error, and a login's description never shows it.
+    @Test func aPasswordQuotedInRedisErrorIsMasked() throws {
+        let server = try RedisServer.start(["--rename-command", "AUTH", ""])
+        let login = ControlPlaneLogin(password: Self.password)
+        let error = #expect(throws: ControlPlaneError.self) { try server.connect(login) }
+        #expect(error?.kind == .auth)
+        #expect(error?.message.contains("***") == true, "\(String(describing: error))")
+        #expect(error?.message.contains(Self.password) == false)
+        #expect(!"\(login)".contains(Self.password))
+    }
+
     @Test func withoutLoginRedisAsksForOne() throws {
         let server = try RedisServer.start(["--requirepass", Self.password])
         let connection = try server.connect()
