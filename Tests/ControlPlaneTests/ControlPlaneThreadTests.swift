@@ -7,18 +7,29 @@ import Testing
 #endif
 
 @Suite struct ControlPlaneThreadBehaviour {
-    @Test func jobsRunOneAfterAnotherOnTheThread() async throws {
+    /// Jobs submitted at once from many tasks all run on the thread, one at a time.
+    @Test func jobsRunOneAtATimeOnTheThread() async throws {
         let thread = try ControlPlaneThread(name: "cp-test")
-        let order = Mutex<[Int]>([])
-        async let first: Bool = thread.run {
-            order.withLock { $0.append(1) }
-            return thread.isCurrent
+        let counts = JobCounts()
+        let onThread = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    try await thread.run {
+                        let now = counts.running.add(1, ordering: .sequentiallyConsistent).newValue
+                        _ = counts.mostAtOnce.max(now, ordering: .sequentiallyConsistent)
+                        // Long enough for another thread's job to overlap, were it allowed to.
+                        let end = ContinuousClock.now + .microseconds(500)
+                        while ContinuousClock.now < end {}
+                        counts.running.subtract(1, ordering: .sequentiallyConsistent)
+                        return thread.isCurrent
+                    }
+                }
+            }
+            return try await group.reduce(true) { $0 && $1 }
         }
-        let onThread = try await first
-        try await thread.run { order.withLock { $0.append(2) } }
         #expect(onThread)
+        #expect(counts.mostAtOnce.load(ordering: .sequentiallyConsistent) == 1)
         #expect(!thread.isCurrent)
-        #expect(order.withLock { $0 } == [1, 2])
         await thread.shutdown()
     }
 
@@ -44,6 +55,12 @@ import Testing
         await #expect(throws: CancellationError.self) { try await thread.run { 1 } }
         await thread.shutdown()  // a second call returns at once
     }
+}
+
+/// Jobs running now, and the most that ever ran at once.
+private final class JobCounts: Sendable {
+    let running = Atomic<Int>(0)
+    let mostAtOnce = Atomic<Int>(0)
 }
 
 extension String {
