@@ -234,6 +234,6 @@ private final class Recorder: EpollHandler {
     }
 
     override func loopStopped() {
-        onStop?()
+        if let onStop { onStop() } else { socket.close() }
     }
 }

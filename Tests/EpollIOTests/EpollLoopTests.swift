@@ -172,6 +172,10 @@ private final class Flusher: EpollHandler {
         self.socket = socket
         self.drained = drained
     }
+    override func loopStopped() {
+        socket.close()
+    }
+
     override func handleEvents(_ events: UInt32) {
         _ = socket.flush()
         if socket.pendingBytes == 0 && !done {
