@@ -186,7 +186,11 @@ let package = Package(
         .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"]),
         // Helpers the test targets share: requests and frames built from wire text, the seeded
         // generator, the recording event sink, a throwaway redis-server and free ports.
-        .target(name: "TestSupport", dependencies: ["RESP", "RedisCommands"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["RESP", "RedisCommands", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "RedisCommandsTests", dependencies: ["RedisCommands", "RESP", "TestSupport"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "RESP", "RedisCommands", "TestSupport"]),
         .testTarget(
@@ -224,6 +228,7 @@ let package = Package(
             name: "LokiPushTests",
             dependencies: [
                 "LokiPush",
+                "TestSupport",
                 "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

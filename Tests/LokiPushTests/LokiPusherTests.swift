@@ -3,43 +3,10 @@ import NIOPosix
 import ServiceLifecycleTestKit
 import Synchronization
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import LokiPush
-
-/// One entry a ``RecordingLogHandler`` kept.
-struct LogEntry: Sendable, Equatable {
-    var level: Logger.Level
-    var message: String
-    var metadata: [String: String]
-}
-
-/// Keeps every entry logged, in order.
-final class LogRecord: Sendable {
-    private let entries = Mutex<[LogEntry]>([])
-
-    var all: [LogEntry] { entries.withLock { $0 } }
-
-    var logger: Logger { Logger(label: "loki-push-tests") { _ in RecordingLogHandler(record: self) } }
-
-    func append(_ entry: LogEntry) { entries.withLock { $0.append(entry) } }
-}
-
-struct RecordingLogHandler: LogHandler {
-    let record: LogRecord
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let fields = (event.metadata ?? [:]).mapValues { "\($0)" }
-        record.append(LogEntry(level: event.level, message: "\(event.message)", metadata: fields))
-    }
-}
 
 extension ActivityLogCounters {
     /// `redislens_activity_log_pushed_total`, read from the exposition (it has no getter).
@@ -58,7 +25,7 @@ extension ActivityLogCounters {
     static let base: UInt64 = 1_750_000_000_000_000_000
 
     func pusher(
-        _ url: String, counters: ActivityLogCounters, logger: Logger = LogRecord().logger,
+        _ url: String, counters: ActivityLogCounters, logger: Logger = LogRecord().logger(label: "loki-push-tests"),
         capacity: Int = 10_000, interval: Duration = .seconds(600)
     ) throws -> LokiPusher {
         LokiPusher(
@@ -106,7 +73,8 @@ extension ActivityLogCounters {
         let counters = ActivityLogCounters()
         let logs = LogRecord()
         let pusher = try pusher(
-            "http://127.0.0.1:\(receiver.port)", counters: counters, logger: logs.logger, interval: .milliseconds(10))
+            "http://127.0.0.1:\(receiver.port)", counters: counters, logger: logs.logger(label: "loki-push-tests"),
+            interval: .milliseconds(10))
         pusher.write(line: "refused", unixNanos: 1)
         let (first, second) = try await testGracefulShutdown { trigger in
             var arrivals = receiver.arrivals.makeAsyncIterator()
@@ -180,7 +148,8 @@ extension ActivityLogCounters {
         try await closed.stop()
         let counters = ActivityLogCounters()
         let logs = LogRecord()
-        let pusher = try pusher("http://127.0.0.1:\(closed.port)", counters: counters, logger: logs.logger)
+        let pusher = try pusher(
+            "http://127.0.0.1:\(closed.port)", counters: counters, logger: logs.logger(label: "loki-push-tests"))
         pusher.write(line: "a", unixNanos: 1)
         pusher.write(line: "b", unixNanos: 2)
         try await testGracefulShutdown { trigger in

@@ -59,8 +59,8 @@ extension Integration {
 
         /// Loads once into a fresh telemetry runtime and returns its table and log.
         private func load(from endpoint: UpstreamEndpoint) async throws -> LoadOutcome {
-            let entries = Locked<[LogEntry]>([])
-            let logger = Logger(label: "catalog-test") { _ in RecordingLogHandler(entries: entries) }
+            let record = LogRecord()
+            let logger = record.logger(label: "catalog-test")
             let loops = try EpollLoopGroup(threads: 1)
             let controlPlane = try ControlPlaneThread()
             do {
@@ -70,7 +70,7 @@ extension Integration {
                 await runtime.loadCommands(from: endpoint, controlPlane: controlPlane)
                 await controlPlane.shutdown()
                 try await loops.shutdownGracefully()
-                return LoadOutcome(table: runtime.hub.commandTable, entries: entries.value)
+                return LoadOutcome(table: runtime.hub.commandTable, entries: record.all)
             } catch {
                 await controlPlane.shutdown()
                 try? await loops.shutdownGracefully()
@@ -92,29 +92,4 @@ private struct LoadOutcome {
 
     /// Everything logged, as text.
     var text: String { "\(entries)" }
-}
-
-private struct LogEntry: Sendable, CustomStringConvertible {
-    var level: Logger.Level
-    var message: String
-    var metadata: [String: String]
-
-    var description: String { "\(level) \(message) \(metadata)" }
-}
-
-/// Keeps every entry logged.
-private struct RecordingLogHandler: LogHandler {
-    let entries: Locked<[LogEntry]>
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let fields = (event.metadata ?? [:]).mapValues { "\($0)" }
-        entries.withLock { $0.append(LogEntry(level: event.level, message: "\(event.message)", metadata: fields)) }
-    }
 }
