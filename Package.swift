@@ -11,7 +11,8 @@ import PackageDescription
 /// - `RESP`: frame scanning, no I/O.
 /// - `RedisCommands`: the command table, classification and `CommandEventSink`.
 /// - `Telemetry`: metrics shards, spans, exposition (fed command events).
-/// - `CEpoll`, `EpollIO`: the event loop threads and non-blocking sockets.
+/// - `COpenSSL`, `TLS`: OpenSSL contexts and non-blocking sessions, certificates, failure reasons.
+/// - `CEpoll`, `EpollIO`: the event loop threads and non-blocking sockets (plaintext or TLS).
 /// - `Relay`: sessions, the upstream handshake, the pool's and the reply pairing's state:
 ///   fed bytes and events, returning actions; knows nothing of `epoll` or sockets.
 /// - `CHiredis`, `ControlPlane`, `ServerStats`: the proxy's own traffic to Redis (`INFO`,
@@ -67,11 +68,12 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         // The proxy's own traffic to Redis (INFO, COMMAND): its socket, hiredis's parser, one thread.
-        .target(name: "ControlPlane", dependencies: ["CHiredis", "RESP"]),
+        .target(name: "ControlPlane", dependencies: ["CHiredis", "RESP", "TLS"]),
         .target(
             name: "ServerStats",
             dependencies: [
                 "ControlPlane",
+                "TLS",
                 "RESP",
                 "Telemetry",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -79,11 +81,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // OpenSSL 3 from Debian (what redis-server links): TLS on both sides of the data path and
+        // for the control plane (`docs/decisions/0006-tls-with-openssl.md`).
+        .systemLibrary(
+            name: "COpenSSL",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: hotPath),
         .target(name: "CEpoll"),
         .target(
             name: "EpollIO",
             dependencies: [
                 "CEpoll",
+                "TLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,6 +120,7 @@ let package = Package(
             dependencies: [
                 "CEpoll",
                 "EpollIO",
+                "TLS",
                 "Relay",
                 "AdminHTTP",
                 "ControlPlane",
@@ -160,9 +171,11 @@ let package = Package(
                 "Telemetry",
                 "SpanExport",
                 "LokiPush",
+                "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

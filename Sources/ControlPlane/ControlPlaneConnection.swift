@@ -1,4 +1,5 @@
 import RESP
+import TLS
 
 /// The proxy's own login on control-plane connections (from the `--upstream` URL). Its
 /// ``description`` never shows the password.
@@ -53,12 +54,18 @@ public final class ControlPlaneConnection {
         buffer.deallocate()
     }
 
-    /// Connects over TCP within `timeout` (which then bounds every read and write) and
-    /// logs in; on failure nothing stays open.
+    /// Connects over TCP (with a TLS handshake when `tls` is set) within `timeout` (which
+    /// then bounds every read and write) and logs in; on failure nothing stays open.
     public static func connect(
-        host: String, port: Int, login: ControlPlaneLogin, timeout: Duration
+        host: String, port: Int, login: ControlPlaneLogin, timeout: Duration, tls: TLSContext? = nil
     ) throws(ControlPlaneError) -> ControlPlaneConnection {
-        let connection = ControlPlaneConnection(transport: try TCPTransport(host: host, port: port, timeout: timeout))
+        let transport: any ControlPlaneTransport =
+            if let tls {
+                try TLSTransport(host: host, port: port, timeout: timeout, context: tls)
+            } else {
+                try TCPTransport(host: host, port: port, timeout: timeout)
+            }
+        let connection = ControlPlaneConnection(transport: transport)
         try connection.logIn(login)
         return connection
     }

@@ -2,11 +2,10 @@
 /// of RESP. The connection encodes requests and has hiredis parse what ``read(into:)``
 /// returns, so hiredis never touches the socket.
 ///
-/// **A TLS transport plugs in here.** Debian's hiredis 0.14 has no TLS of its own; a
-/// transport that wraps ``TCPTransport``'s descriptor in a TLS session (handshake in its
-/// initialiser, `write`/`read` through the session, `close` sending `close_notify`) gives
-/// `rediss://` upstreams the same control plane without changing the connection, the
-/// `INFO` poller or the `COMMAND` load.
+/// Two transports: ``TCPTransport``, and ``TLSTransport`` for `rediss://` upstreams. Debian's
+/// hiredis 0.14 has no TLS of its own, so hiredis only ever parses bytes: the TLS transport
+/// runs an OpenSSL session (the data path's `TLS` module) on ``TCPTransport``'s descriptor,
+/// and the connection, the `INFO` poller and the `COMMAND` load stay as they are.
 ///
 /// Blocking: every call may wait up to the transport's own timeout, then throws
 /// ``ControlPlaneError/Kind/timeout``. Used from one thread at a time (the control

@@ -8,7 +8,8 @@
 public final class TCPTransport: ControlPlaneTransport {
     /// `host:port` (`[v6]:port`), for messages.
     public let address: String
-    private var descriptor: Int32
+    /// The socket (non-blocking); -1 once closed. A ``TLSTransport`` runs its session on it.
+    private(set) var descriptor: Int32
     private let timeout: Duration
 
     /// Connects to the first address of `host` that accepts within `timeout` (all of
@@ -141,7 +142,7 @@ public final class TCPTransport: ControlPlaneTransport {
 
     /// Waits until `descriptor` is ready for `events` (or has an error or hang-up to
     /// report); false when `deadline` passed first.
-    private static func wait(
+    static func wait(
         _ descriptor: Int32, for events: Int16, until deadline: ContinuousClock.Instant
     ) throws(ControlPlaneError) -> Bool {
         while true {
@@ -156,7 +157,7 @@ public final class TCPTransport: ControlPlaneTransport {
         }
     }
 
-    private static func milliseconds(_ duration: Duration, roundingUp: Bool = false) -> Int64 {
+    static func milliseconds(_ duration: Duration, roundingUp: Bool = false) -> Int64 {
         let (seconds, attoseconds) = duration.components
         let perMillisecond: Int64 = 1_000_000_000_000_000
         let whole = attoseconds / perMillisecond

@@ -1,5 +1,6 @@
 import CEpoll
 import NIOCore
+import TLS
 
 #if canImport(Glibc)
     import Glibc
@@ -13,6 +14,13 @@ import NIOCore
 /// go to the kernel at once. What the kernel does not take stays in `output` until the
 /// next `EPOLLOUT`. Owners stop reading the peer while ``isFull`` (backpressure), and
 /// resume once ``hasRoom``.
+///
+/// With TLS (``startTLS(_:)``), the owner runs ``continueHandshake()`` on its events until it
+/// is done; then reads return decrypted bytes (still straight into the peer's output) and the
+/// output queue holds plaintext that is encrypted as it is sent, so backpressure works the same.
+/// OpenSSL may need to write while reading (a TLS 1.3 key update) or to read while writing;
+/// the socket retries the other direction on the next event, so edge-triggered readiness is
+/// never lost.
 public final class StreamSocket {
     /// Queued output above which the peer is no longer read.
     @usableFromInline package static let highWater = 64 * 1024
@@ -35,6 +43,15 @@ public final class StreamSocket {
     package private(set) var isClosed = false
     /// `errno` of a failed write; the socket takes no more output then.
     package private(set) var failure: Int32?
+    /// TLS on this connection, when it has it.
+    package private(set) var tls: TLSSession?
+    private var tlsEstablished = false
+    /// A TLS read waits for the socket to be writable: read again after the next flush.
+    private var readWantsWrite = false
+    /// A TLS write waits for the socket to be readable: flush again on the next read.
+    private var writeWantsRead = false
+    /// Why TLS failed, when it did (reads fail with `EPROTO` then).
+    package private(set) var tlsFailure: TLSFailure?
 
     package init(fd: Int32, loop: EpollLoop) {
         self.fd = fd
@@ -47,6 +64,39 @@ public final class StreamSocket {
     @inlinable public var isFull: Bool { output.count > Self.highWater }
     /// Whether a held-back peer may be read again.
     @inlinable public var hasRoom: Bool { output.count <= Self.lowWater }
+
+    /// Where a TLS handshake is.
+    package enum HandshakeProgress: Equatable {
+        /// Finished (or there is no TLS): read and write.
+        case done
+        /// Waiting for the peer: call again on the next event.
+        case pending
+        /// Failed; the connection is unusable (close it).
+        case failed(TLSFailure)
+    }
+
+    /// Puts TLS on the connection; the owner drives ``continueHandshake()`` before any read.
+    package func startTLS(_ session: TLSSession) {
+        tls = session
+        tlsEstablished = false
+    }
+
+    /// Runs the TLS handshake as far as the socket allows now.
+    package func continueHandshake() -> HandshakeProgress {
+        guard let tls, !tlsEstablished else { return .done }
+        guard !isClosed else { return .failed(TLSFailure(.closed, "connection closed")) }
+        switch tls.handshake() {
+        case .done:
+            tlsEstablished = true
+            return .done
+        case .wantRead, .wantWrite:
+            return .pending
+        case .failed(let reason):
+            tlsFailure = reason
+            failure = EPROTO
+            return .failed(reason)
+        }
+    }
 
     package enum ReadResult {
         /// Bytes read; `filled` when they filled the room offered, so more may be waiting
@@ -77,6 +127,7 @@ public final class StreamSocket {
 
     private func read(into room: UnsafeMutableRawBufferPointer) -> ReadResult {
         guard !isClosed else { return .wouldBlock }
+        if let tls { return read(tls, into: room) }
         while true {
             let count = cepoll_read(fd, room.baseAddress!, room.count)
             if count > 0 {
@@ -88,6 +139,29 @@ public final class StreamSocket {
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
             default: return .failed(errno)
             }
+        }
+    }
+
+    /// A TLS read. A record is decrypted at a time and more may wait in the kernel, so every
+    /// read reports `filled`: the owner reads on until `wouldBlock`.
+    private func read(_ tls: TLSSession, into room: UnsafeMutableRawBufferPointer) -> ReadResult {
+        if writeWantsRead {
+            writeWantsRead = false
+            flush()
+        }
+        switch tls.read(into: room) {
+        case .bytes(let count):
+            return .data(UnsafeRawBufferPointer(start: room.baseAddress, count: count), filled: true)
+        case .wantRead:
+            return .wouldBlock
+        case .wantWrite:
+            readWantsWrite = true
+            return .wouldBlock
+        case .closed:
+            return .end
+        case .failed(let reason):
+            tlsFailure = reason
+            return .failed(EPROTO)
         }
     }
 
@@ -152,7 +226,10 @@ public final class StreamSocket {
     @discardableResult
     package func flush() -> Bool {
         guard failure == nil, !isClosed else { return false }
+        if readWantsWrite { retryRead() }
         guard !output.isEmpty else { return true }
+        // Before the handshake finished, output waits (the owner writes only after it).
+        if tls != nil && !tlsEstablished { return true }
         let written = send(output.bytes)
         guard failure == nil else { return false }
         output.consume(written)
@@ -178,6 +255,7 @@ public final class StreamSocket {
     /// fails the socket like a failed write.
     private func sendEOF() {
         shutdownWhenFlushed = false
+        if tlsEstablished { tls?.shutdown() }
         if shutdown(fd, Int32(SHUT_WR)) != 0 && errno != ENOTCONN { failure = errno }
     }
 
@@ -186,13 +264,27 @@ public final class StreamSocket {
     package func close() {
         guard !isClosed else { return }
         isClosed = true
+        if let tls {
+            // `close_notify` first, as Redis sends it, when the connection is still sound.
+            if tlsEstablished && failure == nil { tls.shutdown() }
+            self.tls = nil
+        }
         loop.deregister(fd)
         Glibc.close(fd)
         output.free()
     }
 
+    /// A TLS read that waited for writability runs again, as an `EPOLLIN` to the owner on
+    /// the next turn of the loop (not inside the owner's current call).
+    private func retryRead() {
+        readWantsWrite = false
+        let token = loop.token(for: fd)
+        loop.assumeIsolated().execute { self.loop.deliver(token: token, events: EPOLLIN.rawValue) }
+    }
+
     private func send(_ bytes: UnsafeRawBufferPointer) -> Int {
         loop.sentSinceClock = true
+        if let tls { return send(tls, bytes) }
         var offset = 0
         while offset < bytes.count {
             let count = cepoll_send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
@@ -206,6 +298,33 @@ public final class StreamSocket {
             } else {
                 failure = count < 0 ? errno : EPIPE
                 break
+            }
+        }
+        return offset
+    }
+
+    /// A TLS send: records are written until the kernel's buffer is full. A record the
+    /// kernel took only in part is finished by the next call, which offers the same bytes
+    /// again (from the output queue, wherever it moved).
+    private func send(_ tls: TLSSession, _ bytes: UnsafeRawBufferPointer) -> Int {
+        if tls !== self.tls || !tlsEstablished { return 0 }
+        var offset = 0
+        while offset < bytes.count {
+            switch tls.write(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .bytes(let count):
+                offset += count
+            case .wantWrite:
+                return offset
+            case .wantRead:
+                writeWantsRead = true
+                return offset
+            case .closed:
+                failure = EPIPE
+                return offset
+            case .failed(let reason):
+                tlsFailure = reason
+                failure = EPROTO
+                return offset
             }
         }
         return offset

@@ -2,6 +2,7 @@ import ControlPlane
 import RESP
 import RedisCommands
 import ServiceLifecycle
+import TLS
 
 /// Loads the upstream's `COMMAND` reply into the telemetry's command table each time the
 /// pool reports the upstream reachable (at start-up, and after it was down). A service
@@ -11,12 +12,18 @@ public final class CommandCatalogService: Service, Sendable {
     private let telemetry: TelemetryRuntime
     private let endpoint: UpstreamEndpoint
     private let controlPlane: ControlPlaneThread
+    private let tls: ReloadableTLSContext?
     private let signals: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
 
-    /// Creates the service; hand ``upstreamCameUp()`` to the pool.
-    public init(telemetry: TelemetryRuntime, endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread) {
+    /// Creates the service; hand ``upstreamCameUp()`` to the pool. `tls`: the upstream
+    /// side's TLS (`rediss://`).
+    public init(
+        telemetry: TelemetryRuntime, endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread,
+        tls: ReloadableTLSContext? = nil
+    ) {
         self.telemetry = telemetry
+        self.tls = tls
         self.endpoint = endpoint
         self.controlPlane = controlPlane
         (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -31,7 +38,8 @@ public final class CommandCatalogService: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             for await _ in self.signals {
-                await self.telemetry.loadCommands(from: self.endpoint, controlPlane: self.controlPlane)
+                await self.telemetry.loadCommands(
+                    from: self.endpoint, controlPlane: self.controlPlane, tls: self.tls?.context)
             }
         }
     }
@@ -41,14 +49,14 @@ public final class CommandCatalogService: Service, Sendable {
     /// server cannot be reached or refuses `COMMAND` (e.g. an ACL user without
     /// `+command`), in which case the caller keeps the table it has.
     static func fetch(
-        endpoint: UpstreamEndpoint, on controlPlane: ControlPlaneThread, timeout: Duration
+        endpoint: UpstreamEndpoint, on controlPlane: ControlPlaneThread, timeout: Duration, tls: TLSContext? = nil
     ) async throws -> [CommandSpec] {
         let outcome = try await controlPlane.run { () -> Result<RESPValue, ControlPlaneError> in
             Result { () throws(ControlPlaneError) in
                 let login = ControlPlaneLogin(
                     username: endpoint.username, password: endpoint.password, database: endpoint.database)
                 let connection = try ControlPlaneConnection.connect(
-                    host: endpoint.host, port: endpoint.port, login: login, timeout: timeout)
+                    host: endpoint.host, port: endpoint.port, login: login, timeout: timeout, tls: tls)
                 defer { connection.close() }
                 return try connection.command(["COMMAND"])
             }

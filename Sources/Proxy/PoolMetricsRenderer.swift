@@ -67,7 +67,7 @@ enum PoolMetricsRenderer {
 
 /// Why opening an upstream connection failed, as a bounded label.
 enum UpstreamErrorReason: String, CaseIterable, Sendable {
-    case refused, timeout, dns, auth, reset, other
+    case refused, timeout, dns, auth, reset, tls, other
 
     /// Classifies a reason text from ``UpstreamError/describe(_:target:)``.
     init(reason: String) {
@@ -79,6 +79,8 @@ enum UpstreamErrorReason: String, CaseIterable, Sendable {
             self = .dns
         } else if reason.hasPrefix("login failed") {
             self = .auth
+        } else if reason.hasPrefix("TLS handshake failed") {
+            self = .tls
         } else if reason.hasPrefix("RESET failed") || reason.hasPrefix("connection reset") {
             self = .reset
         } else {

@@ -2,8 +2,11 @@ import RESP
 
 /// Everything the proxy needs to run, validated by the CLI before it starts.
 public struct ProxyConfiguration: Sendable {
-    /// Where clients connect (default `127.0.0.1:6380`).
-    public var listen = HostPort(host: "127.0.0.1", port: 6380)
+    /// Where plaintext clients connect (default `127.0.0.1:6380`); nil turns the plaintext
+    /// port off (`--listen none`, for TLS only).
+    public var listen: HostPort? = HostPort(host: "127.0.0.1", port: 6380)
+    /// Where TLS clients connect (`--tls-listen`), when on.
+    public var tlsListen: HostPort?
     /// The real Redis.
     public var upstream = UpstreamEndpoint(host: "127.0.0.1")
     /// Where the admin HTTP endpoint listens (default `127.0.0.1:9122`).

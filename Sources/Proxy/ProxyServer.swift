@@ -6,7 +6,8 @@ import RedisCommands
 import ServiceLifecycle
 import Synchronization
 
-/// Accepts Redis clients and gives each a ``ProxySession``.
+/// Accepts Redis clients and gives each a ``ProxySession``: on the plaintext port, the TLS
+/// port (`--tls-listen`), or both.
 ///
 /// On graceful shutdown it stops accepting, lets every session relay the replies it
 /// owes (up to the drain timeout), then closes what is left.
@@ -20,6 +21,8 @@ public final class ProxyServer: Service, Sendable {
     private let makeSink: (@Sendable (EventLoop) -> any CommandEventSink)?
     private let connectionIDs = Atomic<UInt64>(0)
     private let onBound: @Sendable (SocketAddress) -> Void
+    private let onTLSBound: @Sendable (SocketAddress) -> Void
+    private let clientTLS: TLSSide?
 
     /// Creates the server.
     ///
@@ -27,7 +30,10 @@ public final class ProxyServer: Service, Sendable {
     ///   - telemetry: where sessions report commands; nil records nothing
     ///     (`--no-telemetry`).
     ///   - makeSink: overrides the sink per event loop (tests observe events with it).
+    ///   - clientTLS: the client side's TLS, for `--tls-listen` (it also counts TLS clients
+    ///     that connect to the plaintext port).
     ///   - onBound: called with the bound address once listening (port 0 picks one).
+    ///   - onTLSBound: the same for the TLS port.
     public init(
         configuration: ProxyConfiguration,
         pool: UpstreamPool,
@@ -35,8 +41,12 @@ public final class ProxyServer: Service, Sendable {
         logger: Logger,
         telemetry: TelemetryRuntime? = nil,
         makeSink: (@Sendable (EventLoop) -> any CommandEventSink)? = nil,
-        onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        clientTLS: TLSSide? = nil,
+        onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in },
+        onTLSBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
+        self.clientTLS = clientTLS
+        self.onTLSBound = onTLSBound
         self.configuration = configuration
         self.pool = pool
         self.group = group
@@ -51,18 +61,52 @@ public final class ProxyServer: Service, Sendable {
 
     /// Listens until graceful shutdown, then drains.
     public func run() async throws {
-        let listen = configuration.listen
+        var listeners: [NIOLoopBound<ClientListener>] = []
+        let acceptLoop = group.loops[0]
+        do {
+            if let listen = configuration.listen {
+                listeners.append(try await startListener(listen, secured: false, onBound: onBound))
+            }
+            if let listen = configuration.tlsListen {
+                guard clientTLS != nil else { throw ConfigurationError("--tls-listen needs a TLS configuration") }
+                listeners.append(try await startListener(listen, secured: true, onBound: onTLSBound))
+            }
+        } catch {
+            for listener in listeners { try? await acceptLoop.submit { listener.value.close() }.get() }
+            throw error
+        }
+        let (stopped, stop) = AsyncStream<Void>.makeStream()
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                for await _ in stopped {}
+            } onCancel: {
+                stop.finish()
+            }
+        } onGracefulShutdown: {
+            stop.finish()
+        }
+        for listener in listeners { try? await acceptLoop.submit { listener.value.close() }.get() }
+        logger.info("draining client connections", metadata: ["open": "\(registry.count)"])
+        await registry.drain(timeout: configuration.drainTimeoutSeconds)
+    }
+
+    /// Binds `listen` and starts accepting on the first loop; `secured` clients start with a
+    /// TLS handshake.
+    private func startListener(
+        _ listen: HostPort, secured: Bool, onBound: @Sendable (SocketAddress) -> Void
+    ) async throws -> NIOLoopBound<ClientListener> {
+        let option = secured ? "--tls-listen" : "--listen"
         let fd: Int32
         do {
             let address = try SocketAddress.makeAddressResolvingHost(listen.host, port: listen.port)
             fd = try SocketCalls.listen(on: address, backlog: 1024)
         } catch {
-            throw ConfigurationError("cannot listen on \(listen): \(UpstreamError.describe(error))")
+            throw ConfigurationError("cannot listen on \(listen) (\(option)): \(UpstreamError.describe(error))")
         }
         let local = SocketCalls.localAddress(fd)
         if let local { onBound(local) }
         let acceptLoop = group.loops[0]
-        let onClient = clientHandler()
+        let onClient = clientHandler(secured: secured)
         let logger = self.logger
         let events = pool.events
         let listener = try await acceptLoop.submit {
@@ -78,25 +122,13 @@ public final class ProxyServer: Service, Sendable {
             return NIOLoopBound(listener, eventLoop: acceptLoop)
         }.get()
         logger.info(
-            "listening",
+            secured ? "listening for TLS clients" : "listening",
             metadata: ["address": "\(local.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)"])
-        let (stopped, stop) = AsyncStream<Void>.makeStream()
-        await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                for await _ in stopped {}
-            } onCancel: {
-                stop.finish()
-            }
-        } onGracefulShutdown: {
-            stop.finish()
-        }
-        try? await acceptLoop.submit { listener.value.close() }.get()
-        logger.info("draining client connections", metadata: ["open": "\(registry.count)"])
-        await registry.drain(timeout: configuration.drainTimeoutSeconds)
+        return listener
     }
 
     /// Gives an accepted client a session on the next loop (runs on the accepting loop).
-    private func clientHandler() -> @Sendable (Int32, SocketAddress?) -> Void {
+    private func clientHandler(secured: Bool) -> @Sendable (Int32, SocketAddress?) -> Void {
         let group = self.group
         let pool = self.pool
         let registry = self.registry
@@ -104,6 +136,7 @@ public final class ProxyServer: Service, Sendable {
         let limits = configuration.requestLimits
         let telemetry = self.telemetry
         let makeSink = self.makeSink
+        let tls = clientTLS
         return { fd, address in
             let loop = group.nextLoop()
             let id = self.connectionIDs.add(1, ordering: .relaxed).newValue
@@ -113,7 +146,8 @@ public final class ProxyServer: Service, Sendable {
                     pool: pool,
                     sink: makeSink?(loop) ?? telemetry?.sink(for: loop) ?? DiscardingEventSink(),
                     commandTable: telemetry?.hub.commandTable ?? (makeSink == nil ? nil : CommandTable.builtin),
-                    registry: registry, requestLimits: limits, connectionID: id, logger: logger)
+                    registry: registry, requestLimits: limits, connectionID: id, logger: logger, tls: tls,
+                    secured: secured)
                 session.start()
             }
             if loop.inEventLoop { start() } else { loop.execute(start) }

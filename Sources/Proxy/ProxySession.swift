@@ -5,6 +5,7 @@ import NIOCore
 import RESP
 import RedisCommands
 import Relay
+import TLS
 
 /// One client connection and the upstream connection leased to it, on one ``EpollLoop``:
 /// the handler that performs what its ``SessionStateMachine`` decides.
@@ -13,6 +14,10 @@ import Relay
 /// on the way to pair replies with requests. Each side is read only while the other
 /// side's queued output is below ``StreamSocket/highWater``, so a slow reader holds back
 /// its peer instead of making the proxy buffer.
+///
+/// A client of `--tls-listen` first completes its TLS handshake; only then is an upstream
+/// connection asked for. On the plaintext port, a TLS client hello is noticed (logged and
+/// counted) and relayed like any other bytes, so Redis answers it as it would.
 final class ProxySession: EpollHandler {
     private let loop: EpollLoop
     private let client: StreamSocket
@@ -27,11 +32,18 @@ final class ProxySession: EpollHandler {
     private var machine: SessionStateMachine
     /// The pool's answer while it is awaited (state `connecting`).
     private var leaseRequest: EventLoopFuture<LeasedConnection>?
+    /// The client side's TLS: the handshake's context (`secured`), else where a TLS client
+    /// on the plaintext port is reported.
+    private let tls: TLSSide?
+    private let secured: Bool
+    private var handshakeStart: UInt64 = 0
+    /// The first bytes from a plaintext client are still to be checked for a TLS hello.
+    private var watchForTLSHello: Bool
 
     init(
         client: StreamSocket, address: String, pool: UpstreamPool, sink: any CommandEventSink,
         commandTable: CommandTable?, registry: SessionRegistry, requestLimits: RESPLimits, connectionID: UInt64,
-        logger: Logger
+        logger: Logger, tls: TLSSide? = nil, secured: Bool = false
     ) {
         self.loop = client.loop
         self.client = client
@@ -40,9 +52,13 @@ final class ProxySession: EpollHandler {
         self.sink = sink
         self.commandTable = commandTable
         self.connectionID = connectionID
-        self.machine = SessionStateMachine(connectionID: connectionID, requestLimits: requestLimits)
+        self.machine = SessionStateMachine(
+            connectionID: connectionID, requestLimits: requestLimits, tls: secured && tls != nil)
         self.registry = registry
         self.logger = logger
+        self.tls = tls
+        self.secured = secured && tls != nil
+        self.watchForTLSHello = !secured && tls != nil
         super.init()
     }
 
@@ -54,7 +70,8 @@ final class ProxySession: EpollHandler {
     /// The client's socket: the upstream connection reads replies straight into its output.
     var clientSocket: StreamSocket { client }
 
-    /// Registers the client socket and asks the pool for an upstream connection.
+    /// Registers the client socket and asks the pool for an upstream connection (after the
+    /// TLS handshake, for a TLS client).
     func start() {
         do {
             try loop.register(client.fd, self)
@@ -64,6 +81,17 @@ final class ProxySession: EpollHandler {
         }
         registry.add(self, on: loop)
         sink.connectionOpened(id: connectionID, address: address)
+        if secured, let tls {
+            guard let session = tls.makeSession(fd: client.fd) else { return closeNow() }
+            client.startTLS(session)
+            handshakeStart = NIODeadline.now().uptimeNanoseconds
+            continueHandshake()
+        } else {
+            requestUpstream()
+        }
+    }
+
+    private func requestUpstream() {
         let request = pool.acquire(on: loop)
         leaseRequest = request
         request.assumeIsolated().whenComplete { result in
@@ -78,6 +106,7 @@ final class ProxySession: EpollHandler {
     // MARK: - Client socket events
 
     override func handleEvents(_ events: UInt32) {
+        if machine.isHandshaking { return continueHandshake() }
         if events & EPOLLOUT.rawValue != 0 { clientWritable() }
         let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
         if machine.isConnecting {
@@ -87,6 +116,22 @@ final class ProxySession: EpollHandler {
             if events & hangUp != 0 && client.peerLeftWithoutInput { closeNow() }
         } else if events & (EPOLLIN.rawValue | hangUp) != 0 {
             readClient(drain: events & hangUp != 0)
+        }
+    }
+
+    /// Runs the client's TLS handshake as far as it goes; once done, asks for an upstream.
+    private func continueHandshake() {
+        switch client.continueHandshake() {
+        case .pending:
+            return
+        case .done:
+            if let tls, let session = client.tls {
+                tls.succeeded(session, nanos: NIODeadline.now().uptimeNanoseconds &- handshakeStart)
+            }
+            if machine.handshakeFinished() { requestUpstream() }
+        case .failed(let failure):
+            tls?.failed(failure, peer: address, now: loop.timestamp())
+            closeNow()
         }
     }
 
@@ -117,6 +162,13 @@ final class ProxySession: EpollHandler {
     /// the machine first.
     private func forwardClientBytes(_ bytes: UnsafeRawBufferPointer, to upstream: UpstreamConnection) {
         sink.clientBytesReceived(bytes.count)
+        if watchForTLSHello {
+            watchForTLSHello = false
+            // A TLS record header: a handshake (22), TLS major version 3.
+            if bytes.count >= 2 && bytes[0] == 0x16 && bytes[1] == 0x03 {
+                tls?.tlsOnPlainPort(peer: address, now: loop.timestamp())
+            }
+        }
         let scan = machine.scanRequests(bytes, at: loop.timestamp(), table: commandTable, sink: sink)
         if scan.replicationStarted { pool.events.replicationStarted() }
         if scan.replicationBytes > 0 {

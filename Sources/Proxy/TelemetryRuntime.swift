@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import RedisCommands
 import ServerStats
+import TLS
 import Telemetry
 
 /// Telemetry on the event loops: one ``MetricsShard`` per loop (recording needs no lock),
@@ -16,11 +17,12 @@ public final class TelemetryRuntime: Sendable {
     private let startedAt = NIODeadline.now()
     private let logger: Logger
     private let extraMetrics: (@Sendable (inout PrometheusWriter) -> Void)?
+    private let tls: TLSStatistics?
 
     /// Creates one shard on each loop of `group`; `extraMetrics` adds families to
-    /// `/metrics` (the span exporter's).
+    /// `/metrics` (the span exporter's); `tls` adds the TLS families and `/stats` section.
     public init(
-        hub: TelemetryHub, group: any EventLoopGroup, logger: Logger,
+        hub: TelemetryHub, group: any EventLoopGroup, logger: Logger, tls: TLSStatistics? = nil,
         extraMetrics: (@Sendable (inout PrometheusWriter) -> Void)? = nil
     ) async throws {
         var shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>] = [:]
@@ -33,6 +35,7 @@ public final class TelemetryRuntime: Sendable {
         self.shards = shards
         self.logger = logger
         self.extraMetrics = extraMetrics
+        self.tls = tls
     }
 
     /// The sink for connections on `loop` (call on that loop).
@@ -52,10 +55,12 @@ public final class TelemetryRuntime: Sendable {
     }
 
     /// Replaces the built-in command table with the upstream's own `COMMAND` reply.
-    public func loadCommands(from endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread) async {
+    public func loadCommands(
+        from endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread, tls: TLSContext? = nil
+    ) async {
         do {
             let specs = try await CommandCatalogService.fetch(
-                endpoint: endpoint, on: controlPlane, timeout: .seconds(5))
+                endpoint: endpoint, on: controlPlane, timeout: .seconds(5), tls: tls)
             guard !specs.isEmpty else { throw UpstreamError(reason: "empty COMMAND reply") }
             hub.commandTable = CommandTable(specs: specs, previous: hub.commandTable)
             logger.info("command table loaded from upstream", metadata: ["commands": "\(specs.count)"])
@@ -76,6 +81,7 @@ public final class TelemetryRuntime: Sendable {
         PoolMetricsRenderer.render(
             pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
         if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }
+        tls?.render(results: TLSSide.resultLabels, into: &writer)
         extraMetrics?(&writer)
         ActivityLogCounters.process.render(into: &writer)
         writer.family("redislens_build_info", .gauge, help: "Always 1; the version is a label.")
@@ -105,6 +111,7 @@ public final class TelemetryRuntime: Sendable {
                     "pool_idle": Double(pool.idle), "pool_used": Double(pool.used),
                     "pool_waiting": Double(pool.waiting),
                 ]
+                report.tls = self.tls?.snapshot
                 report.memory = serverStats.map {
                     ServerStatsRenderer.memorySection($0.snapshot, now: WallClock.unixSeconds())
                 }

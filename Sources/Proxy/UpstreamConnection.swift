@@ -3,20 +3,25 @@ import EpollIO
 import NIOCore
 import RESP
 import Relay
+import TLS
 
 /// One connection to the real Redis, on an ``EpollLoop``.
 ///
 /// It relays bytes to the ``ProxySession`` it is attached to, and is made reusable by
 /// `RESET`, which on Redis also logs the connection out to the default user. Only with
 /// `--client-login-from-upstream` does it log in (``UpstreamLogin``) before first use and
-/// after each `RESET`, pipelined in one round trip. Confined to its loop.
+/// after each `RESET`, pipelined in one round trip. With `rediss://`, the TLS handshake
+/// follows the TCP connect, under the same connect timeout. Confined to its loop.
 final class UpstreamConnection: EpollHandler {
     let loop: EpollLoop
     /// The connection's socket: the session reads its client straight into its output.
     let socket: StreamSocket
     private let login: UpstreamLogin
     private let target: String
-    private var machine = UpstreamStateMachine()
+    private var machine: UpstreamStateMachine
+    /// TLS to Redis, when on.
+    private let tls: TLSSide?
+    private var handshakeStart: UInt64 = 0
     /// The session it relays for (state `attached`).
     private var session: ProxySession?
     /// Whoever waits for the connect or the handshake to finish.
@@ -32,8 +37,12 @@ final class UpstreamConnection: EpollHandler {
     /// The close reason when Redis ended the connection (EOF), rather than an error.
     static let closedByServer = "closed by the server"
 
-    private init(socket: StreamSocket, login: UpstreamLogin, target: String, promise: EventLoopPromise<Void>) {
+    private init(
+        socket: StreamSocket, login: UpstreamLogin, tls: TLSSide?, target: String, promise: EventLoopPromise<Void>
+    ) {
         self.loop = socket.loop
+        self.tls = tls
+        self.machine = UpstreamStateMachine(tls: tls != nil)
         self.socket = socket
         self.login = login
         self.target = target
@@ -41,9 +50,10 @@ final class UpstreamConnection: EpollHandler {
         super.init()
     }
 
-    /// Connects to `address` (TCP only; ``logIn(timeout:)`` follows). Call on `loop`.
+    /// Connects to `address`, with a TLS handshake when `tls` is set (``logIn(timeout:)``
+    /// follows). Call on `loop`.
     static func connect(
-        on loop: EpollLoop, to address: SocketAddress, login: UpstreamLogin, timeout: TimeAmount
+        on loop: EpollLoop, to address: SocketAddress, login: UpstreamLogin, tls: TLSSide?, timeout: TimeAmount
     ) -> EventLoopFuture<LeasedConnection> {
         let promise = loop.makePromise(of: Void.self)
         let target = SocketCalls.describe(address)
@@ -51,7 +61,7 @@ final class UpstreamConnection: EpollHandler {
         do {
             let (fd, inProgress) = try SocketCalls.connect(to: address)
             connection = UpstreamConnection(
-                socket: StreamSocket(fd: fd, loop: loop), login: login, target: target, promise: promise)
+                socket: StreamSocket(fd: fd, loop: loop), login: login, tls: tls, target: target, promise: promise)
             do {
                 try loop.register(fd, connection)
             } catch {
@@ -149,6 +159,7 @@ final class UpstreamConnection: EpollHandler {
             }
             return
         }
+        if machine.isSecuring { return continueHandshake() }
         if events & EPOLLOUT.rawValue != 0 {
             guard socket.flush() else { return endSoon() }
             if let session, socket.hasRoom { session.upstreamHasRoom() }
@@ -185,13 +196,44 @@ final class UpstreamConnection: EpollHandler {
             case .end:
                 return ended(closeReason ?? Self.closedByServer)
             case .failed(let code):
+                if let failure = socket.tlsFailure { return ended("TLS error: \(failure.reason)") }
                 return ended(UpstreamError.describe(IOError(errnoCode: code, reason: "read")))
             }
         }
     }
 
     private func connected() {
-        guard machine.connected() else { return }
+        switch machine.connected() {
+        case .ignored:
+            return
+        case .ready:
+            ready()
+        case .handshakeTLS:
+            guard let session = tls?.makeSession(fd: socket.fd) else {
+                return ended("TLS handshake failed: cannot create a TLS session")
+            }
+            socket.startTLS(session)
+            handshakeStart = NIODeadline.now().uptimeNanoseconds
+            continueHandshake()
+        }
+    }
+
+    /// Runs the TLS handshake as far as it goes; the connect timeout still runs meanwhile.
+    private func continueHandshake() {
+        switch socket.continueHandshake() {
+        case .pending:
+            return
+        case .done:
+            if let tls, let session = socket.tls { tls.succeeded(session, nanos: NIODeadline.now().uptimeNanoseconds &- handshakeStart) }
+            if machine.tlsEstablished() { ready() }
+        case .failed(let failure):
+            tls?.failed(failure, peer: target, now: loop.timestamp())
+            ended("TLS handshake failed: \(failure.reason)")
+        }
+    }
+
+    /// Connected (and TLS established): whoever waits may log in.
+    private func ready() {
         timeout?.cancel()
         timeout = nil
         succeedWaiter()

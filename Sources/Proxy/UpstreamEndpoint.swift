@@ -1,5 +1,5 @@
 /// Where the real Redis is, and how the proxy logs in to it:
-/// `redis://[[user]:password@]host[:port][/db]`.
+/// `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS.
 ///
 /// The credentials and database are the proxy's own: its control traffic (`COMMAND`,
 /// the `INFO` poll) uses them. Clients authenticate themselves, as they would with Redis,
@@ -16,9 +16,15 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var password: String?
     /// Database index of the proxy's own connections (default 0).
     public var database: Int
+    /// Whether connections use TLS (`rediss://`).
+    public var tls: Bool
 
     /// Creates an endpoint.
-    public init(host: String, port: Int = 6379, username: String? = nil, password: String? = nil, database: Int = 0) {
+    public init(
+        host: String, port: Int = 6379, username: String? = nil, password: String? = nil, database: Int = 0,
+        tls: Bool = false
+    ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.username = username
@@ -26,13 +32,13 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
         self.database = database
     }
 
-    /// Parses a `redis://` URL. Errors never echo the password.
+    /// Parses a `redis://` or `rediss://` URL. Errors never echo the password.
     public init(parsing text: String) throws(ConfigurationError) {
-        guard text.hasPrefix("redis://") else {
-            let scheme = text.hasPrefix("rediss://") ? " (TLS to the upstream is not supported yet)" : ""
-            throw ConfigurationError("upstream must be redis://[user:password@]host[:port][/db]\(scheme)")
+        let tls = text.hasPrefix("rediss://")
+        guard text.hasPrefix("redis://") || tls else {
+            throw ConfigurationError("upstream must be redis://[user:password@]host[:port][/db] (rediss:// for TLS)")
         }
-        var rest = Substring(text.dropFirst("redis://".count))
+        var rest = Substring(text.dropFirst(tls ? "rediss://".count : "redis://".count))
         var database = 0
         if let slash = rest.firstIndex(of: "/") {
             let dbText = rest[rest.index(after: slash)...]
@@ -69,7 +75,8 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
         }
         guard address.port > 0 else { throw ConfigurationError("upstream port must be 1-65535") }
         self.init(
-            host: address.host, port: address.port, username: username, password: password, database: database)
+            host: address.host, port: address.port, username: username, password: password, database: database,
+            tls: tls)
     }
 
     /// The URL with the password replaced by `***`.
@@ -78,7 +85,7 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
         if username != nil || password != nil {
             auth = (username ?? "") + (password == nil ? "" : ":***") + "@"
         }
-        return "redis://\(auth)\(HostPort(host: host, port: port))/\(database)"
+        return "\(tls ? "rediss" : "redis")://\(auth)\(HostPort(host: host, port: port))/\(database)"
     }
 
     /// `host:port`.

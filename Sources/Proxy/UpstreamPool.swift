@@ -24,17 +24,20 @@ public final class UpstreamPool: Service, Sendable {
     private let logger: Logger
     private let state: NIOLockedValueBox<PoolState>
     private let onUpstreamUp: @Sendable () -> Void
+    /// TLS to Redis (`rediss://`), when on.
+    private let tls: TLSSide?
     /// Clients refused or disconnected because of the upstream, and replication streams.
     let events: ConnectionEvents
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
     /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, and
-    /// after Redis was unreachable).
+    /// after Redis was unreachable). `tls` makes every connection a TLS one (`rediss://`).
     public init(
         endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: EpollLoopGroup, logger: Logger,
-        onUpstreamUp: @escaping @Sendable () -> Void = {}
+        tls: TLSSide? = nil, onUpstreamUp: @escaping @Sendable () -> Void = {}
     ) {
         self.onUpstreamUp = onUpstreamUp
+        self.tls = tls
         self.endpoint = endpoint
         self.configuration = configuration
         self.login = configuration.clientLoginFromUpstream ? UpstreamLogin(endpoint: endpoint) : .none
@@ -217,6 +220,7 @@ public final class UpstreamPool: Service, Sendable {
     /// blocks), connects to each address in turn until one answers, then logs in.
     private func bootstrapConnect(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
         let login = self.login
+        let tls = self.tls
         let timeout = connectTimeout
         let host = endpoint.host
         let port = endpoint.port
@@ -238,7 +242,7 @@ public final class UpstreamPool: Service, Sendable {
             addresses = promise.futureResult
         }
         return addresses.flatMap { addresses in
-            Self.connect(on: loop, to: addresses[...], login: login, timeout: timeout, firstError: nil)
+            Self.connect(on: loop, to: addresses[...], login: login, tls: tls, timeout: timeout, firstError: nil)
         }.flatMap { lease in
             lease.value.logIn(timeout: timeout).map { lease }.flatMapErrorThrowing { error in
                 lease.value.close()
@@ -248,17 +252,18 @@ public final class UpstreamPool: Service, Sendable {
     }
 
     private static func connect(
-        on loop: EpollLoop, to addresses: ArraySlice<SocketAddress>, login: UpstreamLogin, timeout: TimeAmount,
-        firstError: Error?
+        on loop: EpollLoop, to addresses: ArraySlice<SocketAddress>, login: UpstreamLogin, tls: TLSSide?,
+        timeout: TimeAmount, firstError: Error?
     ) -> EventLoopFuture<LeasedConnection> {
         guard let address = addresses.first else {
             return loop.makeFailedFuture(firstError ?? UpstreamError(reason: "cannot resolve host (no address)"))
         }
-        return UpstreamConnection.connect(on: loop, to: address, login: login, timeout: timeout).flatMapError {
-            error in
-            connect(
-                on: loop, to: addresses.dropFirst(), login: login, timeout: timeout, firstError: firstError ?? error)
-        }
+        return UpstreamConnection.connect(on: loop, to: address, login: login, tls: tls, timeout: timeout)
+            .flatMapError { error in
+                connect(
+                    on: loop, to: addresses.dropFirst(), login: login, tls: tls, timeout: timeout,
+                    firstError: firstError ?? error)
+            }
     }
 
     private func noteConnect(success: Bool, error: Error? = nil) {

@@ -8,13 +8,17 @@ import RedisCommands
 /// ``scanRequests(_:at:table:sink:)`` is the one function where a request's bytes are
 /// scanned, ``scanReplies(_:at:sink:)`` the one where a reply is paired with its request.
 ///
-/// Where later work plugs in: TLS sits below this type (the handler decrypts before it
-/// calls ``scanRequests(_:at:table:sink:)`` and encrypts what it relays), and a shared
+/// TLS sits below this type: a TLS client's session starts in ``State/handshaking`` and asks
+/// the pool for a connection only once the handshake succeeded (a failed one never reaches
+/// Redis); then the handler decrypts before it calls ``scanRequests(_:at:table:sink:)`` and
+/// encrypts what it relays. Where later work plugs in: a shared
 /// upstream connection would multiplex several of these machines' requests, reading
 /// ``upstreamReusable`` and ``awaitingReplies`` to decide when a client may be switched.
 public struct SessionStateMachine: ~Copyable {
     /// Where the session is in its life.
     public enum State: Equatable, Sendable {
+        /// A TLS client's handshake is under way; no upstream connection is asked for yet.
+        case handshaking
         /// Waiting for the pool; the client is not read yet.
         case connecting
         /// Relaying.
@@ -138,10 +142,25 @@ public struct SessionStateMachine: ~Copyable {
     private var execSplitter: RESPAggregateSplitter?
     private var commandIDs = CommandIDCache()
 
-    /// A session for connection `connectionID`, scanning requests within `requestLimits`.
-    package init(connectionID: UInt64, requestLimits: RESPLimits) {
+    /// A session for connection `connectionID`, scanning requests within `requestLimits`;
+    /// `tls` when the client's TLS handshake comes first.
+    package init(connectionID: UInt64, requestLimits: RESPLimits, tls: Bool = false) {
         matcher.connectionID = connectionID
         requestScanner = RESPScanner(mode: .request, limits: requestLimits)
+        if tls { state = .handshaking }
+    }
+
+    /// Whether the client's TLS handshake is under way.
+    @inlinable public var isHandshaking: Bool {
+        if case .handshaking = state { return true }
+        return false
+    }
+
+    /// The client's TLS handshake succeeded: true to ask the pool for a connection now.
+    package mutating func handshakeFinished() -> Bool {
+        guard state == .handshaking else { return false }
+        state = .connecting
+        return true
     }
 
     /// Whether the client should be read now.
@@ -353,7 +372,7 @@ public struct SessionStateMachine: ~Copyable {
     /// Stops reading the client and closes once every owed reply was relayed.
     package mutating func drain() -> Drain {
         switch state {
-        case .connecting:
+        case .handshaking, .connecting:
             return .closeNow
         case .active:
             // A replication stream never ends by itself: close it at once.

@@ -4,14 +4,17 @@
 /// A connection connects, may log in (only with `--client-login-from-upstream`), idles in
 /// the pool, is attached to one client session, and is made reusable by `RESET` (which on
 /// Redis also logs the connection out to the default user) and the login again, pipelined
-/// in one round trip. Where later work plugs in: a TLS handshake is one more state between
-/// ``State/connecting`` and ``State/idle``; a shared connection would stay
-/// ``State/attached`` to several sessions.
+/// in one round trip. With TLS (`rediss://`), the TLS handshake is one more state,
+/// ``State/securing``, between ``State/connecting`` and ``State/idle``, under the same connect
+/// timeout. Where later work plugs in: a shared connection would stay ``State/attached`` to
+/// several sessions.
 public struct UpstreamStateMachine: Equatable, Sendable {
     /// Where the connection is in its life.
     public enum State: Equatable, Sendable {
         /// The TCP connect is under way.
         case connecting
+        /// The TLS handshake is under way.
+        case securing
         /// Waiting for `remaining` handshake replies, first skipping to `+RESET` if asked.
         case handshake(remaining: Int, awaitingReset: Bool)
         /// Ready, in the pool.
@@ -20,6 +23,16 @@ public struct UpstreamStateMachine: Equatable, Sendable {
         case attached
         /// Closed.
         case closed
+    }
+
+    /// What a finished TCP connect leads to.
+    package enum ConnectStep: Equatable, Sendable {
+        /// The connect was not awaited (the connection closed meanwhile): nothing.
+        case ignored
+        /// The connection is ready (idle).
+        case ready
+        /// Start the TLS handshake; ``tlsEstablished()`` follows.
+        case handshakeTLS
     }
 
     /// What starting a handshake needs.
@@ -72,8 +85,16 @@ public struct UpstreamStateMachine: Equatable, Sendable {
     /// Where the connection is in its life.
     @usableFromInline package private(set) var state = State.connecting
 
-    /// A connection whose TCP connect is under way.
-    package init() {}
+    /// Whether the connection speaks TLS (`rediss://`).
+    package let usesTLS: Bool
+
+    /// A connection whose TCP connect is under way; `tls` when a TLS handshake follows it.
+    package init(tls: Bool = false) {
+        usesTLS = tls
+    }
+
+    /// Whether the TLS handshake is under way.
+    @inlinable public var isSecuring: Bool { state == .securing }
 
     /// Whether the TCP connect is under way (asked per socket event, so inlinable).
     @inlinable public var isConnecting: Bool {
@@ -87,13 +108,24 @@ public struct UpstreamStateMachine: Equatable, Sendable {
         case .attached: .relay
         case .handshake: .handshake
         case .idle: .unexpected
-        case .connecting, .closed: .ignore
+        case .connecting, .securing, .closed: .ignore
         }
     }
 
-    /// The TCP connect finished: true when it was awaited (the connection is idle now).
-    package mutating func connected() -> Bool {
-        guard state == .connecting else { return false }
+    /// The TCP connect finished.
+    package mutating func connected() -> ConnectStep {
+        guard state == .connecting else { return .ignored }
+        guard !usesTLS else {
+            state = .securing
+            return .handshakeTLS
+        }
+        state = .idle
+        return .ready
+    }
+
+    /// The TLS handshake finished: true when it was awaited (the connection is idle now).
+    package mutating func tlsEstablished() -> Bool {
+        guard state == .securing else { return false }
         state = .idle
         return true
     }
@@ -147,7 +179,7 @@ public struct UpstreamStateMachine: Equatable, Sendable {
         state = .closed
         switch previous {
         case .attached: return .session
-        case .connecting, .handshake: return .waiter
+        case .connecting, .securing, .handshake: return .waiter
         case .idle: return .pool
         case .closed: return .nobody
         }
@@ -158,7 +190,7 @@ public struct UpstreamStateMachine: Equatable, Sendable {
     package mutating func close() -> Bool {
         let awaited: Bool
         switch state {
-        case .connecting, .handshake: awaited = true
+        case .connecting, .securing, .handshake: awaited = true
         case .idle, .attached, .closed: awaited = false
         }
         state = .closed

@@ -2,6 +2,7 @@ import ControlPlane
 import Logging
 import RESP
 import ServiceLifecycle
+import TLS
 import Telemetry
 
 /// Where and how often to poll `INFO`.
@@ -21,6 +22,9 @@ public struct InfoPollerConfiguration: Sendable, CustomStringConvertible {
     public var intervalSeconds = 5.0
     /// Seconds a connect or a reply may take (default 2).
     public var timeoutSeconds = 2.0
+    /// TLS to Redis (`rediss://`): the current context of the upstream side, so a reload
+    /// (SIGHUP) applies to the next connection.
+    public var tls: ReloadableTLSContext?
 
     /// Creates a configuration.
     public init(host: String, port: Int, username: String? = nil, password: String? = nil, database: Int = 0) {
@@ -142,7 +146,7 @@ public final class InfoPoller: Service {
         return try InfoPollError.converting { () throws(ControlPlaneError) in
             try ControlPlaneConnection.connect(
                 host: configuration.host, port: configuration.port, login: login,
-                timeout: .seconds(configuration.timeoutSeconds))
+                timeout: .seconds(configuration.timeoutSeconds), tls: configuration.tls?.context)
         }
     }
 

@@ -37,6 +37,9 @@ public struct StatsReport: Codable, Sendable {
     /// Filled in by the proxy when it polls INFO: `up`, `age_seconds` and INFO's memory
     /// fields under Redis's names (`used_memory`, `maxmemory`, ...).
     public var memory: [String: Double]?
+    /// TLS handshakes, negotiated protocols and certificates by side (`client`,
+    /// `upstream`), when TLS is configured.
+    public var tls: [String: TLSStatistics.Side]?
 
     /// Builds the report from merged counters.
     public init(_ data: ShardSnapshot, table: CommandTable) {

@@ -9,6 +9,7 @@ import Proxy
 import ServerStats
 import ServiceLifecycle
 import SpanExport
+import TLS
 import Telemetry
 
 #if canImport(Glibc)
@@ -49,13 +50,13 @@ enum Main {
     static func run(_ settings: Settings) async throws {
         let logger = Logger(label: "redis-lens")
         if settings.proxy.pool.clientLoginFromUpstream {
-            let host = settings.proxy.listen.host
-            let loopback = host.hasPrefix("127.") || host == "::1" || host == "localhost"
+            let hosts = [settings.proxy.listen, settings.proxy.tlsListen].compactMap { $0?.host }
+            let loopback = hosts.allSatisfy { $0.hasPrefix("127.") || $0 == "::1" || $0 == "localhost" }
             logger.warning(
                 loopback
                     ? "--client-login-from-upstream: every client is logged in with the upstream URL's credentials"
                     : "--client-login-from-upstream on a listener that is not loopback: anyone who reaches it is logged in to Redis with the upstream URL's credentials",
-                metadata: ["listen": "\(settings.proxy.listen)"])
+                metadata: ["listen": "\(hosts.joined(separator: ", "))"])
         }
         // The data path (clients, upstream connections, metrics shards) runs on `loops`;
         // the admin endpoint, span export and Loki pushes on `group`; the proxy's own
@@ -63,6 +64,7 @@ enum Main {
         let loops = try EpollLoopGroup(threads: settings.threads)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let controlPlane = try settings.telemetry.map { _ in try ControlPlaneThread() }
+        let tls = TLSSetup(settings, logger: Logger(label: "redis-lens.tls"))
         var telemetry: TelemetryRuntime?
         var spans: SpanPipeline?
         let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)
@@ -74,20 +76,24 @@ enum Main {
                 hub: TelemetryHub(
                     configuration: configuration, logger: logger,
                     observers: (spans.map { [$0.observerFactory] } ?? []) + activityLog.observers),
-                group: loops, logger: logger, extraMetrics: { writer in metrics?.render(into: &writer) })
+                group: loops, logger: logger, tls: tls.statistics,
+                extraMetrics: { writer in metrics?.render(into: &writer) })
         }
         let endpoint = settings.proxy.upstream
         let catalog = telemetry.flatMap { telemetry in
-            controlPlane.map { CommandCatalogService(telemetry: telemetry, endpoint: endpoint, controlPlane: $0) }
+            controlPlane.map {
+                CommandCatalogService(
+                    telemetry: telemetry, endpoint: endpoint, controlPlane: $0, tls: tls.upstream?.context)
+            }
         }
         let pool = UpstreamPool(
             endpoint: endpoint, configuration: settings.proxy.pool, group: loops,
-            logger: Logger(label: "redis-lens.pool"),
+            logger: Logger(label: "redis-lens.pool"), tls: tls.upstream,
             onUpstreamUp: { catalog?.upstreamCameUp() })
-        let poller = controlPlane.flatMap { infoPoller(settings, controlPlane: $0) }
+        let poller = controlPlane.flatMap { infoPoller(settings, controlPlane: $0, tls: tls.upstream?.context) }
         let proxy = ProxyServer(
             configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
-            telemetry: telemetry)
+            telemetry: telemetry, clientTLS: tls.client)
         let admin = AdminServer(
             host: settings.proxy.adminListen.host, port: settings.proxy.adminListen.port, group: group,
             logger: Logger(label: "redis-lens.admin"),
@@ -95,7 +101,7 @@ enum Main {
                 + (telemetry?.routes(pool: pool, serverStats: poller?.state) ?? []))
         // Start order (spans, Loki pusher, catalog,) pool, (poller,) admin, proxy; shutdown
         // runs in reverse: drain clients first, export the last spans and lines last.
-        let optional: [(any Service)?] = [spans?.service] + activityLog.services + [catalog]
+        let optional: [(any Service)?] = [spans?.service] + activityLog.services + [catalog, tls.reloadService]
         let services = ServiceGroup(
             configuration: .init(
                 services: optional.compactMap { $0 } + [pool] + [poller].compactMap { $0 } + [admin, proxy],
@@ -116,7 +122,9 @@ enum Main {
 
     /// The INFO poller, logging in as the proxy's upstream connections do; nil when off
     /// (`--info-interval 0`, or `--no-telemetry`: nothing is recorded then).
-    static func infoPoller(_ settings: Settings, controlPlane: ControlPlaneThread) -> InfoPoller? {
+    static func infoPoller(
+        _ settings: Settings, controlPlane: ControlPlaneThread, tls: ReloadableTLSContext?
+    ) -> InfoPoller? {
         guard settings.infoIntervalSeconds > 0, settings.telemetry != nil else { return nil }
         let upstream = settings.proxy.upstream
         var configuration = InfoPollerConfiguration(
@@ -124,6 +132,7 @@ enum Main {
             database: upstream.database)
         configuration.intervalSeconds = settings.infoIntervalSeconds
         configuration.timeoutSeconds = settings.proxy.pool.connectTimeoutSeconds
+        configuration.tls = tls
         return InfoPoller(
             configuration: configuration, controlPlane: controlPlane, logger: Logger(label: "redis-lens.info"))
     }

@@ -29,6 +29,12 @@ struct OptionValues {
         }
     }
 
+    /// The flag's value, else `REDIS_LENS_<NAME>`'s; nil when neither is set (or empty).
+    func optional(_ flagValue: String?, _ flag: String) -> String? {
+        let value = flagValue ?? environment[Self.environmentName(flag)]
+        return value?.isEmpty == false ? value : nil
+    }
+
     /// Whether the environment turns the on/off flag `--<flag>` on (`1`, `true` or `yes`).
     func isTrue(_ flag: String) -> Bool {
         ["1", "true", "yes"].contains(environment[Self.environmentName(flag)]?.lowercased() ?? "")

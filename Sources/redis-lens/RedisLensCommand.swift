@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Proxy
 import ServiceLifecycle
+import TLS
 import Telemetry
 
 /// `redis-lens`: a transparent Redis proxy that measures every command.
@@ -19,8 +20,11 @@ struct RedisLensCommand: ParsableCommand {
             + "(e.g. REDIS_LENS_UPSTREAM); a flag on the command line wins."
     )
 
-    @Option(help: "Address clients connect to, HOST:PORT. (default: 127.0.0.1:6380)")
+    @Option(help: "Address clients connect to, HOST:PORT; none: no plaintext port (with --tls-listen). (default: 127.0.0.1:6380)")
     var listen: String?
+
+    @OptionGroup(title: "TLS")
+    var tls: TLSOptions
 
     @Option(help: "The real Redis: redis://[user:password@]HOST:PORT[/db]. (default: redis://127.0.0.1:6379)")
     var upstream: String?
@@ -143,11 +147,17 @@ struct RedisLensCommand: ParsableCommand {
         let values = OptionValues(environment: environment)
         var proxy = ProxyConfiguration()
         proxy.listen = try values.parse(listen, "listen", "127.0.0.1:6380") { text throws(ConfigurationError) in
-            try HostPort(parsing: text)
+            text.lowercased() == "none" ? nil : try HostPort(parsing: text)
         }
         proxy.upstream = try values.parse(upstream, "upstream", "redis://127.0.0.1:6379") {
             text throws(ConfigurationError) in try UpstreamEndpoint(parsing: text)
         }
+        let clientTLS = try tls.clientSide(values)
+        proxy.tlsListen = clientTLS?.0
+        guard proxy.listen != nil || proxy.tlsListen != nil else {
+            throw ConfigurationError("--listen none needs --tls-listen (clients need a port)")
+        }
+        let upstreamTLS = try tls.upstreamSide(values, upstream: proxy.upstream)
         proxy.adminListen = try values.parse(adminListen, "admin-listen", "127.0.0.1:9122") {
             text throws(ConfigurationError) in try HostPort(parsing: text)
         }
@@ -193,7 +203,8 @@ struct RedisLensCommand: ParsableCommand {
         let activityLog = try activityLogSettings(values, telemetry: !disabled)
         return Settings(
             proxy: proxy, telemetry: disabled ? nil : telemetry, spans: disabled ? nil : spans, threads: threads,
-            logLevel: level, logFormat: format, infoIntervalSeconds: infoInterval, activityLog: activityLog)
+            logLevel: level, logFormat: format, infoIntervalSeconds: infoInterval, activityLog: activityLog,
+            clientTLS: try TLSOptions.context(clientTLS?.1), upstreamTLS: try TLSOptions.context(upstreamTLS))
     }
 
     private func telemetrySettings(_ values: OptionValues) throws(ConfigurationError) -> TelemetryConfiguration {
@@ -242,4 +253,8 @@ struct Settings: Sendable {
     var infoIntervalSeconds: Double
     /// The activity log; nil when off.
     var activityLog: ActivityLogSettings?
+    /// TLS for clients (`--tls-listen`), loaded; nil when off.
+    var clientTLS: TLSContext?
+    /// TLS to Redis (`rediss://`), loaded; nil when off.
+    var upstreamTLS: TLSContext?
 }

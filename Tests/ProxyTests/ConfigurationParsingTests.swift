@@ -24,7 +24,15 @@ import Testing
         #expect(ipv6.host == "::1" && ipv6.port == 7000)
     }
 
-    @Test(arguments: ["http://h:1", "rediss://h:1", "redis://h:0", "redis://h:99999", "redis://h/x", "redis://"])
+    @Test func tlsUpstreamURL() throws {
+        let endpoint = try UpstreamEndpoint(parsing: "rediss://default:pw@cache.example.com:6380/2")
+        #expect(endpoint.tls && endpoint.host == "cache.example.com" && endpoint.port == 6380)
+        #expect(endpoint.database == 2 && endpoint.password == "pw")
+        #expect(endpoint.description == "rediss://default:***@cache.example.com:6380/2")
+        #expect(try !UpstreamEndpoint(parsing: "redis://h:1").tls)
+    }
+
+    @Test(arguments: ["http://h:1", "redisss://h:1", "rediss://h:0", "redis://h:0", "redis://h:99999", "redis://h/x", "redis://"])
     func badUpstreamURLs(text: String) {
         #expect(throws: ConfigurationError.self) { try UpstreamEndpoint(parsing: text) }
     }

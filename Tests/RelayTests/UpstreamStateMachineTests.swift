@@ -8,7 +8,7 @@ import Testing
 
     mutating func idle() {
         let connected = machine.connected()
-        #expect(connected)
+        #expect(connected == .ready)
         #expect(machine.state == .idle)
     }
 
@@ -16,8 +16,30 @@ import Testing
         #expect(machine.input == .ignore)
         idle()
         let connected = machine.connected()
-        #expect(!connected)
+        #expect(connected == .ignored)
         #expect(machine.input == .unexpected)
+    }
+
+    @Test func tlsHandshakeComesBetweenConnectAndIdle() {
+        var tls = UpstreamStateMachine(tls: true)
+        #expect(tls.connected() == .handshakeTLS)
+        #expect(tls.isSecuring)
+        #expect(tls.input == .ignore)
+        #expect(tls.startHandshake(reset: false, loginCommands: 1) == .notIdle)
+        #expect(tls.tlsEstablished())
+        #expect(tls.state == .idle)
+        #expect(!tls.tlsEstablished())
+        #expect(tls.startHandshake(reset: false, loginCommands: 1) == .send(reset: false))
+    }
+
+    @Test func failedTLSHandshakeTellsTheWaiter() {
+        var failed = UpstreamStateMachine(tls: true)
+        _ = failed.connected()
+        #expect(failed.ended() == .waiter)
+        var closed = UpstreamStateMachine(tls: true)
+        _ = closed.connected()
+        #expect(closed.close())
+        #expect(!closed.tlsEstablished())
     }
 
     @Test mutating func noLoginMeansReadyAtOnce() {
