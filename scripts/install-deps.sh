@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what redis-lens's tests and local runs need, if missing:
-# redis-server, redis-tools, libhiredis-dev and prometheus (for promtool) from Debian,
+# redis-server, redis-tools, libhiredis-dev, prometheus (for promtool) and openssl from Debian,
 # pytest, redis-py and PyYAML from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v openssl >/dev/null || missing+=(openssl)  # the TLS tests make their certificates with it
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     "${sudo_cmd[@]}" apt-get update -qq

@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -20,6 +21,8 @@ import urllib.request
 
 import pytest
 import redis
+
+from tls_support import TLSCertificates
 
 LOOPBACK = "127.0.0.1"
 BIN_ENV = "REDIS_LENS_BIN"
@@ -149,15 +152,34 @@ class Push(list):
 
 
 class RawClient:
-    """A plain TCP connection speaking RESP by hand, for exact-byte assertions."""
+    """A TCP connection speaking RESP by hand, for exact-byte assertions.
 
-    def __init__(self, port, timeout=10.0, rcvbuf=None):
+    With `tls` (a `tls_support.ClientTLS`), the connection does a TLS handshake first (an
+    ssl.SSLError when it fails) and every byte after it goes through TLS.
+    """
+
+    def __init__(self, port, timeout=10.0, rcvbuf=None, tls=None):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.settimeout(timeout)
-        self.sock.connect((LOOPBACK, port))
+        try:
+            self.sock.connect((LOOPBACK, port))
+            if tls is not None:
+                self.sock = tls.wrap(self.sock)
+        except BaseException:
+            self.sock.close()
+            raise
         self.buf = bytearray()
+
+    def peer_certificate(self):
+        """The server's certificate as `ssl.SSLSocket.getpeercert()` returns it (TLS only)."""
+        return self.sock.getpeercert()
+
+    @property
+    def tls_version(self):
+        """The negotiated protocol ("TLSv1.3"), or None on a plain connection."""
+        return self.sock.version() if isinstance(self.sock, ssl.SSLSocket) else None
 
     def close(self):
         self.sock.close()
@@ -227,7 +249,7 @@ class RawClient:
                 if not chunk:
                     break
                 self.buf += chunk
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLEOFError):  # over TLS, a close without close_notify
             pass
         data = bytes(self.buf)
         self.buf.clear()
@@ -343,13 +365,20 @@ def proc_rss_bytes(pid):
 
 
 class RedisServer:
-    """A real redis-server on a loopback port, in its own directory."""
+    """A real redis-server on a loopback port, in its own directory.
 
-    def __init__(self, workdir, args=(), port=None, password=None):
+    With `tls` (a `tls_support.RedisTLS`), `port` is its TLS port and it has no plaintext
+    port, unless `tls.plain` gives it one (`plain_port`); `client()`, `raw()` and `url()`
+    then speak TLS (trusting the test CA and presenting the test client certificate).
+    """
+
+    def __init__(self, workdir, args=(), port=None, password=None, tls=None):
         self.workdir = str(workdir)
         self.args = list(args) + (["--requirepass", password] if password else [])
         self.port = port
         self.password = password
+        self.tls = tls
+        self.plain_port = None
         self.proc = None
         self._clients = []
 
@@ -358,8 +387,14 @@ class RedisServer:
         for _ in range(5):
             port = self.port if fixed else free_port()
             log = os.path.join(self.workdir, f"redis-{port}.log")
+            if self.tls is None:
+                listen = ["--port", str(port)]
+            else:
+                if self.tls.plain and not (fixed and self.plain_port):
+                    self.plain_port = free_port()
+                listen = self.tls.server_args(port, self.plain_port)
             self.proc = subprocess.Popen(
-                ["redis-server", "--port", str(port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no",
+                ["redis-server", *listen, "--bind", LOOPBACK, "--save", "", "--appendonly", "no",
                  "--dir", self.workdir, "--logfile", log, *self.args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
@@ -377,11 +412,13 @@ class RedisServer:
             if self.proc.poll() is not None:
                 return "exited"
             try:
-                with RawClient(self.port, timeout=2) as raw:
+                # Whether it answers, not whether its certificate is good (some tests give it a bad one).
+                tls = self.tls.client(verify=False) if self.tls else None
+                with RawClient(self.port, timeout=2, tls=tls) as raw:
                     raw.send(b"PING\r\n")
                     line = raw.read_line()
                     return "ok" if line in (b"+PONG",) or line.startswith(b"-NOAUTH") else None
-            except OSError:
+            except OSError:  # ssl.SSLError included
                 return None
 
         return wait_until(ready, 20, f"redis-server on port {self.port}") == "ok"
@@ -391,15 +428,21 @@ class RedisServer:
         return self.proc is not None and self.proc.poll() is None
 
     def client(self, **kwargs):
-        """A redis-py client connected straight to Redis (no proxy)."""
+        """A redis-py client connected straight to Redis (no proxy); over TLS on a TLS server."""
         kwargs.setdefault("password", self.password)
         kwargs.setdefault("socket_timeout", 30)
         kwargs.setdefault("single_connection_client", True)
+        if self.tls is not None:
+            for key, value in self.tls.client().redis_kwargs().items():
+                kwargs.setdefault(key, value)
         client = redis.Redis(host=LOOPBACK, port=self.port, **kwargs)
         self._clients.append(client)
         return client
 
     def raw(self, **kwargs):
+        """A RawClient straight to Redis; over TLS on a TLS server."""
+        if self.tls is not None:
+            kwargs.setdefault("tls", self.tls.client())
         return RawClient(self.port, **kwargs)
 
     def kill(self):
@@ -422,30 +465,40 @@ class RedisServer:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
 
-    def url(self, user=None, password=None, db=None):
+    def url(self, user=None, password=None, db=None, host=LOOPBACK):
+        """redis://, or rediss:// on a TLS server (its TLS port)."""
         auth = ""
         if user is not None or password is not None:
             auth = f"{user or ''}:{password or ''}@"
-        return f"redis://{auth}{LOOPBACK}:{self.port}" + (f"/{db}" if db is not None else "")
+        scheme = "redis" if self.tls is None else "rediss"
+        return f"{scheme}://{auth}{host}:{self.port}" + (f"/{db}" if db is not None else "")
 
 
 # --------------------------------------------------------------------------- redis-lens
 
 
 class LensProcess:
-    """One redis-lens process on free loopback ports, logs captured to files."""
+    """One redis-lens process on free loopback ports, logs captured to files.
 
-    def __init__(self, binary, workdir, upstream, args=(), env=None):
+    With `tls` (a `tls_support.LensTLS`) it also listens with TLS (`--tls-listen`, on
+    `tls_port`, with `tls.args()`), and without the plaintext port (`port` None) unless
+    `tls.plain`.
+    """
+
+    def __init__(self, binary, workdir, upstream, args=(), env=None, tls=None):
         self.binary = binary
         self.workdir = str(workdir)
         self.upstream = upstream
         self.args = list(args)
         self.env = env
+        self.tls = tls
         self.proc = None
         self.port = None
+        self.tls_port = None
         self.admin_port = None
         self.returncode = None
         self._clients = []
+        self._tls_probe = None
         self._n = 0
 
     # -- lifecycle
@@ -457,8 +510,15 @@ class LensProcess:
             self._n += 1
             self.stdout_path = os.path.join(self.workdir, f"lens-{self._n}.out")
             self.stderr_path = os.path.join(self.workdir, f"lens-{self._n}.err")
-            argv = [self.binary, "--listen", f"{LOOPBACK}:{self.port}", "--admin-listen",
-                    f"{LOOPBACK}:{self.admin_port}", "--drain-timeout", "5", *self.args]
+            listen = f"{LOOPBACK}:{self.port}"
+            tls_args = []
+            if self.tls is not None:
+                self.tls_port = free_port()
+                tls_args = ["--tls-listen", f"{LOOPBACK}:{self.tls_port}", *self.tls.args()]
+                if not self.tls.plain:
+                    self.port, listen = None, "none"
+            argv = [self.binary, "--listen", listen, "--admin-listen",
+                    f"{LOOPBACK}:{self.admin_port}", "--drain-timeout", "5", *tls_args, *self.args]
             if self.upstream is not None:  # None: from REDIS_LENS_UPSTREAM
                 argv[1:1] = ["--upstream", self.upstream]
             env = lens_env(self.env)
@@ -468,14 +528,23 @@ class LensProcess:
             state = wait_until(self._listening, 30, "redis-lens to listen")
             if state == "listening":
                 break
+            self._close_tls_probe()
             if b"cannot listen" not in self.stderr():
                 raise AssertionError(f"redis-lens exited with {self.proc.returncode}: {self.logs()!r}")
         else:
             raise AssertionError("redis-lens could not find free ports in 5 attempts")
-        if ready:
-            wait_until(self._ping_ok, 30, "a PING through redis-lens")
-            wait_until(lambda: self.http("/readyz")[0] == 200, 30, "/readyz 200")
+        try:
+            if ready:
+                wait_until(self._ping_ok, 30, "a PING through redis-lens")
+                wait_until(lambda: self.http("/readyz")[0] == 200, 30, "/readyz 200")
+        finally:
+            self._close_tls_probe()
         return self
+
+    def _close_tls_probe(self):
+        if self._tls_probe is not None:
+            self._tls_probe.close()
+            self._tls_probe = None
 
     def _listening(self):
         if self.proc.poll() is not None:
@@ -483,15 +552,26 @@ class LensProcess:
         try:
             if self.http("/healthz")[0] != 200:
                 return None
-            with socket.create_connection((LOOPBACK, self.port), timeout=2):
-                return "listening"
+            if self.port is not None:
+                socket.create_connection((LOOPBACK, self.port), timeout=2).close()
+            if self.tls_port is not None:
+                # A whole handshake (a bare connect and close would count as a failed one), kept
+                # open while start() goes on, so the proxy has long finished its side (TLS 1.3
+                # lets a client finish first) when it closes.
+                self._close_tls_probe()
+                self._tls_probe = RawClient(self.tls_port, timeout=2, tls=self.tls.client())
+            return "listening"
         except OSError:
             return None
 
     def _ping_ok(self):
         # Redis itself answered: PONG, or NOAUTH when it wants a password (the proxy hands
         # clients no login of its own).
-        with RawClient(self.port, timeout=5) as raw:
+        if self.port is not None:
+            raw = RawClient(self.port, timeout=5)
+        else:
+            raw = RawClient(self.tls_port, timeout=5, tls=self.tls.client())
+        with raw:
             reply = raw.command("PING")
             return reply == b"PONG" or (isinstance(reply, ErrorReply) and reply.startswith("NOAUTH"))
 
@@ -549,6 +629,24 @@ class LensProcess:
         self._clients.append(raw)
         return raw
 
+    def tls_client(self, tls=None, **kwargs):
+        """A redis-py client to the TLS port, connecting as `tls` (a ClientTLS; by default
+        `self.tls.client()`: trusting the test CA, with the test client certificate)."""
+        kwargs.setdefault("socket_timeout", 30)
+        kwargs.setdefault("socket_connect_timeout", 10)
+        kwargs.setdefault("single_connection_client", True)
+        for key, value in (tls or self.tls.client()).redis_kwargs().items():
+            kwargs.setdefault(key, value)
+        client = redis.Redis(host=LOOPBACK, port=self.tls_port, **kwargs)
+        self._clients.append(client)
+        return client
+
+    def tls_raw(self, tls=None, **kwargs):
+        """A RawClient to the TLS port (handshake done), as `tls` (default `self.tls.client()`)."""
+        raw = RawClient(self.tls_port, tls=tls or self.tls.client(), **kwargs)
+        self._clients.append(raw)
+        return raw
+
     # -- observation
 
     def http(self, path):
@@ -573,14 +671,22 @@ class LensProcess:
 # --------------------------------------------------------------------------- fixtures
 
 
+@pytest.fixture(scope="session")
+def tls_certs(tmp_path_factory):
+    """The test PKI (tls_support.TLSCertificates), made once per session. Shared: a test
+    that changes certificate files copies them first."""
+    return TLSCertificates.generate(tmp_path_factory.mktemp("tls-certs"))
+
+
 @pytest.fixture
 def redis_factory(tmp_path_factory):
-    """Starts redis-servers: `redis_factory(*extra_args, port=None, password=None)`."""
+    """Starts redis-servers: `redis_factory(*extra_args, port=None, password=None, tls=None)`
+    (`tls` a tls_support.RedisTLS)."""
     servers = []
 
-    def make(*args, port=None, password=None):
+    def make(*args, port=None, password=None, tls=None):
         workdir = tmp_path_factory.mktemp("redis")
-        server = RedisServer(workdir, args=args, port=port, password=password)
+        server = RedisServer(workdir, args=args, port=port, password=password, tls=tls)
         servers.append(server)
         return server.start()
 
@@ -597,16 +703,17 @@ def server(redis_factory):
 
 @pytest.fixture
 def lens_factory(lens_bin, tmp_path_factory):
-    """Starts redis-lens: `lens_factory(upstream, *extra_args, env=None, ready=True)`.
+    """Starts redis-lens: `lens_factory(upstream, *extra_args, env=None, ready=True, tls=None)`.
 
-    `upstream` is a RedisServer, a URL, or None (no --upstream flag). At teardown every proxy still running gets
-    SIGTERM and must exit 0.
+    `upstream` is a RedisServer (a TLS one gives a rediss:// URL; the test adds the
+    --upstream-tls-* flags), a URL, or None (no --upstream flag). `tls` (a tls_support.LensTLS)
+    adds a TLS listener. At teardown every proxy still running gets SIGTERM and must exit 0.
     """
     proxies = []
 
-    def make(upstream, *args, env=None, ready=True):
+    def make(upstream, *args, env=None, ready=True, tls=None):
         url = upstream.url(password=upstream.password) if isinstance(upstream, RedisServer) else upstream
-        lens = LensProcess(lens_bin, tmp_path_factory.mktemp("lens"), url, args=args, env=env)
+        lens = LensProcess(lens_bin, tmp_path_factory.mktemp("lens"), url, args=args, env=env, tls=tls)
         proxies.append(lens)
         return lens.start(ready=ready)
 

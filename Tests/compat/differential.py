@@ -5,11 +5,13 @@ A stream is a random mix of commands (binary keys and values, pipelines, MULTI/E
 WATCH conflicts, pub/sub in RESP2 and RESP3, HELLO 3, CLIENT REPLY OFF|SKIP|ON, blocking
 commands with short timeouts, inline commands), written in random fragments, and ends in
 QUIT or in a malformed frame (with replies on), so that Redis closes the connection either way. Used by
-test_differential.py (a short fixed-seed run) and scripts/differential.py (a long run).
+test_differential.py (a short fixed-seed run), test_tls.py (the same over TLS on both sides) and
+scripts/differential.py (a long run).
 """
 
 import random
 import socket
+import ssl
 
 from conftest import encode, mask_hello_id
 
@@ -123,10 +125,17 @@ class StreamGenerator:
         return fragments
 
 
-def exchange(port, fragments, timeout=15.0):
-    """Writes the fragments one by one, then reads until the server closes."""
+def exchange(port, fragments, timeout=15.0, tls=None):
+    """Writes the fragments one by one, then reads until the server closes; over TLS with
+    `tls` (a tls_support.ClientTLS), where a close with or without close_notify is a close."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if tls is not None:
+        try:
+            sock = tls.wrap(sock)
+        except BaseException:
+            sock.close()
+            raise
     received = bytearray()
     closed = False
     try:
@@ -138,7 +147,7 @@ def exchange(port, fragments, timeout=15.0):
                 closed = True
                 break
             received += chunk
-    except ConnectionResetError:
+    except (ConnectionResetError, ssl.SSLEOFError):
         closed = True
     except socket.timeout:
         pass
@@ -147,15 +156,23 @@ def exchange(port, fragments, timeout=15.0):
     return mask_hello_id(bytes(received)), closed
 
 
-def run(direct_port, proxy_port, streams, seed):
+def describe(mismatch):
+    """A mismatch from `run` as text: what was sent, what each side answered."""
+    index, fragments, direct, through = mismatch
+    return (f"stream {index}: sent {b''.join(fragments)[:600]!r}\n  Redis  (closed={direct[1]}): {direct[0][:600]!r}\n"
+            f"  proxy  (closed={through[1]}): {through[0][:600]!r}")
+
+
+def run(direct_port, proxy_port, streams, seed, direct_tls=None, proxy_tls=None):
     """Runs `streams` streams; returns (count, mismatches), each mismatch a tuple of
-    (stream index, fragments, direct result, proxy result)."""
+    (stream index, fragments, direct result, proxy result). `direct_tls` and `proxy_tls`
+    (tls_support.ClientTLS) make the connections to Redis or to the proxy TLS ones."""
     generator = StreamGenerator(seed)
     mismatches = []
     for index in range(streams):
         fragments = generator.stream()
-        direct = exchange(direct_port, fragments)
-        through = exchange(proxy_port, fragments)
+        direct = exchange(direct_port, fragments, tls=direct_tls)
+        through = exchange(proxy_port, fragments, tls=proxy_tls)
         if direct != through or not direct[1]:
             mismatches.append((index, fragments, direct, through))
     return streams, mismatches

@@ -1,15 +1,9 @@
 """Differential streams, a short fixed-seed run: every reply byte and the close through the
 proxy equal Redis's own. scripts/differential.py runs the long version."""
 
-from differential import run
+from differential import describe, run
 
 STREAMS = 400
-
-
-def describe(mismatch):
-    index, fragments, direct, through = mismatch
-    return (f"stream {index}: sent {b''.join(fragments)[:600]!r}\n  Redis  (closed={direct[1]}): {direct[0][:600]!r}\n"
-            f"  proxy  (closed={through[1]}): {through[0][:600]!r}")
 
 
 def test_random_streams_byte_for_byte(redis_factory, lens_factory):
