@@ -416,9 +416,9 @@ if [ "$memory" = 1 ]; then
         --connections 50 --pipeline 16 --duration "${memory_seconds}s" --json >"$tmp/soak.json" &
     soak=$!
     pids+=("$soak")
-    started=$(date +%s)
+    soak_start=$(date +%s)
     while kill -0 "$soak" 2>/dev/null; do
-        printf 'soak\tlens\t%s\t%s\n' "$(($(date +%s) - started))" "$(rss_kib "${procs[$lens_index]}")" >>"$memory_file"
+        printf 'soak\tlens\t%s\t%s\n' "$(($(date +%s) - soak_start))" "$(rss_kib "${procs[$lens_index]}")" >>"$memory_file"
         sleep 5
     done
     wait "$soak"
