@@ -14,10 +14,17 @@
 # DIR/compare-<UTC start, YYYYMMDDTHHMMZ>-<short commit>.json (compare_report.py --load FILE
 # prints the tables again from it).
 #
+# With --tls it runs the TLS comparison instead (issue 26): a redis-server with only a TLS
+# port, redis-benchmark --tls straight to it ("direct-tls"), haproxy terminating and
+# originating TLS in `mode tcp` ("haproxy-tls"), and redis-lens with TLS on both sides and
+# all telemetry on ("lens-tls"), with a CA and a server certificate (EC P-256) that openssl
+# makes in the run's temporary folder.
+#
 #   Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--skip-proxy-bench]
-#                         [--memory] [--memory-seconds S] [--save DIR]
+#                         [--memory] [--memory-seconds S] [--tls] [--bin DIR] [--save DIR]
 #   Benchmarks/compare.sh --rounds 5 -n 400000 --memory --save Benchmarks/results
 #   Benchmarks/compare.sh --suite '-t lpush,lpop,incr,mset -c 50 -P 16' --skip-proxy-bench
+#   Benchmarks/compare.sh --tls --rounds 21 -n 400000 --save Benchmarks/results
 set -euo pipefail
 caller=$PWD
 cd "$(dirname "$0")/.."
@@ -25,7 +32,7 @@ cd "$(dirname "$0")/.."
 usage() {
     cat <<'EOF'
 usage: Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--skip-proxy-bench]
-                             [--memory] [--memory-seconds S] [--save DIR]
+                             [--memory] [--memory-seconds S] [--tls] [--bin DIR] [--save DIR]
   --rounds N          rounds; each runs every suite against every target (default 3)
   -n REQUESTS         requests per test of the -P 16 suite; -P 1 uses a quarter, -c 1 a twentieth,
                       redis-proxy-bench workloads the same (default 200000)
@@ -34,6 +41,11 @@ usage: Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--s
   --skip-proxy-bench  skip the redis-proxy-bench workloads
   --memory            also measure redis-lens RSS: 1000 idle connections, and under -P 16 load
   --memory-seconds S  length of the load for the RSS check (default 60)
+  --tls               the TLS comparison instead: Redis over TLS directly (direct-tls), haproxy
+                      (haproxy-tls) and redis-lens (lens-tls) with TLS on both sides; suites
+                      -t set,get -c 50 -P 16 and -P 1 (or --suite's); no redis-proxy-bench, no --memory
+  --bin DIR           take redis-lens (and redis-proxy-bench) from DIR instead of building them
+                      with scripts/build-release.sh (the run still records the work tree's commit)
   --save DIR          also write the raw numbers (per round, target and test) as JSON to
                       DIR/compare-YYYYMMDDTHHMMZ-COMMIT.json (UTC start, short git commit)
 EOF
@@ -50,6 +62,9 @@ memory_seconds=60
 custom_suites=()
 proxy_bench=1
 save_dir=
+tls=0
+bin=
+prebuilt=0
 while [ $# -gt 0 ]; do
     case $1 in
     --rounds) [ $# -ge 2 ] || fail_usage "--rounds needs a value"; rounds=$2; shift 2 ;;
@@ -64,6 +79,8 @@ while [ $# -gt 0 ]; do
     --memory) memory=1; shift ;;
     --memory-seconds) [ $# -ge 2 ] || fail_usage "--memory-seconds needs a value"; memory_seconds=$2; shift 2 ;;
     --save) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--save needs a folder"; save_dir=$2; shift 2 ;;
+    --tls) tls=1; shift ;;
+    --bin) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--bin needs a folder"; bin=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) fail_usage "unknown argument '$1' (see --help)" ;;
     esac
@@ -72,6 +89,14 @@ done
 [[ $requests =~ ^[0-9]+$ ]] && [ "$requests" -ge 2000 ] ||
     fail_usage "invalid -n: '$requests' is not a whole number of at least 2000"
 [[ $memory_seconds =~ ^[1-9][0-9]*$ ]] || fail_usage "invalid --memory-seconds: '$memory_seconds' is not a whole number"
+[ "$tls" = 0 ] || [ "$memory" = 0 ] || fail_usage "--memory measures plaintext connections only; run it without --tls"
+if [ -n "$bin" ]; then
+    [[ $bin = /* ]] || bin="$caller/$bin"
+    [ -x "$bin/redis-lens" ] || fail_usage "invalid --bin: '$bin/redis-lens' is not an executable file"
+    prebuilt=1
+fi
+# The TLS comparison has no redis-proxy-bench workloads (redis-proxy-bench speaks plaintext only).
+[ "$tls" = 0 ] || proxy_bench=0
 
 # The run's name: its UTC start and the commit it was built from ("-dirty" when the work tree
 # differs from it), so saved runs sort by time and say what they measured.
@@ -96,13 +121,24 @@ need redis-server redis-server
 need redis-cli redis-tools
 need redis-benchmark redis-tools
 need haproxy haproxy
-need nutcracker nutcracker
+[ "$tls" = 1 ] || need nutcracker nutcracker
+[ "$tls" = 0 ] || need openssl openssl
 need python3 python3
 
-echo "building redis-lens and redis-proxy-bench (release, as scripts/build-release.sh)..." >&2
-scripts/build-release.sh redis-lens >/dev/null
-scripts/build-release.sh redis-proxy-bench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+if [ -z "$bin" ]; then
+    echo "building redis-lens and redis-proxy-bench (release, as scripts/build-release.sh)..." >&2
+    scripts/build-release.sh redis-lens >/dev/null
+    [ "$proxy_bench" = 0 ] && [ "$memory" = 0 ] || scripts/build-release.sh redis-proxy-bench >/dev/null
+    bin=$(swift build -c release --show-bin-path)
+fi
+lens_help=$("$bin/redis-lens" --help 2>&1 || true)
+if [ "$tls" = 1 ] && [[ $lens_help != *--tls-listen* ]]; then
+    echo "compare.sh: $bin/redis-lens has no --tls-listen (a build without TLS, issue 26); --tls cannot run" >&2
+    exit 1
+fi
+if [ "$proxy_bench" = 1 ] || [ "$memory" = 1 ]; then
+    [ -x "$bin/redis-proxy-bench" ] || { echo "compare.sh: $bin/redis-proxy-bench is missing" >&2; exit 1; }
+fi
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 tmp=$(mktemp -d)
@@ -116,12 +152,18 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { # port name
+wait_ready() { # port name log [redis-cli TLS options...]: the target added last
+    local port=$1 name=$2 log=$3 pid=${procs[-1]} problem
+    shift 3
+    problem="did not answer PING on port $port${*:+ (redis-cli $*)}"
     for _ in $(seq 1 400); do
-        [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return
+        [ "$(redis-cli -p "$port" "$@" ping 2>/dev/null)" = PONG ] && return
+        kill -0 "$pid" 2>/dev/null || { problem="exited at start"; break; }
         sleep 0.05
     done
-    echo "compare.sh: $2 did not answer PING on port $1; logs in $tmp" >&2
+    # The temporary folder goes when the script ends: show the log here.
+    echo "compare.sh: $name $problem; the end of its log:" >&2
+    tail -n 20 "$log" >&2 2>/dev/null || true
     exit 1
 }
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
@@ -130,17 +172,19 @@ rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 names=()
 ports=()
 procs=()
-add_target() { names+=("$1"); ports+=("$2"); procs+=("$3"); }
+clients=() # per target: redis-benchmark's and redis-cli's connection options (TLS), space-separated
+add_target() { names+=("$1"); ports+=("$2"); procs+=("$3"); clients+=("${4:-}"); }
 
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" \
-    --logfile "$tmp/redis.log" --maxclients 10000 >/dev/null 2>&1 &
-pids+=($!)
-add_target direct "$redis_port" $!
-wait_ready "$redis_port" redis-server
+start_plain_targets() {
+    redis_port=$(free_port)
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" \
+        --logfile "$tmp/redis.log" --maxclients 10000 >/dev/null 2>&1 &
+    pids+=($!)
+    add_target direct "$redis_port" $!
+    wait_ready "$redis_port" redis-server "$tmp/redis.log"
 
-haproxy_port=$(free_port)
-cat >"$tmp/haproxy.cfg" <<EOF
+    haproxy_port=$(free_port)
+    cat >"$tmp/haproxy.cfg" <<EOF
 global
     nbthread 1
     maxconn 4000
@@ -155,13 +199,13 @@ frontend relay
 backend redis
     server redis 127.0.0.1:$redis_port
 EOF
-haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
-pids+=($!)
-add_target haproxy "$haproxy_port" $!
-wait_ready "$haproxy_port" haproxy
+    haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
+    pids+=($!)
+    add_target haproxy "$haproxy_port" $!
+    wait_ready "$haproxy_port" haproxy "$tmp/haproxy.log"
 
-twem_port=$(free_port)
-cat >"$tmp/nutcracker.yml" <<EOF
+    twem_port=$(free_port)
+    cat >"$tmp/nutcracker.yml" <<EOF
 bench:
   listen: 127.0.0.1:$twem_port
   redis: true
@@ -172,10 +216,14 @@ bench:
   servers:
     - 127.0.0.1:$redis_port:1
 EOF
-nutcracker -c "$tmp/nutcracker.yml" -s "$(free_port)" -a 127.0.0.1 -o "$tmp/nutcracker.log" >/dev/null 2>&1 &
-pids+=($!)
-add_target twemproxy "$twem_port" $!
-wait_ready "$twem_port" twemproxy
+    nutcracker -c "$tmp/nutcracker.yml" -s "$(free_port)" -a 127.0.0.1 -o "$tmp/nutcracker.log" >/dev/null 2>&1 &
+    pids+=($!)
+    add_target twemproxy "$twem_port" $!
+    wait_ready "$twem_port" twemproxy "$tmp/nutcracker.log"
+
+    start_lens lens
+    start_lens lens-bare --no-telemetry
+}
 
 # One event-loop thread, as haproxy's nbthread 1: the same conditions for both (by default
 # redis-lens runs a loop per core; see Benchmarks/README.md).
@@ -187,10 +235,90 @@ start_lens() { # name [flags...]
         --upstream "redis://127.0.0.1:$redis_port" --log-level warning --threads 1 "$@" >"$tmp/$name.log" 2>&1 &
     pids+=($!)
     add_target "$name" "$port" $!
-    wait_ready "$port" "$name"
+    wait_ready "$port" "$name" "$tmp/$name.log"
 }
-start_lens lens
-start_lens lens-bare --no-telemetry
+
+# The TLS comparison's certificates: a CA and one server certificate (CN and SAN localhost,
+# SAN IP 127.0.0.1), both EC P-256, valid two days, made afresh for every run. redis-server,
+# haproxy's frontend and redis-lens's --tls-listen all present the server certificate;
+# every client (redis-benchmark, redis-cli, haproxy's and redis-lens's upstream side)
+# verifies it against the CA.
+tls_dir="$tmp/tls"
+make_certificates() {
+    mkdir -p "$tls_dir"
+    if ! (
+        cd "$tls_dir"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt \
+            -days 2 -sha256 -subj "/O=redis-lens benchmark/CN=redis-lens benchmark CA" \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
+            -subj "/O=redis-lens benchmark/CN=localhost"
+        printf '%s\n' basicConstraints=critical,CA:FALSE keyUsage=critical,digitalSignature \
+            extendedKeyUsage=serverAuth subjectAltName=DNS:localhost,IP:127.0.0.1 >server.ext
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -sha256 \
+            -extfile server.ext -out server.crt
+        openssl verify -CAfile ca.crt server.crt
+        cat server.crt server.key >server.pem # haproxy's `crt`: certificate and key in one file
+    ) >"$tmp/openssl.log" 2>&1; then
+        echo "compare.sh: openssl could not make the TLS certificates:" >&2
+        cat "$tmp/openssl.log" >&2
+        exit 1
+    fi
+}
+
+start_tls_targets() {
+    make_certificates
+    local tls_client="--tls --cacert $tls_dir/ca.crt"
+    local -a cli
+    read -r -a cli <<<"$tls_client"
+
+    # Redis with its TLS port only (--port 0), so nothing reaches it in plaintext.
+    redis_tls_port=$(free_port)
+    redis-server --port 0 --tls-port "$redis_tls_port" --tls-cert-file "$tls_dir/server.crt" \
+        --tls-key-file "$tls_dir/server.key" --tls-ca-cert-file "$tls_dir/ca.crt" --tls-auth-clients no \
+        --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" \
+        --logfile "$tmp/redis.log" --maxclients 10000 >/dev/null 2>&1 &
+    pids+=($!)
+    add_target direct-tls "$redis_tls_port" $! "$tls_client"
+    wait_ready "$redis_tls_port" redis-server "$tmp/redis.log" "${cli[@]}"
+
+    # haproxy terminates the clients' TLS and opens its own to Redis, verifying Redis's
+    # certificate against the CA and its name (localhost, also sent as SNI) as redis-lens does.
+    haproxy_port=$(free_port)
+    cat >"$tmp/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 4000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+frontend relay
+    bind 127.0.0.1:$haproxy_port ssl crt $tls_dir/server.pem
+    default_backend redis
+backend redis
+    server redis 127.0.0.1:$redis_tls_port ssl verify required ca-file $tls_dir/ca.crt sni str(localhost) verifyhost localhost
+EOF
+    haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy-tls.log" 2>&1 &
+    pids+=($!)
+    add_target haproxy-tls "$haproxy_port" $! "$tls_client"
+    wait_ready "$haproxy_port" haproxy "$tmp/haproxy-tls.log" "${cli[@]}"
+
+    # redis-lens as the plaintext suites run it (all telemetry on, one loop thread), TLS only
+    # on the client side (--listen none) and TLS to Redis by the name localhost.
+    local port
+    port=$(free_port)
+    "$bin/redis-lens" --listen none --tls-listen "127.0.0.1:$port" --tls-cert-file "$tls_dir/server.crt" \
+        --tls-key-file "$tls_dir/server.key" --tls-auth-clients no --admin-listen "127.0.0.1:$(free_port)" \
+        --upstream "rediss://localhost:$redis_tls_port" --upstream-tls-ca-cert-file "$tls_dir/ca.crt" \
+        --log-level warning --threads 1 >"$tmp/lens-tls.log" 2>&1 &
+    pids+=($!)
+    add_target lens-tls "$port" $! "$tls_client"
+    wait_ready "$port" lens-tls "$tmp/lens-tls.log" "${cli[@]}"
+}
+
+if [ "$tls" = 1 ]; then start_tls_targets; else start_plain_targets; fi
 
 results="$tmp/results.tsv"
 : >"$results"
@@ -200,9 +328,16 @@ suites=(
     "-t set,get -c 50 -P 1|$((requests / 4))|-t set,get -c 50 -P 1"
     "-t get -c 1|$((requests / 20))|-t get -c 1"
 )
+# The TLS suites' labels start with "TLS " (compare_report.py reads them so).
+[ "$tls" = 0 ] || suites=(
+    "TLS -t set,get -c 50 -P 16|$requests|-t set,get -c 50 -P 16"
+    "TLS -t set,get -c 50 -P 1|$((requests / 4))|-t set,get -c 50 -P 1"
+)
 if [ ${#custom_suites[@]} -gt 0 ]; then
     suites=()
-    for suite in "${custom_suites[@]}"; do suites+=("$suite|$requests|$suite"); done
+    prefix=
+    [ "$tls" = 0 ] || prefix="TLS "
+    for suite in "${custom_suites[@]}"; do suites+=("$prefix$suite|$requests|$suite"); done
 fi
 count=${#names[@]}
 invocation=0
@@ -226,8 +361,9 @@ for round in $(seq 0 $((rounds - 1))); do
                 index=$(((round + position) % count))
                 name=${names[$index]}
                 echo "round $((round + 1))/$rounds: redis-benchmark ${run_args[*]} -> $name" >&2
+                read -r -a client <<<"${clients[$index]}"
                 before=$(cpu_ticks "${procs[$index]}")
-                redis-benchmark -h 127.0.0.1 -p "${ports[$index]}" --csv -n "$n" "${run_args[@]}" 2>/dev/null |
+                redis-benchmark -h 127.0.0.1 -p "${ports[$index]}" "${client[@]}" --csv -n "$n" "${run_args[@]}" 2>/dev/null |
                     tr '\r' '\n' | grep -E '^"[A-Z]' >"$tmp/out.csv" || true
                 after=$(cpu_ticks "${procs[$index]}")
                 lines=$(wc -l <"$tmp/out.csv")
@@ -280,9 +416,9 @@ if [ "$memory" = 1 ]; then
         --connections 50 --pipeline 16 --duration "${memory_seconds}s" --json >"$tmp/soak.json" &
     soak=$!
     pids+=("$soak")
-    started=$(date +%s)
+    soak_start=$(date +%s)
     while kill -0 "$soak" 2>/dev/null; do
-        printf 'soak\tlens\t%s\t%s\n' "$(($(date +%s) - started))" "$(rss_kib "${procs[$lens_index]}")" >>"$memory_file"
+        printf 'soak\tlens\t%s\t%s\n' "$(($(date +%s) - soak_start))" "$(rss_kib "${procs[$lens_index]}")" >>"$memory_file"
         sleep 5
     done
     wait "$soak"
@@ -290,9 +426,20 @@ fi
 
 command="Benchmarks/compare.sh --rounds $rounds -n $requests"
 for suite in "${custom_suites[@]}"; do command+=" --suite '$suite'"; done
-[ "$proxy_bench" = 1 ] || command+=" --skip-proxy-bench"
+[ "$proxy_bench" = 1 ] || [ "$tls" = 1 ] || command+=" --skip-proxy-bench"
 [ "$memory" = 1 ] && command+=" --memory --memory-seconds $memory_seconds"
+[ "$tls" = 0 ] || command+=" --tls"
+[ "$prebuilt" = 0 ] || command+=" --bin $bin"
 [ -z "$save_file" ] || report_args+=(--save "$save_file")
+# Each `sed -n 1p` reads its input to the end: `head -1` could end the pipe early, and
+# the version command's SIGPIPE would stop the script (set -e, pipefail).
+machine="$(date -u +%F), $(nproc) cores, redis-server $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-)"
+machine+=", $(haproxy -v | sed -n 1p | cut -d' ' -f1-3)"
+if [ "$tls" = 1 ]; then
+    machine+=", $(openssl version | cut -d' ' -f1-2)"
+else
+    machine+=", $(nutcracker --version 2>&1 | sed -n 1p | sed 's/This is //')"
+fi
 python3 Benchmarks/compare_report.py --results "$results" --memory "$memory_file" "${report_args[@]}" \
     --clock-ticks "$(getconf CLK_TCK)" --command "$command" --started "$started" --commit "$commit" \
-    --machine "$(date -u +%F), $(nproc) cores, redis-server $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-), $(haproxy -v | head -1 | cut -d' ' -f1-3), $(nutcracker --version 2>&1 | head -1 | sed 's/This is //')"
+    --machine "$machine"
