@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs redis-lens on 127.0.0.1:6380 in front of a local Redis on 127.0.0.1:6379.
-# Installs what is missing from Debian (redis-server and redis-tools; libhiredis-dev, which
-# the build needs), and if no Redis answers there, starts one for as long as this script
+# Installs what is missing from Debian (redis-server and redis-tools; libhiredis-dev and
+# libssl-dev, which the build needs), and if no Redis answers there, starts one for as long as this script
 # runs. Extra arguments go to redis-lens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+[ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what redis-lens's tests and local runs need, if missing:
-# redis-server, redis-tools, libhiredis-dev, prometheus (for promtool) and openssl from Debian,
+# redis-server, redis-tools, libhiredis-dev, libssl-dev, prometheus (for promtool) and openssl from Debian,
 # pytest, redis-py and PyYAML from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+[ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v openssl >/dev/null || missing+=(openssl)  # the TLS tests make their certificates with it
 if [ ${#missing[@]} -gt 0 ]; then

@@ -22,24 +22,32 @@ import Testing
 
     @Test func tlsHandshakeComesBetweenConnectAndIdle() {
         var tls = UpstreamStateMachine(tls: true)
-        #expect(tls.connected() == .handshakeTLS)
+        let connected = tls.connected()
+        #expect(connected == .handshakeTLS)
         #expect(tls.isSecuring)
         #expect(tls.input == .ignore)
-        #expect(tls.startHandshake(reset: false, loginCommands: 1) == .notIdle)
-        #expect(tls.tlsEstablished())
+        let early = tls.startHandshake(reset: false, loginCommands: 1)
+        #expect(early == .notIdle)
+        let established = tls.tlsEstablished()
+        #expect(established)
         #expect(tls.state == .idle)
-        #expect(!tls.tlsEstablished())
-        #expect(tls.startHandshake(reset: false, loginCommands: 1) == .send(reset: false))
+        let again = tls.tlsEstablished()
+        #expect(!again)
+        let login = tls.startHandshake(reset: false, loginCommands: 1)
+        #expect(login == .send(reset: false))
     }
 
     @Test func failedTLSHandshakeTellsTheWaiter() {
         var failed = UpstreamStateMachine(tls: true)
         _ = failed.connected()
-        #expect(failed.ended() == .waiter)
+        let ended = failed.ended()
+        #expect(ended == .waiter)
         var closed = UpstreamStateMachine(tls: true)
         _ = closed.connected()
-        #expect(closed.close())
-        #expect(!closed.tlsEstablished())
+        let awaited = closed.close()
+        #expect(awaited)
+        let established = closed.tlsEstablished()
+        #expect(!established)
     }
 
     @Test mutating func noLoginMeansReadyAtOnce() {

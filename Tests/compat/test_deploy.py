@@ -31,25 +31,6 @@ from deploy_support import (
 from metrics_support import promtool, scrape
 from test_metrics_endpoints import BUSY_SCRIPT
 
-# Names fixed by issue 26 (TLS, Deploy/ written against its interface while it is built on
-# another branch): metric families allowed to be missing from the scrape, and environment
-# variables of flags allowed to be missing from --help, while the binary has no
-# --tls-listen. Empty this after merging it (the tests below fail once a listed name shows
-# up, as a reminder).
-PENDING_FROM_ISSUE_26 = {
-    "redislens_tls_handshakes_total",
-    "redislens_tls_handshake_duration_seconds",
-    "redislens_tls_cert_expiry_timestamp_seconds",
-    "REDIS_LENS_TLS_LISTEN",
-    "REDIS_LENS_TLS_CERT_FILE",
-    "REDIS_LENS_TLS_KEY_FILE",
-    "REDIS_LENS_TLS_CA_CERT_FILE",
-    "REDIS_LENS_TLS_AUTH_CLIENTS",
-    "REDIS_LENS_UPSTREAM_TLS_CA_CERT_FILE",
-}
-PENDING_METRICS = {name for name in PENDING_FROM_ISSUE_26 if not name.startswith("REDIS_LENS_")}
-PENDING_VARIABLES = PENDING_FROM_ISSUE_26 - PENDING_METRICS
-
 REQUIRED_PANELS = {
     "Ops/s by category", "Ops/s by command", "Latency p50 by command", "Latency p95 by command",
     "Latency p99 by command", "Hit ratio (overall)", "Hit ratio by command", "Hit ratio by key prefix",
@@ -62,10 +43,6 @@ GENERATE_CERTS = os.path.join(DEPLOY, "tls", "generate-certs.sh")
 
 def help_text(lens_bin):
     return subprocess.run([lens_bin, "--help"], capture_output=True, timeout=30, env=lens_env()).stdout.decode()
-
-
-def has_tls(lens_bin):
-    return "--tls-listen" in help_text(lens_bin)
 
 
 def generate_certificates(folder):
@@ -119,35 +96,25 @@ def real_traffic(lens):
     lens.raw().command("PING")
 
 
-def pending(name):
-    """A used name whose family issue 26 will bring (a histogram's series by their family)."""
-    return any(name == family_name or name in {family_name + s for s in ("_bucket", "_sum", "_count")}
-               for family_name in PENDING_METRICS)
-
-
-def test_every_metric_name_used_exists_in_a_real_scrape(server, lens_factory, lens_bin, tmp_path):
-    # Span export on (to a file), so its metrics are in the scrape too; with a TLS build, a
-    # TLS listener (and one handshake through it), so the TLS metrics are too.
+def test_every_metric_name_used_exists_in_a_real_scrape(server, lens_factory, tmp_path):
+    # Span export on (to a file), so its metrics are in the scrape too; a TLS listener (and
+    # one handshake through it), so the TLS metrics are too.
     args = ["--key-prefix-depth", "1", "--slow-threshold", "5ms",
             "--otlp-file", str(tmp_path / "spans.jsonl"), "--info-interval", "0.5"]
-    tls = has_tls(lens_bin)
-    if tls:
-        certificates = generate_certificates(tmp_path / "tls")
-        tls_port = free_port()
-        args += ["--tls-listen", f"127.0.0.1:{tls_port}", "--tls-cert-file", str(certificates / "proxy.crt"),
-                 "--tls-key-file", str(certificates / "proxy.key"), "--tls-auth-clients", "no"]
+    certificates = generate_certificates(tmp_path / "tls")
+    tls_port = free_port()
+    args += ["--tls-listen", f"127.0.0.1:{tls_port}", "--tls-cert-file", str(certificates / "proxy.crt"),
+             "--tls-key-file", str(certificates / "proxy.key"), "--tls-auth-clients", "no"]
     lens = lens_factory(server, *args)
     real_traffic(lens)
-    if tls:
-        wait_until(lambda: tls_ping(tls_port, certificates / "ca.crt"), 10, "PING through --tls-listen")
+    wait_until(lambda: tls_ping(tls_port, certificates / "ca.crt"), 10, "PING through --tls-listen")
     used = used_metric_names()
-    excused = set() if tls else {name for name in used if pending(name)}
 
     def missing_from(expo):
         histograms = {name for name, kind in expo.types.items() if kind == "histogram"}
         scraped = {family(name, histograms) for name, _, _ in expo.samples}
         missing = {name: where for name, where in used.items()
-                   if family(name, histograms) not in scraped and name not in excused}
+                   if family(name, histograms) not in scraped}
         return missing, scraped, histograms
 
     # Server metrics appear after the first INFO poll: poll the scrape until nothing is missing.
@@ -159,10 +126,6 @@ def test_every_metric_name_used_exists_in_a_real_scrape(server, lens_factory, le
     missing, scraped, histograms = missing_from(expo)
     assert not missing, f"used but not in a real scrape: {missing}"
     assert "redislens_command_duration_seconds" in {family(n, histograms) for n in used}
-    stale = {name for name in PENDING_METRICS if not any(pending(n) and n.startswith(name) for n in used)}
-    assert not stale, f"pending names no longer used anywhere: {stale}"
-    arrived = PENDING_METRICS & scraped
-    assert not arrived, f"now in the scrape, remove from PENDING_FROM_ISSUE_26: {arrived}"
 
 
 def test_metric_name_extraction_ignores_label_values_and_maps_histograms():
@@ -263,12 +226,8 @@ def test_environment_variables_name_real_flags(lens_bin):
     texts += [read("Deploy", "kubernetes", name) for name in os.listdir(path("kubernetes"))]
     variables = set(re.findall(r"\bREDIS_LENS_[A-Z0-9_]+", "\n".join(texts)))
     assert len(variables) >= 8
-    excused = set() if "tls-listen" in flags else PENDING_VARIABLES
-    unknown = {v for v in variables - excused if flag(v) not in flags}
+    unknown = {v for v in variables if flag(v) not in flags}
     assert not unknown, f"no such flag: {unknown}"
-    arrived = {v for v in PENDING_VARIABLES if flag(v) in flags}
-    assert not arrived, f"now a real flag, remove from PENDING_FROM_ISSUE_26: {arrived}"
-    assert PENDING_VARIABLES <= variables, "pending variables no longer used in Deploy/"
 
 
 def test_tls_compose_is_wired_to_the_certificates_the_script_makes(tmp_path):
@@ -467,7 +426,7 @@ def test_dockerfile_builds_like_ci():
     assert re.search(r"ARG SWIFT_IMAGE=swift:\S+", text)
     runtime = text.split("FROM debian")[1]
     packages = re.findall(r"install -y --no-install-recommends ([^\n\\&]+)", runtime)
-    assert [p.split() for p in packages] == [["libhiredis0.14"]]
+    assert [p.split() for p in packages] == [["libhiredis0.14", "libssl3"]]
     user = re.search(r"^USER (\S+)", runtime, flags=re.M).group(1)
     assert user.split(":")[0] not in ("0", "root")
     assert set(re.search(r"^EXPOSE (.+)$", text, flags=re.M).group(1).split()) == {"6379", "9122"}
@@ -497,9 +456,9 @@ def test_release_binary_is_static_swift_and_serves(server, tmp_path):
     linked = subprocess.run(["ldd", binary], capture_output=True, timeout=30).stdout.decode()
     libraries = {line.split()[0].split(".so")[0] for line in linked.splitlines()
                  if line.strip() and "ld-linux" not in line}
-    # What debian:bookworm-slim has, plus the one package the Dockerfile adds (libhiredis).
+    # What debian:bookworm-slim has, plus the packages the Dockerfile adds (libhiredis, libssl3).
     slim = {"linux-vdso", "libc", "libm", "libpthread", "libdl", "librt", "libgcc_s",
-            "libstdc++", "libz", "libhiredis"}
+            "libstdc++", "libz", "libhiredis", "libssl", "libcrypto"}
     assert libraries <= slim, f"not in the runtime image: {libraries - slim}"
     lens = LensProcess(binary, tmp_path, server.url())
     try:
