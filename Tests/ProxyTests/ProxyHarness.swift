@@ -19,14 +19,17 @@ final class ProxyHarness: Sendable {
     let pool: UpstreamPool
     let group: EpollLoopGroup
     let port: Int
+    /// The TLS port (`--tls-listen`), when the harness has client-side TLS.
+    let tlsPort: Int?
     private let services: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let finished: Locked<Bool>
 
     private init(
         sink: RecordingSink, runtime: TelemetryRuntime?, pool: UpstreamPool, group: EpollLoopGroup,
-        port: Int, services: ServiceGroup, runTask: Task<Void, any Error>, finished: Locked<Bool>
+        port: Int, tlsPort: Int?, services: ServiceGroup, runTask: Task<Void, any Error>, finished: Locked<Bool>
     ) {
+        self.tlsPort = tlsPort
         self.sink = sink
         self.runtime = runtime
         self.pool = pool
@@ -37,13 +40,16 @@ final class ProxyHarness: Sendable {
         self.finished = finished
     }
 
+    /// Starts the proxy; `tls` adds a TLS port (its client side) and TLS to Redis (its
+    /// upstream side).
     static func start(
         upstreamPort: Int, pool poolConfiguration: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil
+        drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil
     ) async throws -> ProxyHarness {
         var configuration = ProxyConfiguration()
         configuration.listen = HostPort(host: "127.0.0.1", port: 0)
-        configuration.upstream = UpstreamEndpoint(host: "127.0.0.1", port: upstreamPort)
+        if tls?.client != nil { configuration.tlsListen = HostPort(host: "127.0.0.1", port: 0) }
+        configuration.upstream = UpstreamEndpoint(host: "127.0.0.1", port: upstreamPort, tls: tls?.upstream != nil)
         configuration.pool = poolConfiguration
         configuration.drainTimeoutSeconds = drainTimeoutSeconds
         let logger = testLogger()
@@ -59,14 +65,17 @@ final class ProxyHarness: Sendable {
             }
         }
         let pool = UpstreamPool(
-            endpoint: configuration.upstream, configuration: poolConfiguration, group: group, logger: logger)
+            endpoint: configuration.upstream, configuration: poolConfiguration, group: group, logger: logger,
+            tls: tls?.upstream)
         let sink = RecordingSink()
         let bound = Locked<Int?>(nil)
+        let tlsBound = Locked<Int?>(nil)
         var recording: (@Sendable (EventLoop) -> any CommandEventSink)?
         if runtime == nil { recording = { _ in sink } }
         let server = ProxyServer(
             configuration: configuration, pool: pool, group: group, logger: logger, telemetry: runtime,
-            makeSink: recording, onBound: { address in bound.value = address.port })
+            makeSink: recording, clientTLS: tls?.client, onBound: { address in bound.value = address.port },
+            onTLSBound: { address in tlsBound.value = address.port })
         let services = ServiceGroup(services: [pool, server], logger: logger)
         let finished = Locked(false)
         let runTask = Task {
@@ -76,7 +85,7 @@ final class ProxyHarness: Sendable {
         do {
             try await waitUntil("the proxy to listen") {
                 if finished.value { try await runTask.value }
-                return bound.value != nil
+                return bound.value != nil && (tls?.client == nil || tlsBound.value != nil)
             }
         } catch {
             runTask.cancel()
@@ -84,16 +93,17 @@ final class ProxyHarness: Sendable {
             throw error
         }
         return ProxyHarness(
-            sink: sink, runtime: runtime, pool: pool, group: group, port: bound.value!, services: services,
-            runTask: runTask, finished: finished)
+            sink: sink, runtime: runtime, pool: pool, group: group, port: bound.value!, tlsPort: tlsBound.value,
+            services: services, runTask: runTask, finished: finished)
     }
 
     /// Runs `body` with a proxy that is shut down afterwards, whatever happens.
     static func with<T>(
         upstreamPort: Int, pool: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        telemetry: TelemetryConfiguration? = nil, _ body: (ProxyHarness) async throws -> T
+        telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
-        let proxy = try await start(upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry)
+        let proxy = try await start(
+            upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry, tls: tls)
         let result: T
         do {
             result = try await body(proxy)
@@ -148,4 +158,10 @@ func testLogger() -> Logger {
     var logger = Logger(label: "integration", factory: { StreamLogHandler.standardError(label: $0) })
     logger.logLevel = level
     return logger
+}
+
+/// The TLS sides of a harness: `client` for its TLS port, `upstream` for TLS to Redis.
+struct HarnessTLS: Sendable {
+    var client: TLSSide?
+    var upstream: TLSSide?
 }
