@@ -98,10 +98,14 @@ public final class TLSTransport: ControlPlaneTransport {
     }
 
     private func checkOpen() throws(ControlPlaneError) {
-        guard tcp.descriptor >= 0 else { throw ControlPlaneError(.connectionLost, "connection to \(tcp.address) closed") }
+        guard tcp.descriptor >= 0 else {
+            throw ControlPlaneError(.connectionLost, "connection to \(tcp.address) closed")
+        }
     }
 
-    private func wait(_ events: Int16, until deadline: ContinuousClock.Instant, _ what: String) throws(ControlPlaneError) {
+    private func wait(_ events: Int16, until deadline: ContinuousClock.Instant, _ what: String)
+        throws(ControlPlaneError)
+    {
         guard try TCPTransport.wait(tcp.descriptor, for: events, until: deadline) else {
             throw ControlPlaneError(.timeout, "\(what) within \(TCPTransport.milliseconds(timeout)) ms")
         }

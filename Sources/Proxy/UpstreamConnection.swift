@@ -224,7 +224,9 @@ final class UpstreamConnection: EpollHandler {
         case .pending:
             return
         case .done:
-            if let tls, let session = socket.tls { tls.succeeded(session, nanos: NIODeadline.now().uptimeNanoseconds &- handshakeStart) }
+            if let tls, let session = socket.tls {
+                tls.succeeded(session, nanos: NIODeadline.now().uptimeNanoseconds &- handshakeStart)
+            }
             if machine.tlsEstablished() { ready() }
         case .failed(let failure):
             tls?.failed(failure, peer: target, now: loop.timestamp())

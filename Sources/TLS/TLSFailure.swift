@@ -59,7 +59,8 @@ public struct TLSFailure: Error, Sendable, Equatable {
             SSL_R_RECORD_LENGTH_MISMATCH, SSL_R_UNKNOWN_PROTOCOL:
             return TLSFailure(.notTLS, "not a TLS handshake (\(text)): a plaintext peer on a TLS connection?")
         case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
-            return TLSFailure(.noPeerCertificate, "the client sent no certificate (--tls-auth-clients yes requires one)")
+            return TLSFailure(
+                .noPeerCertificate, "the client sent no certificate (--tls-auth-clients yes requires one)")
         case SSL_R_UNEXPECTED_EOF_WHILE_READING:
             return TLSFailure(.closed, "the peer closed the connection during the handshake")
         case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE, SSL_R_TLSV1_ALERT_UNKNOWN_CA, SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED,
@@ -81,11 +82,13 @@ public struct TLSFailure: Error, Sendable, Equatable {
             let subject = peer.map { " (\($0.subject), expired \(utcText($0.notAfter)))" } ?? ""
             return TLSFailure(.certificateExpired, "certificate has expired\(subject)")
         case X509_V_ERR_CERT_NOT_YET_VALID:
-            return TLSFailure(.certificateNotYetValid, "certificate is not yet valid\(peer.map { " (\($0.subject))" } ?? "")")
+            return TLSFailure(
+                .certificateNotYetValid, "certificate is not yet valid\(peer.map { " (\($0.subject))" } ?? "")")
         case X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH:
             let expected = expectedName ?? "?"
             let actual = peer?.names ?? "unknown names"
-            return TLSFailure(.hostnameMismatch, "hostname mismatch: expected \(expected), certificate is for \(actual)")
+            return TLSFailure(
+                .hostnameMismatch, "hostname mismatch: expected \(expected), certificate is for \(actual)")
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
             X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:

@@ -133,7 +133,8 @@ public final class TLSSession {
         case SSL_ERROR_SYSCALL where ERR_peek_error() == 0 && systemError == 0:
             return .closed
         default:
-            return .failed(TLSFailure.diagnose(ssl: ssl, code: code, systemError: systemError, expectedName: expectedName))
+            return .failed(
+                TLSFailure.diagnose(ssl: ssl, code: code, systemError: systemError, expectedName: expectedName))
         }
     }
 

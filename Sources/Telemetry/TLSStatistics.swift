@@ -74,7 +74,8 @@ public final class TLSStatistics: Sendable {
         for side in Self.sides {
             let counts = sides[side]?.handshakes ?? [:]
             for result in results {
-                writer.sample("redislens_tls_handshakes_total", [("side", side), ("result", result)], counts[result] ?? 0)
+                writer.sample(
+                    "redislens_tls_handshakes_total", [("side", side), ("result", result)], counts[result] ?? 0)
             }
         }
         writer.family(

@@ -20,7 +20,10 @@ struct RedisLensCommand: ParsableCommand {
             + "(e.g. REDIS_LENS_UPSTREAM); a flag on the command line wins."
     )
 
-    @Option(help: "Address clients connect to, HOST:PORT; none: no plaintext port (with --tls-listen). (default: 127.0.0.1:6380)")
+    @Option(
+        help:
+            "Address clients connect to, HOST:PORT; none: no plaintext port (with --tls-listen). (default: 127.0.0.1:6380)"
+    )
     var listen: String?
 
     @OptionGroup(title: "TLS")

@@ -5,7 +5,8 @@ import TLS
 /// The TLS options, named after Redis's own `tls-*` settings: the client side
 /// (`--tls-listen` and its certificate) and the upstream side (`rediss://`).
 struct TLSOptions: ParsableArguments {
-    @Option(help: "Address TLS clients connect to, HOST:PORT, beside --listen (--listen none: TLS only). (default: off)")
+    @Option(
+        help: "Address TLS clients connect to, HOST:PORT, beside --listen (--listen none: TLS only). (default: off)")
     var tlsListen: String?
 
     @Option(help: "The proxy's certificate chain for TLS clients (PEM).")

@@ -18,7 +18,9 @@ struct TLSSetup {
     init(_ settings: Settings, logger: Logger) {
         let statistics = settings.clientTLS != nil || settings.upstreamTLS != nil ? TLSStatistics() : nil
         self.statistics = statistics
-        client = settings.clientTLS.map { TLSSide(name: "client", context: $0, statistics: statistics!, logger: logger) }
+        client = settings.clientTLS.map {
+            TLSSide(name: "client", context: $0, statistics: statistics!, logger: logger)
+        }
         upstream = settings.upstreamTLS.map {
             TLSSide(name: "upstream", context: $0, statistics: statistics!, logger: logger)
         }

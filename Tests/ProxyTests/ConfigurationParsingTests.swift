@@ -32,7 +32,9 @@ import Testing
         #expect(try !UpstreamEndpoint(parsing: "redis://h:1").tls)
     }
 
-    @Test(arguments: ["http://h:1", "redisss://h:1", "rediss://h:0", "redis://h:0", "redis://h:99999", "redis://h/x", "redis://"])
+    @Test(arguments: [
+        "http://h:1", "redisss://h:1", "rediss://h:0", "redis://h:0", "redis://h:99999", "redis://h/x", "redis://",
+    ])
     func badUpstreamURLs(text: String) {
         #expect(throws: ConfigurationError.self) { try UpstreamEndpoint(parsing: text) }
     }

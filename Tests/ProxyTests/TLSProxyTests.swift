@@ -31,7 +31,8 @@ extension Integration {
             client.serverName = "localhost"
             let logger = Logger(label: "tls-test")
             let sides = HarnessTLS(
-                client: TLSSide(name: "client", context: try TLSContext(server), statistics: statistics, logger: logger),
+                client: TLSSide(
+                    name: "client", context: try TLSContext(server), statistics: statistics, logger: logger),
                 upstream: TLSSide(
                     name: "upstream", context: try TLSContext(client), statistics: statistics, logger: logger))
             return (sides, statistics)
