@@ -1,5 +1,9 @@
 import COpenSSL
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Why a TLS handshake or connection failed: a bounded kind (the metric label) and a reason
 /// a person can act on (the log line).
 public struct TLSFailure: Error, Sendable, Equatable {
@@ -39,16 +43,33 @@ public struct TLSFailure: Error, Sendable, Equatable {
     }
 
     /// Diagnoses a failed OpenSSL call on `ssl` (`SSL_get_error` gave `code`), reading and
-    /// clearing the thread's error queue. `expectedName` is the name verified, if any.
-    static func diagnose(ssl: OpaquePointer, code: Int32, systemError: Int32, expectedName: String?) -> TLSFailure {
+    /// clearing the thread's error queue. `expectedName` is the name verified, if any;
+    /// `handshaking` whether the call was a handshake step.
+    ///
+    /// A peer that hangs up during the handshake is ``Kind/closed`` however it hangs up: an
+    /// end of stream before any byte (a load balancer's TCP health check) is
+    /// `SSL_ERROR_ZERO_RETURN`, because the contexts read an EOF without `close_notify` as an
+    /// ordinary end (`SSL_OP_IGNORE_UNEXPECTED_EOF`); a peer that closes with bytes it never
+    /// read resets the connection (`ECONNRESET`, or `EPIPE` on the next write).
+    static func diagnose(
+        ssl: OpaquePointer, code: Int32, systemError: Int32, expectedName: String?, handshaking: Bool
+    ) -> TLSFailure {
         defer { ERR_clear_error() }
         let verify = Int32(truncatingIfNeeded: SSL_get_verify_result(ssl))
         if verify != X509_V_OK {
             return verificationFailure(verify, ssl: ssl, expectedName: expectedName)
         }
         let packed = ERR_peek_error()
+        if handshaking && code == SSL_ERROR_ZERO_RETURN {
+            return TLSFailure(.closed, "the peer closed the connection during the handshake")
+        }
         if code == SSL_ERROR_SYSCALL && packed == 0 {
-            if systemError == 0 { return TLSFailure(.closed, "the peer closed the connection during the handshake") }
+            if systemError == 0 || (handshaking && systemError == EPIPE) {
+                return TLSFailure(.closed, "the peer closed the connection during the handshake")
+            }
+            if handshaking && systemError == ECONNRESET {
+                return TLSFailure(.closed, "the peer reset the connection during the handshake")
+            }
             return TLSFailure(.error, "socket error: \(String(cString: strerror(systemError)))")
         }
         guard packed != 0 else { return TLSFailure(.error, "TLS error (SSL_get_error \(code))") }
@@ -59,7 +80,8 @@ public struct TLSFailure: Error, Sendable, Equatable {
             SSL_R_RECORD_LENGTH_MISMATCH, SSL_R_UNKNOWN_PROTOCOL:
             return TLSFailure(.notTLS, "not a TLS handshake (\(text)): a plaintext peer on a TLS connection?")
         case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
-            return TLSFailure(.noPeerCertificate, "the client sent no certificate (--tls-auth-clients yes requires one)")
+            return TLSFailure(
+                .noPeerCertificate, "the client sent no certificate (--tls-auth-clients yes requires one)")
         case SSL_R_UNEXPECTED_EOF_WHILE_READING:
             return TLSFailure(.closed, "the peer closed the connection during the handshake")
         case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE, SSL_R_TLSV1_ALERT_UNKNOWN_CA, SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED,
@@ -81,11 +103,13 @@ public struct TLSFailure: Error, Sendable, Equatable {
             let subject = peer.map { " (\($0.subject), expired \(utcText($0.notAfter)))" } ?? ""
             return TLSFailure(.certificateExpired, "certificate has expired\(subject)")
         case X509_V_ERR_CERT_NOT_YET_VALID:
-            return TLSFailure(.certificateNotYetValid, "certificate is not yet valid\(peer.map { " (\($0.subject))" } ?? "")")
+            return TLSFailure(
+                .certificateNotYetValid, "certificate is not yet valid\(peer.map { " (\($0.subject))" } ?? "")")
         case X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH:
             let expected = expectedName ?? "?"
             let actual = peer?.names ?? "unknown names"
-            return TLSFailure(.hostnameMismatch, "hostname mismatch: expected \(expected), certificate is for \(actual)")
+            return TLSFailure(
+                .hostnameMismatch, "hostname mismatch: expected \(expected), certificate is for \(actual)")
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
             X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:

@@ -76,12 +76,15 @@ public final class TLSSession {
         errno = 0
         let result = SSL_do_handshake(ssl)
         if result == 1 { return .done }
+        let systemError = errno
         let code = SSL_get_error(ssl, result)
         switch code {
         case SSL_ERROR_WANT_READ: return .wantRead
         case SSL_ERROR_WANT_WRITE: return .wantWrite
         default:
-            return .failed(TLSFailure.diagnose(ssl: ssl, code: code, systemError: errno, expectedName: expectedName))
+            return .failed(
+                TLSFailure.diagnose(
+                    ssl: ssl, code: code, systemError: systemError, expectedName: expectedName, handshaking: true))
         }
     }
 
@@ -133,7 +136,9 @@ public final class TLSSession {
         case SSL_ERROR_SYSCALL where ERR_peek_error() == 0 && systemError == 0:
             return .closed
         default:
-            return .failed(TLSFailure.diagnose(ssl: ssl, code: code, systemError: systemError, expectedName: expectedName))
+            return .failed(
+                TLSFailure.diagnose(
+                    ssl: ssl, code: code, systemError: systemError, expectedName: expectedName, handshaking: false))
         }
     }
 
