@@ -221,6 +221,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "RESP", "RedisCommands", "TestSupport"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
         .testTarget(
             name: "SpanExportTests",

@@ -27,8 +27,14 @@ static inline int lens_ssl_ctx_set_max_proto(SSL_CTX *ctx, int version) {
 
 static inline int lens_ssl_set_sni(SSL *ssl, const char *name) { return (int)SSL_set_tlsext_host_name(ssl, name); }
 
-/// The peer's leaf certificate as sent, also when verifying it failed (not owned).
+/// The peer's leaf certificate (not owned): the verified one, else, on the client side, the
+/// one the server sent when verifying it failed. A server keeps no certificate a client sent
+/// that failed verification, and the chain a server holds leaves the client's own certificate
+/// out (it starts with its issuer, when the client sent that), so only a client reads the chain.
 static inline X509 *lens_ssl_peer_leaf(const SSL *ssl) {
+    X509 *verified = SSL_get0_peer_certificate(ssl);
+    if (verified != NULL) return verified;
+    if (SSL_is_server(ssl)) return NULL;
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
     if (chain == NULL || sk_X509_num(chain) == 0) return NULL;
     return sk_X509_value(chain, 0);

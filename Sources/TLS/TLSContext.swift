@@ -61,12 +61,19 @@ public final class TLSContext: @unchecked Sendable {
                 throw TLSConfigurationError("--\(prefix)-cert-file needs --\(prefix)-key-file")
             }
             try Self.checkReadable(keyFile, option: "--\(prefix)-key-file")
+            let mismatch = TLSConfigurationError(
+                "--\(prefix)-key-file \(keyFile) is not the key of --\(prefix)-cert-file \(certificateFile)")
+            // Loading a key already compares it with the certificate of its type.
             guard SSL_CTX_use_PrivateKey_file(context, keyFile, SSL_FILETYPE_PEM) == 1 else {
+                if Self.lastErrorIsKeyMismatch() {
+                    ERR_clear_error()
+                    throw mismatch
+                }
                 throw TLSConfigurationError("--\(prefix)-key-file \(keyFile): \(Self.lastError())")
             }
             guard SSL_CTX_check_private_key(context) == 1 else {
-                throw TLSConfigurationError(
-                    "--\(prefix)-key-file \(keyFile) is not the key of --\(prefix)-cert-file \(certificateFile)")
+                ERR_clear_error()
+                throw mismatch
             }
             certificate = SSL_CTX_get0_certificate(context).map { CertificateInfo($0) }
         } else if configuration.privateKeyFile != nil {
@@ -141,6 +148,13 @@ public final class TLSContext: @unchecked Sendable {
         if access(path, R_OK) != 0 {
             throw TLSConfigurationError("\(option) \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Whether the last OpenSSL error says a key is not the certificate's (the queue kept).
+    private static func lastErrorIsKeyMismatch() -> Bool {
+        let code = ERR_peek_last_error()
+        guard ERR_GET_LIB(code) == ERR_LIB_X509 else { return false }
+        return ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH || ERR_GET_REASON(code) == X509_R_KEY_TYPE_MISMATCH
     }
 
     /// The last OpenSSL error as text (and the queue cleared).

@@ -1,5 +1,9 @@
 import COpenSSL
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Why a TLS handshake or connection failed: a bounded kind (the metric label) and a reason
 /// a person can act on (the log line).
 public struct TLSFailure: Error, Sendable, Equatable {
@@ -39,16 +43,33 @@ public struct TLSFailure: Error, Sendable, Equatable {
     }
 
     /// Diagnoses a failed OpenSSL call on `ssl` (`SSL_get_error` gave `code`), reading and
-    /// clearing the thread's error queue. `expectedName` is the name verified, if any.
-    static func diagnose(ssl: OpaquePointer, code: Int32, systemError: Int32, expectedName: String?) -> TLSFailure {
+    /// clearing the thread's error queue. `expectedName` is the name verified, if any;
+    /// `handshaking` whether the call was a handshake step.
+    ///
+    /// A peer that hangs up during the handshake is ``Kind/closed`` however it hangs up: an
+    /// end of stream before any byte (a load balancer's TCP health check) is
+    /// `SSL_ERROR_ZERO_RETURN`, because the contexts read an EOF without `close_notify` as an
+    /// ordinary end (`SSL_OP_IGNORE_UNEXPECTED_EOF`); a peer that closes with bytes it never
+    /// read resets the connection (`ECONNRESET`, or `EPIPE` on the next write).
+    static func diagnose(
+        ssl: OpaquePointer, code: Int32, systemError: Int32, expectedName: String?, handshaking: Bool
+    ) -> TLSFailure {
         defer { ERR_clear_error() }
         let verify = Int32(truncatingIfNeeded: SSL_get_verify_result(ssl))
         if verify != X509_V_OK {
             return verificationFailure(verify, ssl: ssl, expectedName: expectedName)
         }
         let packed = ERR_peek_error()
+        if handshaking && code == SSL_ERROR_ZERO_RETURN {
+            return TLSFailure(.closed, "the peer closed the connection during the handshake")
+        }
         if code == SSL_ERROR_SYSCALL && packed == 0 {
-            if systemError == 0 { return TLSFailure(.closed, "the peer closed the connection during the handshake") }
+            if systemError == 0 || (handshaking && systemError == EPIPE) {
+                return TLSFailure(.closed, "the peer closed the connection during the handshake")
+            }
+            if handshaking && systemError == ECONNRESET {
+                return TLSFailure(.closed, "the peer reset the connection during the handshake")
+            }
             return TLSFailure(.error, "socket error: \(String(cString: strerror(systemError)))")
         }
         guard packed != 0 else { return TLSFailure(.error, "TLS error (SSL_get_error \(code))") }

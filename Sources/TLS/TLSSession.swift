@@ -76,12 +76,15 @@ public final class TLSSession {
         errno = 0
         let result = SSL_do_handshake(ssl)
         if result == 1 { return .done }
+        let systemError = errno
         let code = SSL_get_error(ssl, result)
         switch code {
         case SSL_ERROR_WANT_READ: return .wantRead
         case SSL_ERROR_WANT_WRITE: return .wantWrite
         default:
-            return .failed(TLSFailure.diagnose(ssl: ssl, code: code, systemError: errno, expectedName: expectedName))
+            return .failed(
+                TLSFailure.diagnose(
+                    ssl: ssl, code: code, systemError: systemError, expectedName: expectedName, handshaking: true))
         }
     }
 
@@ -134,7 +137,8 @@ public final class TLSSession {
             return .closed
         default:
             return .failed(
-                TLSFailure.diagnose(ssl: ssl, code: code, systemError: systemError, expectedName: expectedName))
+                TLSFailure.diagnose(
+                    ssl: ssl, code: code, systemError: systemError, expectedName: expectedName, handshaking: false))
         }
     }
 

@@ -15,6 +15,8 @@ import Testing
     var state: SessionStateMachine.State { machine.state }
     var readsClient: Bool { machine.readsClient }
     var awaitingReplies: Bool { machine.awaitingReplies }
+    var isHandshaking: Bool { machine.isHandshaking }
+    var isConnecting: Bool { machine.isConnecting }
 
     @discardableResult
     func client(_ wire: String) -> SessionStateMachine.RequestScan {
@@ -74,6 +76,75 @@ import Testing
         #expect(refused == nil)
         let closeAgain = machine.close(at: clock, sink: sink)
         #expect(closeAgain == nil)
+    }
+
+    @Test func aPlaintextSessionHasNoHandshake() {
+        #expect(state == .connecting && isConnecting && !isHandshaking)
+        let handshakeFinished = machine.handshakeFinished()
+        #expect(!handshakeFinished)
+        #expect(state == .connecting)
+    }
+
+    @Test func aTLSSessionAsksForAConnectionOnlyOnceTheHandshakeSucceeded() {
+        machine = SessionStateMachine(connectionID: 7, requestLimits: .requestDefaults, tls: true)
+        #expect(state == .handshaking && isHandshaking && !isConnecting)
+        #expect(!readsClient)
+        let wantsUpstream = machine.wantsUpstream()
+        #expect(!wantsUpstream)
+        // The pool's answers cannot arrive before it was asked; if they did, they change nothing.
+        machine.attached()
+        #expect(state == .handshaking)
+        let refused = machine.refused(poolExhausted: true)
+        #expect(refused == nil)
+        #expect(state == .handshaking)
+
+        let handshakeFinished = machine.handshakeFinished()
+        #expect(handshakeFinished)
+        #expect(state == .connecting && isConnecting && !isHandshaking && !readsClient)
+        let handshakeFinishedAgain = machine.handshakeFinished()
+        #expect(!handshakeFinishedAgain)
+        #expect(state == .connecting)
+        active()
+        let handshakeFinishedLate = machine.handshakeFinished()
+        #expect(!handshakeFinishedLate)
+        #expect(state == .active)
+    }
+
+    @Test func shutdownDuringTheHandshakeClosesAtOnce() {
+        machine = SessionStateMachine(connectionID: 7, requestLimits: .requestDefaults, tls: true)
+        let drain = machine.drain()
+        #expect(drain == .closeNow)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == SessionStateMachine.UpstreamDisposal.none)
+        #expect(close?.replicationEnded == false)
+        #expect(state == .closed)
+        // A handshake that completes after the close does not bring the session back.
+        let handshakeFinished = machine.handshakeFinished()
+        #expect(!handshakeFinished)
+        let wantsUpstream = machine.wantsUpstream()
+        #expect(!wantsUpstream)
+        #expect(sink.outcomes.isEmpty)
+    }
+
+    @Test func aClientLeavingDuringTheHandshakeClosesWithoutAConnection() {
+        machine = SessionStateMachine(connectionID: 7, requestLimits: .requestDefaults, tls: true)
+        let clientEnded = machine.clientEnded()
+        #expect(clientEnded == .closeNow)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == SessionStateMachine.UpstreamDisposal.none)
+        #expect(!isHandshaking && state == .closed)
+        let closeAgain = machine.close(at: clock, sink: sink)
+        #expect(closeAgain == nil)
+    }
+
+    @Test func aFailedHandshakeClosesWithoutAConnection() {
+        machine = SessionStateMachine(connectionID: 7, requestLimits: .requestDefaults, tls: true)
+        let close = machine.close(at: clock, sink: sink)
+        #expect(close?.upstream == SessionStateMachine.UpstreamDisposal.none)
+        let drain = machine.drain()
+        #expect(drain == SessionStateMachine.Drain.none)
+        let upstreamEnded = machine.upstreamEnded(at: clock, sink: sink)
+        #expect(upstreamEnded == nil)
     }
 
     @Test func aFullUpstreamPausesTheClientUntilItHasRoom() {
