@@ -142,8 +142,9 @@ public final class StreamSocket {
         }
     }
 
-    /// A TLS read. A record is decrypted at a time and more may wait in the kernel, so every
-    /// read reports `filled`: the owner reads on until `wouldBlock`.
+    /// A TLS read. A record is decrypted at a time and more may wait in OpenSSL or the
+    /// kernel: the read reports `filled` unless the socket was empty after OpenSSL's last
+    /// read of it and OpenSSL holds nothing more (``TLSSession/inputDrained``).
     private func read(_ tls: TLSSession, into room: UnsafeMutableRawBufferPointer) -> ReadResult {
         if writeWantsRead {
             writeWantsRead = false
@@ -151,7 +152,7 @@ public final class StreamSocket {
         }
         switch tls.read(into: room) {
         case .bytes(let count):
-            return .data(UnsafeRawBufferPointer(start: room.baseAddress, count: count), filled: true)
+            return .data(UnsafeRawBufferPointer(start: room.baseAddress, count: count), filled: !tls.inputDrained)
         case .wantRead:
             return .wouldBlock
         case .wantWrite:

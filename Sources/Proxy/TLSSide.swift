@@ -15,6 +15,9 @@ public final class TLSSide: Sendable {
     let statistics: TLSStatistics
     private let logger: Logger
     private let lastLogged = NIOLockedValueBox<[String: UInt64]>([:])
+    /// The subject of the peer certificate last seen (Redis's, upstream side): a rotated
+    /// certificate replaces its series, so an old one's expiry does not linger.
+    private let lastPeerSubject = NIOLockedValueBox<String?>(nil)
     private static let logInterval: UInt64 = 60_000_000_000
 
     /// Every value of `redislens_tls_handshakes_total`'s `result` label.
@@ -40,7 +43,14 @@ public final class TLSSide: Sendable {
             side: name, nanos: nanos, protocolVersion: session.protocolVersion, cipher: session.cipher)
         if name == "upstream", let peer = session.peerCertificate {
             // Redis's certificate: the one whose expiry breaks every upstream connection.
-            statistics.certificate(side: name, subject: peer.subject, notAfter: peer.notAfter)
+            let previous = lastPeerSubject.withLockedValue { last in
+                defer { last = peer.subject }
+                return last
+            }
+            let own = context.context.certificate?.subject
+            statistics.certificate(
+                side: name, subject: peer.subject, notAfter: peer.notAfter,
+                replacing: previous == own ? nil : previous)
         }
     }
 

@@ -41,6 +41,8 @@ public final class TLSSession {
     /// The context the session was made from (its side's configuration).
     public let context: TLSContext
     private let expectedName: String?
+    /// Whether the socket's last read left it empty (`lens_ssl_track_reads`).
+    private let drained = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
     init?(context: TLSContext, fd: Int32) {
         guard let ssl = SSL_new(context.context) else { return nil }
@@ -49,6 +51,8 @@ public final class TLSSession {
         let configuration = context.configuration
         self.expectedName = configuration.role == .client && configuration.verifyPeer ? configuration.serverName : nil
         SSL_set_fd(ssl, fd)
+        drained.initialize(to: 0)
+        lens_ssl_track_reads(ssl, drained)
         switch configuration.role {
         case .server:
             SSL_set_accept_state(ssl)
@@ -68,7 +72,10 @@ public final class TLSSession {
         }
     }
 
-    deinit { SSL_free(ssl) }
+    deinit {
+        SSL_free(ssl)
+        drained.deallocate()
+    }
 
     /// Runs the handshake as far as the socket allows.
     public func handshake() -> HandshakeStep {
@@ -96,6 +103,11 @@ public final class TLSSession {
         if SSL_read_ex(ssl, room.baseAddress, room.count, &count) == 1 { return .bytes(count) }
         return outcome(of: 0)
     }
+
+    /// Whether everything the peer sent so far was read: the socket was empty after the
+    /// last read of it and OpenSSL buffers nothing. An edge-triggered reader may stop then
+    /// (new input brings a new edge), without one more read that would fail with `EAGAIN`.
+    public var inputDrained: Bool { lens_ssl_input_drained(ssl, drained) != 0 }
 
     /// Encrypts and sends (part of) `bytes`.
     @inline(__always)
