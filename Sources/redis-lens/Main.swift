@@ -65,6 +65,9 @@ enum Main {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let controlPlane = try settings.telemetry.map { _ in try ControlPlaneThread() }
         let tls = TLSSetup(settings, logger: Logger(label: "redis-lens.tls"))
+        // SIGHUP reloads TLS certificates (TLSReloadService); until that runs, and without TLS,
+        // it is ignored, as redis-server ignores it.
+        signal(SIGHUP, SIG_IGN)
         var telemetry: TelemetryRuntime?
         var spans: SpanPipeline?
         let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)

@@ -504,6 +504,17 @@ def test_sighup_with_a_broken_key_keeps_the_current_certificate(tls_certs, serve
     assert old.command("PING") == b"PONG"
 
 
+def test_sighup_without_tls_is_ignored_as_redis_ignores_it(server, lens_factory):
+    lens = lens_factory(server)
+    client = lens.raw()
+    assert client.command("SET", "hup:plain", "v") == b"OK"
+    lens.send_signal(signal.SIGHUP)
+    # The signal is handled (ignored) at once; the same connection and a new one still work.
+    assert client.command("GET", "hup:plain") == b"v"
+    assert lens.raw().command("PING") == b"PONG"
+    assert lens.running
+
+
 # --------------------------------------------------------------------------- control plane over TLS
 
 
