@@ -29,15 +29,33 @@ public final class TLSContext: @unchecked Sendable {
     /// The proxy's own certificate, when it has one.
     public let certificate: CertificateInfo?
 
-    /// Builds the context; throws when a file cannot be read or does not fit.
+    /// Builds the context; throws when a file cannot be read or does not fit (and frees
+    /// what it built).
     public init(_ configuration: TLSConfiguration) throws(TLSConfigurationError) {
-        let prefix = configuration.optionPrefix
         let method = configuration.role == .server ? TLS_server_method() : TLS_client_method()
         guard let context = SSL_CTX_new(method) else {
             throw TLSConfigurationError("cannot create a TLS context: \(Self.lastError())")
         }
+        // Configured before the stored properties are set: a throw before that would skip
+        // `deinit`, so the context is freed here.
+        do {
+            certificate = try Self.configure(context, configuration)
+        } catch {
+            SSL_CTX_free(context)
+            throw error
+        }
         self.context = context
         self.configuration = configuration
+    }
+
+    deinit { SSL_CTX_free(context) }
+
+    /// Loads `configuration` into `context`; the proxy's own certificate, if it has one.
+    private static func configure(
+        _ context: OpaquePointer, _ configuration: TLSConfiguration
+    ) throws(TLSConfigurationError) -> CertificateInfo? {
+        let prefix = configuration.optionPrefix
+        let certificate: CertificateInfo?
         lens_ssl_ctx_set_options(context, configuration.role == .server ? 1 : 0)
         _ = lens_ssl_ctx_set_mode(
             context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
@@ -84,22 +102,23 @@ public final class TLSContext: @unchecked Sendable {
             certificate = nil
         }
 
-        try loadTrust(configuration)
+        try loadTrust(context, configuration)
         SSL_CTX_set_verify(context, Self.verifyMode(configuration), nil)
         if configuration.role == .server {
             let sessionContext: [UInt8] = Array("redis-lens".utf8)
             _ = SSL_CTX_set_session_id_context(context, sessionContext, UInt32(sessionContext.count))
         }
+        return certificate
     }
-
-    deinit { SSL_CTX_free(context) }
 
     /// Starts a session on the connected, non-blocking socket `fd` (which stays the caller's).
     public func makeSession(fd: Int32) -> TLSSession? {
         TLSSession(context: self, fd: fd)
     }
 
-    private func loadTrust(_ configuration: TLSConfiguration) throws(TLSConfigurationError) {
+    private static func loadTrust(
+        _ context: OpaquePointer, _ configuration: TLSConfiguration
+    ) throws(TLSConfigurationError) {
         let prefix = configuration.optionPrefix
         let file = configuration.caCertificateFile
         let directory = configuration.caCertificateDirectory

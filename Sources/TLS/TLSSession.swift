@@ -42,7 +42,7 @@ public final class TLSSession {
     public let context: TLSContext
     private let expectedName: String?
     /// Whether the socket's last read left it empty (`lens_ssl_track_reads`).
-    private let drained = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private let drained: UnsafeMutablePointer<Int32>
 
     init?(context: TLSContext, fd: Int32) {
         guard let ssl = SSL_new(context.context) else { return nil }
@@ -51,6 +51,7 @@ public final class TLSSession {
         let configuration = context.configuration
         self.expectedName = configuration.role == .client && configuration.verifyPeer ? configuration.serverName : nil
         SSL_set_fd(ssl, fd)
+        drained = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         drained.initialize(to: 0)
         lens_ssl_track_reads(ssl, drained)
         switch configuration.role {
