@@ -7,6 +7,16 @@
 #include <string.h>
 #include <time.h>
 
+/// Encrypted private keys are not supported: OpenSSL would otherwise ask for the passphrase on
+/// the terminal (and block a reload). Loading such a key fails instead.
+static inline int lens_no_passphrase(char *buffer, int size, int rwflag, void *userdata) {
+    (void)buffer;
+    (void)size;
+    (void)rwflag;
+    (void)userdata;
+    return 0;
+}
+
 /// The options every context of the proxy uses: no renegotiation, no compression, a peer's EOF
 /// without close_notify read as an ordinary end of stream; as a server, its cipher preference.
 /// Read-ahead: a read takes what the socket has (up to the record buffer), not a record's
@@ -16,6 +26,7 @@ static inline void lens_ssl_ctx_set_options(SSL_CTX *ctx, int server) {
     if (server) options |= SSL_OP_CIPHER_SERVER_PREFERENCE;
     SSL_CTX_set_options(ctx, options);
     SSL_CTX_set_read_ahead(ctx, 1);
+    SSL_CTX_set_default_passwd_cb(ctx, lens_no_passphrase);
 }
 
 static inline long lens_ssl_ctx_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }

@@ -148,7 +148,7 @@ public final class StreamSocket {
     private func read(_ tls: TLSSession, into room: UnsafeMutableRawBufferPointer) -> ReadResult {
         if writeWantsRead {
             writeWantsRead = false
-            flush()
+            retry(EPOLLOUT.rawValue)
         }
         switch tls.read(into: room) {
         case .bytes(let count):
@@ -171,6 +171,8 @@ public final class StreamSocket {
     /// stays for a later ``read()``.
     package var peerLeftWithoutInput: Bool {
         guard !isClosed else { return true }
+        // Input OpenSSL already read from the socket is input all the same.
+        if let tls, tls.hasBufferedInput { return false }
         var byte: UInt8 = 0
         while true {
             let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
@@ -275,12 +277,17 @@ public final class StreamSocket {
         output.free()
     }
 
-    /// A TLS read that waited for writability runs again, as an `EPOLLIN` to the owner on
-    /// the next turn of the loop (not inside the owner's current call).
+    /// A TLS read that waited for writability runs again, as an `EPOLLIN` to the owner.
     private func retryRead() {
         readWantsWrite = false
+        retry(EPOLLIN.rawValue)
+    }
+
+    /// Tells the owner `events` on the next turn of the loop (not inside its current call):
+    /// a TLS read or write that waited for the other direction runs again from there.
+    private func retry(_ events: UInt32) {
         let token = loop.token(for: fd)
-        loop.assumeIsolated().execute { self.loop.deliver(token: token, events: EPOLLIN.rawValue) }
+        loop.assumeIsolated().execute { self.loop.deliver(token: token, events: events) }
     }
 
     private func send(_ bytes: UnsafeRawBufferPointer) -> Int {

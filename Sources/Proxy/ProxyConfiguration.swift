@@ -7,6 +7,9 @@ public struct ProxyConfiguration: Sendable {
     public var listen: HostPort? = HostPort(host: "127.0.0.1", port: 6380)
     /// Where TLS clients connect (`--tls-listen`), when on.
     public var tlsListen: HostPort?
+    /// Seconds a TLS client has to finish its handshake (a client that connects and sends
+    /// nothing would otherwise hold its descriptor for good).
+    public var tlsHandshakeTimeoutSeconds: Double = 10
     /// The real Redis.
     public var upstream = UpstreamEndpoint(host: "127.0.0.1")
     /// Where the admin HTTP endpoint listens (default `127.0.0.1:9122`).

@@ -137,6 +137,7 @@ public final class ProxyServer: Service, Sendable {
         let telemetry = self.telemetry
         let makeSink = self.makeSink
         let tls = clientTLS
+        let handshakeTimeLimit = TimeAmount.nanoseconds(Int64(configuration.tlsHandshakeTimeoutSeconds * 1e9))
         return { fd, address in
             let loop = group.nextLoop()
             let id = self.connectionIDs.add(1, ordering: .relaxed).newValue
@@ -147,7 +148,7 @@ public final class ProxyServer: Service, Sendable {
                     sink: makeSink?(loop) ?? telemetry?.sink(for: loop) ?? DiscardingEventSink(),
                     commandTable: telemetry?.hub.commandTable ?? (makeSink == nil ? nil : CommandTable.builtin),
                     registry: registry, requestLimits: limits, connectionID: id, logger: logger, tls: tls,
-                    secured: secured)
+                    secured: secured, handshakeTimeLimit: handshakeTimeLimit)
                 session.start()
             }
             if loop.inEventLoop { start() } else { loop.execute(start) }

@@ -37,14 +37,19 @@ final class ProxySession: EpollHandler {
     private let tls: TLSSide?
     private let secured: Bool
     private var handshakeStart: UInt64 = 0
+    /// Closes a TLS client whose handshake does not finish in time.
+    private var handshakeTimeout: Scheduled<Void>?
+    /// How long a TLS client may take to finish its handshake.
+    private let handshakeTimeLimit: TimeAmount
     /// The first bytes from a plaintext client are still to be checked for a TLS hello.
     private var watchForTLSHello: Bool
 
     init(
         client: StreamSocket, address: String, pool: UpstreamPool, sink: any CommandEventSink,
         commandTable: CommandTable?, registry: SessionRegistry, requestLimits: RESPLimits, connectionID: UInt64,
-        logger: Logger, tls: TLSSide? = nil, secured: Bool = false
+        logger: Logger, tls: TLSSide? = nil, secured: Bool = false, handshakeTimeLimit: TimeAmount = .seconds(10)
     ) {
+        self.handshakeTimeLimit = handshakeTimeLimit
         self.loop = client.loop
         self.client = client
         self.address = address
@@ -85,6 +90,9 @@ final class ProxySession: EpollHandler {
             guard let session = tls.makeSession(fd: client.fd) else { return closeNow() }
             client.startTLS(session)
             handshakeStart = NIODeadline.now().uptimeNanoseconds
+            handshakeTimeout = loop.assumeIsolated().scheduleTask(in: handshakeTimeLimit) {
+                self.handshakeTimedOut()
+            }
             continueHandshake()
         } else {
             requestUpstream()
@@ -125,6 +133,8 @@ final class ProxySession: EpollHandler {
         case .pending:
             return
         case .done:
+            handshakeTimeout?.cancel()
+            handshakeTimeout = nil
             if let tls, let session = client.tls {
                 tls.succeeded(session, nanos: NIODeadline.now().uptimeNanoseconds &- handshakeStart)
             }
@@ -133,6 +143,15 @@ final class ProxySession: EpollHandler {
             tls?.failed(failure, peer: address, now: loop.timestamp())
             closeNow()
         }
+    }
+
+    private func handshakeTimedOut() {
+        handshakeTimeout = nil
+        guard machine.isHandshaking else { return }
+        let seconds = (Double(handshakeTimeLimit.nanoseconds) / 1e9).formatted
+        tls?.failed(
+            TLSFailure(.timeout, "no TLS handshake within \(seconds) s"), peer: address, now: loop.timestamp())
+        closeNow()
     }
 
     /// Reads until the socket is empty (on to EOF when the client hung up), until the
@@ -308,6 +327,8 @@ final class ProxySession: EpollHandler {
     /// Closes the client and gives the upstream connection back (or discards it).
     private func closeNow() {
         guard let closing = machine.close(at: loop.timestamp(), sink: sink) else { return }
+        handshakeTimeout?.cancel()
+        handshakeTimeout = nil
         // Unread input would make the kernel answer the close with a reset, which can
         // discard the last replies before the client reads them.
         client.discardInput()

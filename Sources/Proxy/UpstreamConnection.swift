@@ -22,6 +22,9 @@ final class UpstreamConnection: EpollHandler {
     /// TLS to Redis, when on.
     private let tls: TLSSide?
     private var handshakeStart: UInt64 = 0
+    /// Whether Redis sent any bytes yet: with TLS 1.3 its rejection of the proxy's client
+    /// certificate arrives after the proxy's side of the handshake finished, on the first read.
+    private var receivedData = false
     /// The session it relays for (state `attached`).
     private var session: ProxySession?
     /// Whoever waits for the connect or the handshake to finish.
@@ -70,11 +73,13 @@ final class UpstreamConnection: EpollHandler {
                 promise.fail(error)
                 throw error
             }
-            if inProgress {
+            if inProgress || tls != nil {
+                // Covers the TLS handshake too, even when the TCP connect finished at once.
                 connection.timeout = loop.assumeIsolated().scheduleTask(in: timeout) {
-                    connection.ended(UpstreamError.describe(ChannelError.connectTimeout(timeout), target: target))
+                    connection.connectTimedOut(timeout)
                 }
-            } else {
+            }
+            if !inProgress {
                 connection.connected()
             }
         } catch {
@@ -180,6 +185,7 @@ final class UpstreamConnection: EpollHandler {
             }
             switch result {
             case .data(let bytes, let filled):
+                if !receivedData { receivedData = true }
                 switch machine.input {
                 case .relay:
                     if let session, !session.upstreamRead(bytes) { readPaused = true }
@@ -196,7 +202,14 @@ final class UpstreamConnection: EpollHandler {
             case .end:
                 return ended(closeReason ?? Self.closedByServer)
             case .failed(let code):
-                if let failure = socket.tlsFailure { return ended("TLS error: \(failure.reason)") }
+                if let failure = socket.tlsFailure {
+                    guard receivedData else {
+                        // Redis refused the handshake after all (TLS 1.3 client certificates).
+                        tls?.failed(failure, peer: target, now: loop.timestamp())
+                        return ended("TLS handshake failed: \(failure.reason)")
+                    }
+                    return ended("TLS error: \(failure.reason)")
+                }
                 return ended(UpstreamError.describe(IOError(errnoCode: code, reason: "read")))
             }
         }
@@ -232,6 +245,17 @@ final class UpstreamConnection: EpollHandler {
             tls?.failed(failure, peer: target, now: loop.timestamp())
             ended("TLS handshake failed: \(failure.reason)")
         }
+    }
+
+    /// The connect (and TLS handshake) took longer than `limit`.
+    private func connectTimedOut(_ limit: TimeAmount) {
+        timeout = nil
+        guard machine.isSecuring else {
+            return ended(UpstreamError.describe(ChannelError.connectTimeout(limit), target: target))
+        }
+        let failure = TLSFailure(.timeout, "no TLS handshake within \((Double(limit.nanoseconds) / 1e9).formatted) s")
+        tls?.failed(failure, peer: target, now: loop.timestamp())
+        ended("TLS handshake failed: \(failure.reason)")
     }
 
     /// Connected (and TLS established): whoever waits may log in.

@@ -87,7 +87,9 @@ public final class TLSContext: @unchecked Sendable {
                     ERR_clear_error()
                     throw mismatch
                 }
-                throw TLSConfigurationError("--\(prefix)-key-file \(keyFile): \(Self.lastError())")
+                let reason = Self.lastError()
+                let hint = Self.isEncrypted(keyFile) ? " (an encrypted key: give it without a passphrase)" : ""
+                throw TLSConfigurationError("--\(prefix)-key-file \(keyFile): \(reason)\(hint)")
             }
             guard SSL_CTX_check_private_key(context) == 1 else {
                 ERR_clear_error()
@@ -174,6 +176,17 @@ public final class TLSContext: @unchecked Sendable {
         let code = ERR_peek_last_error()
         guard ERR_GET_LIB(code) == ERR_LIB_X509 else { return false }
         return ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH || ERR_GET_REASON(code) == X509_R_KEY_TYPE_MISMATCH
+    }
+
+    /// Whether the PEM file holds an encrypted private key (which the proxy cannot load).
+    private static func isEncrypted(_ path: String) -> Bool {
+        guard let file = fopen(path, "r") else { return false }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, Int32(line.count), file) != nil {
+            if String(cString: line).contains("ENCRYPTED") { return true }
+        }
+        return false
     }
 
     /// The last OpenSSL error as text (and the queue cleared).

@@ -27,6 +27,8 @@ public struct TLSFailure: Error, Sendable, Equatable {
         case notTLS = "not_tls"
         /// The peer closed the connection during the handshake.
         case closed
+        /// The handshake did not finish in time.
+        case timeout
         /// Anything else (protocol or cipher mismatch, a socket error).
         case error
     }
@@ -55,8 +57,10 @@ public struct TLSFailure: Error, Sendable, Equatable {
         ssl: OpaquePointer, code: Int32, systemError: Int32, expectedName: String?, handshaking: Bool
     ) -> TLSFailure {
         defer { ERR_clear_error() }
+        // OpenSSL records a verification result even when it does not verify (an insecure
+        // upstream): it explains a failure only when the peer is verified.
         let verify = Int32(truncatingIfNeeded: SSL_get_verify_result(ssl))
-        if verify != X509_V_OK {
+        if verify != X509_V_OK && SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE {
             return verificationFailure(verify, ssl: ssl, expectedName: expectedName)
         }
         let packed = ERR_peek_error()

@@ -110,6 +110,9 @@ public final class TLSSession {
     /// (new input brings a new edge), without one more read that would fail with `EAGAIN`.
     public var inputDrained: Bool { lens_ssl_input_drained(ssl, drained) != 0 }
 
+    /// Whether OpenSSL holds bytes read from the socket that were not returned yet.
+    public var hasBufferedInput: Bool { SSL_has_pending(ssl) != 0 }
+
     /// Encrypts and sends (part of) `bytes`.
     @inline(__always)
     public func write(_ bytes: UnsafeRawBufferPointer) -> IOResult {

@@ -68,6 +68,9 @@ enum Main {
         // SIGHUP reloads TLS certificates (TLSReloadService); until that runs, and without TLS,
         // it is ignored, as redis-server ignores it.
         signal(SIGHUP, SIG_IGN)
+        // OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a peer that reset the
+        // connection must fail the write, not end the process (redis-server ignores it too).
+        signal(SIGPIPE, SIG_IGN)
         var telemetry: TelemetryRuntime?
         var spans: SpanPipeline?
         let activityLog = ActivityLogSetup.make(settings.activityLog, group: group)

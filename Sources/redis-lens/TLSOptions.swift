@@ -54,8 +54,12 @@ struct TLSOptions: ParsableArguments {
     /// The client side's configuration, nil without `--tls-listen`.
     func clientSide(_ values: OptionValues) throws(ConfigurationError) -> (HostPort, TLSConfiguration)? {
         guard let listenText = values.optional(tlsListen, "tls-listen") else {
-            for (value, flag) in [(tlsCertFile, "tls-cert-file"), (tlsKeyFile, "tls-key-file")]
-            where values.optional(value, flag) != nil {
+            let flags: [(String?, String)] = [
+                (tlsCertFile, "tls-cert-file"), (tlsKeyFile, "tls-key-file"), (tlsCaCertFile, "tls-ca-cert-file"),
+                (tlsCaCertDir, "tls-ca-cert-dir"), (tlsAuthClients, "tls-auth-clients"),
+                (tlsProtocols, "tls-protocols"), (tlsCiphersuites, "tls-ciphersuites"), (tlsCiphers, "tls-ciphers"),
+            ]
+            for (value, flag) in flags where values.optional(value, flag) != nil {
                 throw ConfigurationError("--\(flag) needs --tls-listen")
             }
             return nil
@@ -96,9 +100,13 @@ struct TLSOptions: ParsableArguments {
             (upstreamTlsCertFile, "upstream-tls-cert-file"), (upstreamTlsKeyFile, "upstream-tls-key-file"),
             (upstreamTlsServerName, "upstream-tls-server-name"),
         ]
+        let skipVerify = upstreamTlsInsecureSkipVerify || values.isTrue("upstream-tls-insecure-skip-verify")
         guard upstream.tls else {
             for (value, flag) in flags where values.optional(value, flag) != nil {
                 throw ConfigurationError("--\(flag) needs a rediss:// --upstream")
+            }
+            if skipVerify {
+                throw ConfigurationError("--upstream-tls-insecure-skip-verify needs a rediss:// --upstream")
             }
             return nil
         }
@@ -108,8 +116,7 @@ struct TLSOptions: ParsableArguments {
         configuration.certificateFile = values.optional(upstreamTlsCertFile, "upstream-tls-cert-file")
         configuration.privateKeyFile = values.optional(upstreamTlsKeyFile, "upstream-tls-key-file")
         configuration.serverName = values.optional(upstreamTlsServerName, "upstream-tls-server-name") ?? upstream.host
-        configuration.verifyPeer =
-            !(upstreamTlsInsecureSkipVerify || values.isTrue("upstream-tls-insecure-skip-verify"))
+        configuration.verifyPeer = !skipVerify
         return configuration
     }
 

@@ -49,6 +49,7 @@ final class ProxyHarness: Sendable {
         var configuration = ProxyConfiguration()
         configuration.listen = HostPort(host: "127.0.0.1", port: 0)
         if tls?.client != nil { configuration.tlsListen = HostPort(host: "127.0.0.1", port: 0) }
+        if let seconds = tls?.handshakeTimeoutSeconds { configuration.tlsHandshakeTimeoutSeconds = seconds }
         configuration.upstream = UpstreamEndpoint(host: "127.0.0.1", port: upstreamPort, tls: tls?.upstream != nil)
         configuration.pool = poolConfiguration
         configuration.drainTimeoutSeconds = drainTimeoutSeconds
@@ -164,4 +165,6 @@ func testLogger() -> Logger {
 struct HarnessTLS: Sendable {
     var client: TLSSide?
     var upstream: TLSSide?
+    /// Overrides how long a TLS client has to finish its handshake.
+    var handshakeTimeoutSeconds: Double?
 }

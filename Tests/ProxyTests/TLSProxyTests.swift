@@ -48,13 +48,14 @@ extension Integration {
 
         func withTLSRedisAndProxy(
             upstreamCA: TLSCertificates.Name = .ca, pool: PoolConfiguration = PoolConfiguration(),
-            _ body: (ProxyHarness, TLSStatistics) async throws -> Void
+            handshakeTimeoutSeconds: Double? = nil, _ body: (ProxyHarness, TLSStatistics) async throws -> Void
         ) async throws {
             let redis = try await offload {
                 try RedisServer.start(tls: RedisTLSConfiguration(certificates: TLSCertificates.shared()))
             }
             defer { redis.kill() }
-            let (sides, statistics) = try sides(upstreamCA: upstreamCA)
+            var (sides, statistics) = try sides(upstreamCA: upstreamCA)
+            sides.handshakeTimeoutSeconds = handshakeTimeoutSeconds
             try await ProxyHarness.with(upstreamPort: redis.port, pool: pool, tls: sides) { proxy in
                 try await body(proxy, statistics)
             }
@@ -125,6 +126,19 @@ extension Integration {
                 #expect(answer.isEmpty, "the proxy answered \(Wire(answer)) for an unreachable Redis")
                 #expect((statistics.snapshot["upstream"]?.handshakes["unknown_ca"] ?? 0) >= 1)
                 #expect(statistics.snapshot["upstream"]?.handshakes["ok"] == nil)
+            }
+        }
+
+        /// A client that connects to the TLS port and never sends its hello is closed when
+        /// its handshake time is up, and counted; it never reached Redis.
+        @Test func aSilentTLSClientIsClosedWhenItsHandshakeTimeIsUp() async throws {
+            try await withTLSRedisAndProxy(handshakeTimeoutSeconds: 0.3) { proxy, statistics in
+                let silent = try await RawConnection.connect(port: proxy.tlsPort!)
+                defer { silent.close() }
+                let answer = try await silent.readToEnd(timeout: .seconds(10))
+                #expect(answer.isEmpty)
+                #expect(statistics.snapshot["client"]?.handshakes["timeout"] == 1)
+                #expect(statistics.snapshot["client"]?.handshakes["ok"] == nil)
             }
         }
     }

@@ -421,7 +421,7 @@ def test_upstream_down_metrics(redis_factory, lens_factory):
     assert expo.get("redislens_upstream_up") == 0
     assert expo.get("redislens_upstream_connections_created_total") == 0
     reasons = expo.by_label("redislens_upstream_connect_errors_total", "reason")
-    assert set(reasons) == {"refused", "timeout", "dns", "auth", "reset", "other"}, reasons
+    assert set(reasons) == {"refused", "timeout", "dns", "auth", "reset", "tls", "other"}, reasons
     assert all(v == 0 for k, v in reasons.items() if k != "refused"), reasons
     status, _, body = http_get(lens.admin_port, "/readyz")
     assert status == 503 and "refused" in body, (status, body)

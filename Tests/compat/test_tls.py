@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from conftest import RawClient, encode, wait_until
+from conftest import RawClient, encode, free_port, lens_env, wait_until
 from differential import describe, run as run_differential
 from metrics_support import answered, check_histogram, commandstats, promtool_check, scrape
 from tls_support import LensTLS, RedisTLS, upstream_tls_args
@@ -361,12 +361,33 @@ def test_upstream_mutual_tls(tls_certs, redis_factory, lens_factory):
     assert expo.get(CERT_EXPIRY, side="upstream", subject=tls_certs.subject("client")) == \
         tls_certs.not_after("client"), expo.series(CERT_EXPIRY)
 
+    # Without a client certificate: with TLS 1.3 Redis refuses it after the proxy's side of
+    # the handshake finished, on the first read; that still counts (and logs) as a failed
+    # handshake, so a missing --upstream-tls-cert-file shows in metrics and logs.
     anonymous = lens_factory(server, *upstream_tls_args(tls_certs), "--pool-wait-timeout", "0.5", ready=False)
     with RawClient(anonymous.port, timeout=20) as refused:
         refused.send(encode("PING"))
         assert refused.read_until_eof() == b""
+    wait_until(lambda: handshakes(anonymous, "upstream", "peer_rejected") >= 1, 15,
+               "Redis's refusal of the missing client certificate counted")
+    assert_warning_logged(anonymous, "TLS handshake failed", "the peer rejected the handshake")
     assert anonymous.running
     assert r.get("mtls:up") == b"1"
+
+
+def test_an_encrypted_key_is_refused_at_start_without_a_prompt(tls_certs, lens_bin, tmp_path):
+    encrypted = str(tmp_path / "encrypted.key")
+    subprocess.run(["openssl", "pkey", "-in", tls_certs.key("server"), "-aes256", "-passout", "pass:secret",
+                    "-out", encrypted], check=True, capture_output=True, timeout=30)
+    args = ["--listen", f"127.0.0.1:{free_port()}", "--admin-listen", f"127.0.0.1:{free_port()}",
+            "--tls-listen", f"127.0.0.1:{free_port()}", "--tls-cert-file", tls_certs.cert("server"),
+            "--tls-key-file", encrypted, "--tls-auth-clients", "no"]
+    proc = subprocess.run([lens_bin, *args], stdin=subprocess.DEVNULL, capture_output=True, timeout=20,
+                          env=lens_env())
+    assert proc.returncode == 2, proc
+    lines = proc.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("redis-lens: error: --tls-key-file"), lines
+    assert "encrypted key" in lines[0] and "secret" not in lines[0], lines
 
 
 # --------------------------------------------------------------------------- large values
