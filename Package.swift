@@ -68,7 +68,12 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         // The proxy's own traffic to Redis (INFO, COMMAND): its socket, hiredis's parser, one thread.
-        .target(name: "ControlPlane", dependencies: ["CHiredis", "RESP", "TLS"]),
+        .target(
+            name: "ControlPlane",
+            dependencies: [
+                "CHiredis", "RESP", "TLS", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ServerStats",
             dependencies: [
@@ -87,7 +92,11 @@ let package = Package(
             name: "COpenSSL",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: hotPath),
+        .target(
+            name: "TLS",
+            dependencies: ["COpenSSL", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: hotPath
+        ),
         .target(name: "CEpoll"),
         .target(
             name: "EpollIO",
@@ -201,7 +210,10 @@ let package = Package(
         // generator, the recording event sink, a throwaway redis-server and free ports.
         .target(
             name: "TestSupport",
-            dependencies: ["RESP", "RedisCommands", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RESP", "RedisCommands", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "RedisCommandsTests", dependencies: ["RedisCommands", "RESP", "TestSupport"]),

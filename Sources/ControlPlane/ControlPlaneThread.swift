@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -84,13 +84,14 @@ private final class JobQueue: Sendable {
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    /// A pthread lock (NIO's), which ThreadSanitizer sees, unlike `Synchronization.Mutex`.
+    private let state = NIOLockedValueBox(State())
     /// Signalled once per job and once per `stop`.
     private let wakeup = DispatchSemaphore(value: 0)
 
     /// Queues `job`; false once stopping.
     func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
-        let accepted = state.withLock { state in
+        let accepted = state.withLockedValue { state in
             guard !state.stopping else { return false }
             state.jobs.append(job)
             return true
@@ -101,7 +102,7 @@ private final class JobQueue: Sendable {
 
     /// Refuses new jobs; `continuation` resumes once the thread ran the rest and ended.
     func stop(then continuation: CheckedContinuation<Void, Never>?) {
-        let ended = state.withLock { state in
+        let ended = state.withLockedValue { state in
             state.stopping = true
             if !state.ended, let continuation { state.waiting.append(continuation) }
             return state.ended
@@ -114,7 +115,7 @@ private final class JobQueue: Sendable {
     func runJobs() {
         while true {
             wakeup.wait()
-            let next = state.withLock { state -> Next in
+            let next = state.withLockedValue { state -> Next in
                 if !state.jobs.isEmpty { return .job(state.jobs.removeFirst()) }
                 guard state.stopping else { return .idle }
                 state.ended = true

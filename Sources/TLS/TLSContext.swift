@@ -1,5 +1,5 @@
 import COpenSSL
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -201,15 +201,15 @@ public final class TLSContext: @unchecked Sendable {
 /// A side's current ``TLSContext``, replaced on reload (SIGHUP): new handshakes use the new
 /// one, connections already made keep theirs.
 public final class ReloadableTLSContext: Sendable {
-    private let current: Mutex<TLSContext>
+    private let current: NIOLockedValueBox<TLSContext>
 
     /// Holds `context` until the first reload.
     public init(_ context: TLSContext) {
-        current = Mutex(context)
+        current = NIOLockedValueBox(context)
     }
 
     /// The context new connections use.
-    public var context: TLSContext { current.withLock { $0 } }
+    public var context: TLSContext { current.withLockedValue { $0 } }
 
     /// Builds a new context from the same configuration (files read again); on failure
     /// the old one stays in use and the error is thrown.
@@ -217,7 +217,7 @@ public final class ReloadableTLSContext: Sendable {
     public func reload() throws(TLSConfigurationError) -> TLSContext {
         let configuration = context.configuration
         let fresh = try TLSContext(configuration)
-        current.withLock { $0 = fresh }
+        current.withLockedValue { $0 = fresh }
         return fresh
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// TLS handshakes and certificates, for both sides: `client` (clients to the proxy's
 /// `--tls-listen`) and `upstream` (the proxy to a `rediss://` Redis).
@@ -28,14 +28,15 @@ public final class TLSStatistics: Sendable {
     /// The two sides, by name.
     public static let sides = ["client", "upstream"]
 
-    private let state = Mutex<[String: Side]>([:])
+    /// A pthread lock (NIO's), which ThreadSanitizer sees, unlike `Synchronization.Mutex`.
+    private let state = NIOLockedValueBox<[String: Side]>([:])
 
     /// Empty statistics.
     public init() {}
 
     /// A handshake on `side` finished after `nanos`, negotiating `protocolVersion` and `cipher`.
     public func succeeded(side: String, nanos: UInt64, protocolVersion: String, cipher: String) {
-        state.withLock { sides in
+        state.withLockedValue { sides in
             var entry = sides[side] ?? Side()
             entry.handshakes["ok", default: 0] += 1
             entry.protocols[protocolVersion, default: 0] += 1
@@ -49,20 +50,20 @@ public final class TLSStatistics: Sendable {
     /// A handshake on `side` failed (or, for `tls_on_plain_port`, never started); `result` is
     /// the failure's kind.
     public func failed(side: String, result: String) {
-        state.withLock { sides in sides[side, default: Side()].handshakes[result, default: 0] += 1 }
+        state.withLockedValue { sides in sides[side, default: Side()].handshakes[result, default: 0] += 1 }
     }
 
     /// Records a certificate's expiry; `replacing` drops the side's other certificates of the
     /// same role first (a reloaded or rotated certificate replaces the old one).
     public func certificate(side: String, subject: String, notAfter: Int64, replacing previous: String? = nil) {
-        state.withLock { sides in
+        state.withLockedValue { sides in
             if let previous, previous != subject { sides[side, default: Side()].certificates[previous] = nil }
             sides[side, default: Side()].certificates[subject] = notAfter
         }
     }
 
     /// A copy of both sides.
-    public var snapshot: [String: Side] { state.withLock { $0 } }
+    public var snapshot: [String: Side] { state.withLockedValue { $0 } }
 
     /// The TLS metric families; `results` are every result label value (zero samples
     /// included, so rates work from the first failure on).

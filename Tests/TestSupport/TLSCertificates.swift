@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A throwaway test PKI, made at run time with the `openssl` command-line tool (nothing secret
 /// is ever committed): the same set as `Tests/compat/tls_support.py` makes for the Python tests.
@@ -111,7 +111,7 @@ public struct TLSCertificates: Sendable {
     /// One set for the whole test process, made on first use and shared (tests must not change
     /// its files: one that does copies them first). Left in the temporary directory at exit.
     public static func shared() throws -> TLSCertificates {
-        try sharedSet.withLock { set in
+        try sharedSet.withLockedValue { set in
             if let set { return set }
             let made = try generate()
             set = made
@@ -119,7 +119,7 @@ public struct TLSCertificates: Sendable {
         }
     }
 
-    private static let sharedSet = Mutex<TLSCertificates?>(nil)
+    private static let sharedSet = NIOLockedValueBox<TLSCertificates?>(nil)
 
     /// Makes the whole set in `directory`, which must exist.
     public static func generate(into directory: String) throws -> TLSCertificates {
