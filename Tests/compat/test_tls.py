@@ -23,6 +23,7 @@ import pytest
 from conftest import RawClient, encode, free_port, lens_env, wait_until
 from differential import describe, run as run_differential
 from metrics_support import answered, check_histogram, commandstats, promtool_check, scrape
+from test_large_values import check_stuck_reader_of_200_mib
 from tls_support import LensTLS, RedisTLS, upstream_tls_args
 
 MiB = 1024 * 1024
@@ -406,70 +407,11 @@ def test_100_mib_value_over_tls_both_sides(tls_certs, redis_factory, lens_factor
     assert hashlib.sha256(got).hexdigest() == digest
 
 
-def _expected_digest(size):
-    """sha256 of b"head" + zeros + b"z", the value SETRANGE builds below."""
-    digest = hashlib.sha256(b"head")
-    zeros = bytes(MiB)
-    remaining = size - 5
-    while remaining > 0:
-        step = min(remaining, MiB)
-        digest.update(zeros[:step])
-        remaining -= step
-    digest.update(b"z")
-    return digest.hexdigest()
-
-
 def test_stuck_tls_reader_of_200_mib_does_not_balloon_proxy_memory(tls_certs, redis_factory, lens_factory):
     setup = Setup("both", tls_certs, redis_factory, lens_factory)
-    lens, size = setup.lens, 200 * MiB
-    direct = setup.server.client(socket_timeout=60)
-    assert direct.setrange("big:200", size - 1, "z") == size
-    assert direct.setrange("big:200", 0, "head") == size
-    assert setup.redis().strlen("big:200") == size
-    baseline = lens.rss()
-
-    raw = lens.tls_raw(timeout=120, rcvbuf=64 * 1024)
-    raw.send(encode("GET", "big:200"))
-
-    # Poll until the reply is stuck: Redis holds the rest of it in the output buffer of the
-    # proxy's upstream connection, and that amount stops changing.
-    peak, history = baseline, []
-    deadline = time.monotonic() + 60
-    while True:
-        peak = max(peak, lens.rss())
-        getters = [c for c in direct.client_list() if c["cmd"] == "get"]
-        history.append(int(getters[0]["omem"]) if getters else None)
-        recent = history[-15:]
-        if len(recent) == 15 and recent[0] and all(v == recent[0] for v in recent):
-            break
-        assert time.monotonic() < deadline, f"reply never settled; omem history {history[-20:]}"
-        time.sleep(0.1)  # sampling interval, not synchronisation
-    peak = max(peak, lens.rss())
-    assert peak - baseline < 64 * MiB, f"proxy RSS grew by {(peak - baseline) / MiB:.0f} MiB"
-    assert history[-1] > 20 * MiB  # most of the value still waits inside Redis, not in the proxy
-
-    # Now the client reads everything and gets exactly the value.
-    assert raw.read_line() == b"$%d" % size
-    digest = hashlib.sha256()
-    remaining = size
-    if raw.buf:
-        chunk = bytes(raw.buf[:remaining])
-        del raw.buf[:len(chunk)]
-        digest.update(chunk)
-        remaining -= len(chunk)
-    reads = 0
-    while remaining > 0:
-        chunk = raw.sock.recv(min(remaining, 4 * MiB))
-        assert chunk, f"connection closed with {remaining} bytes missing"
-        digest.update(chunk)
-        remaining -= len(chunk)
-        reads += 1
-        if reads % 64 == 0:
-            peak = max(peak, lens.rss())
-    assert raw.read_exact(2) == b"\r\n"
-    assert digest.hexdigest() == _expected_digest(size)
-    assert peak - baseline < 64 * MiB, f"proxy RSS grew by {(peak - baseline) / MiB:.0f} MiB while reading"
-    assert raw.command("PING") == b"PONG"
+    check_stuck_reader_of_200_mib(
+        setup.server.client(socket_timeout=60), setup.redis(), setup.lens.rss,
+        lambda rcvbuf: setup.lens.tls_raw(timeout=120, rcvbuf=rcvbuf), limit=64 * MiB)
 
 
 # --------------------------------------------------------------------------- certificate reload
