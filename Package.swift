@@ -12,6 +12,8 @@ import PackageDescription
 /// - `RedisCommands`: the command table, classification and `CommandEventSink`.
 /// - `Telemetry`: metrics shards, spans, exposition (fed command events).
 /// - `COpenSSL`, `TLS`: OpenSSL contexts and non-blocking sessions, certificates, failure reasons.
+/// - `Cluster`: the proxy-address table of a Redis Cluster and the rewriting of topology
+///   replies and redirections to it (pure; no I/O).
 /// - `CEpoll`, `EpollIO`: the event loop threads and non-blocking sockets (plaintext or TLS).
 /// - `Relay`: sessions, the upstream handshake, the pool's and the reply pairing's state:
 ///   fed bytes and events, returning actions; knows nothing of `epoll` or sockets.
@@ -97,6 +99,10 @@ let package = Package(
             dependencies: ["COpenSSL", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: hotPath
         ),
+        .target(
+            name: "Cluster",
+            dependencies: ["RESP", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         .target(name: "CEpoll"),
         .target(
             name: "EpollIO",
@@ -128,6 +134,7 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "CEpoll",
+                "Cluster",
                 "EpollIO",
                 "TLS",
                 "Relay",
@@ -234,6 +241,7 @@ let package = Package(
         ),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "RESP", "RedisCommands", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RESP"]),
         .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
         .testTarget(
             name: "SpanExportTests",

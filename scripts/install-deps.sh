@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what redis-lens's tests and local runs need, if missing:
-# redis-server, redis-tools, libhiredis-dev, libssl-dev, prometheus (for promtool) and openssl from Debian,
+# redis-server, redis-sentinel, redis-tools, libhiredis-dev, libssl-dev, prometheus (for promtool) and openssl from Debian,
 # pytest, redis-py and PyYAML from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
+command -v redis-sentinel >/dev/null || missing+=(redis-sentinel)  # the Sentinel tests
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
 [ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 command -v promtool >/dev/null || missing+=(prometheus)
