@@ -10,8 +10,10 @@ public struct ProxyConfiguration: Sendable {
     /// Seconds a TLS client has to finish its handshake (a client that connects and sends
     /// nothing would otherwise hold its descriptor for good).
     public var tlsHandshakeTimeoutSeconds: Double = 10
-    /// The real Redis.
+    /// The real Redis (with a cluster: its first seed).
     public var upstream = UpstreamEndpoint(host: "127.0.0.1")
+    /// The Redis Cluster fronted (`redis+cluster://`); nil for one Redis.
+    public var cluster: ClusterConfiguration?
     /// Where the admin HTTP endpoint listens (default `127.0.0.1:9122`).
     public var adminListen = HostPort(host: "127.0.0.1", port: 9122)
     /// Connection pool settings.

@@ -23,6 +23,8 @@ public final class ProxyServer: Service, Sendable {
     private let onBound: @Sendable (SocketAddress) -> Void
     private let onTLSBound: @Sendable (SocketAddress) -> Void
     private let clientTLS: TLSSide?
+    private let route: (@Sendable () -> SessionRoute)?
+    private let stopSignal = AsyncStream<Void>.makeStream()
 
     /// Creates the server.
     ///
@@ -34,6 +36,8 @@ public final class ProxyServer: Service, Sendable {
     ///     that connect to the plaintext port).
     ///   - onBound: called with the bound address once listening (port 0 picks one).
     ///   - onTLSBound: the same for the TLS port.
+    ///   - route: picks the pool and sink of each accepted client (a cluster's entry port);
+    ///     nil: `pool` and `makeSink`.
     public init(
         configuration: ProxyConfiguration,
         pool: UpstreamPool,
@@ -43,8 +47,10 @@ public final class ProxyServer: Service, Sendable {
         makeSink: (@Sendable (EventLoop) -> any CommandEventSink)? = nil,
         clientTLS: TLSSide? = nil,
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in },
-        onTLSBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        onTLSBound: @escaping @Sendable (SocketAddress) -> Void = { _ in },
+        route: (@Sendable () -> SessionRoute)? = nil
     ) {
+        self.route = route
         self.clientTLS = clientTLS
         self.onTLSBound = onTLSBound
         self.configuration = configuration
@@ -59,7 +65,13 @@ public final class ProxyServer: Service, Sendable {
     /// Number of open client connections.
     public var clientConnections: Int { registry.count }
 
-    /// Listens until graceful shutdown, then drains.
+    /// Ends ``run()`` as graceful shutdown does (stop accepting, drain); for a listener
+    /// closed at run time (a cluster node that left).
+    public func stop() {
+        stopSignal.continuation.finish()
+    }
+
+    /// Listens until graceful shutdown (or ``stop()``), then drains.
     public func run() async throws {
         var listeners: [NIOLoopBound<ClientListener>] = []
         let acceptLoop = group.loops[0]
@@ -75,7 +87,7 @@ public final class ProxyServer: Service, Sendable {
             for listener in listeners { try? await acceptLoop.submit { listener.value.close() }.get() }
             throw error
         }
-        let (stopped, stop) = AsyncStream<Void>.makeStream()
+        let (stopped, stop) = stopSignal
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 for await _ in stopped {}
@@ -130,15 +142,16 @@ public final class ProxyServer: Service, Sendable {
     /// Gives an accepted client a session on the next loop (runs on the accepting loop).
     private func clientHandler(secured: Bool) -> @Sendable (Int32, SocketAddress?) -> Void {
         let group = self.group
-        let pool = self.pool
         let registry = self.registry
         let logger = self.logger
         let limits = configuration.requestLimits
         let telemetry = self.telemetry
-        let makeSink = self.makeSink
         let tls = clientTLS
+        let route = self.route
         let handshakeTimeLimit = TimeAmount.nanoseconds(Int64(configuration.tlsHandshakeTimeoutSeconds * 1e9))
         return { fd, address in
+            let chosen = route?()
+            let (pool, makeSink) = chosen.map { ($0.pool, $0.makeSink) } ?? (self.pool, self.makeSink)
             let loop = group.nextLoop()
             let id = self.connectionIDs.add(1, ordering: .relaxed).newValue
             let start: @Sendable () -> Void = {

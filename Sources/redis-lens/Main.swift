@@ -64,6 +64,9 @@ enum Main {
         let loops = try EpollLoopGroup(threads: settings.threads)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let controlPlane = try settings.telemetry.map { _ in try ControlPlaneThread() }
+        // A cluster's topology is read on a thread of its own: a slow INFO poll never delays it.
+        let topologyThread = try settings.proxy.cluster.map { _ in try ControlPlaneThread(name: "redis-lens-top") }
+        let clusterStatistics = settings.proxy.cluster.map { _ in ClusterStatistics() }
         let tls = TLSSetup(settings, logger: Logger(label: "redis-lens.tls"))
         // SIGHUP reloads TLS certificates (TLSReloadService); until that runs, and without TLS,
         // it is ignored, as redis-server ignores it.
@@ -83,7 +86,10 @@ enum Main {
                     configuration: configuration, logger: logger,
                     observers: (spans.map { [$0.observerFactory] } ?? []) + activityLog.observers),
                 group: loops, logger: logger, tls: tls.statistics,
-                extraMetrics: { writer in metrics?.render(into: &writer) })
+                extraMetrics: { writer in
+                    metrics?.render(into: &writer)
+                    clusterStatistics?.render(into: &writer)
+                })
         }
         let endpoint = settings.proxy.upstream
         let catalog = telemetry.flatMap { telemetry in
@@ -97,9 +103,16 @@ enum Main {
             logger: Logger(label: "redis-lens.pool"), tls: tls.upstream,
             onUpstreamUp: { catalog?.upstreamCameUp() })
         let poller = controlPlane.flatMap { infoPoller(settings, controlPlane: $0, tls: tls.upstream?.context) }
-        let proxy = ProxyServer(
-            configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
-            telemetry: telemetry, clientTLS: tls.client)
+        let proxy: any Service =
+            if let topologyThread, let clusterStatistics {
+                ClusterFrontend(
+                    proxy: settings.proxy, seedPool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
+                    telemetry: telemetry, controlPlane: topologyThread, statistics: clusterStatistics)
+            } else {
+                ProxyServer(
+                    configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
+                    telemetry: telemetry, clientTLS: tls.client)
+            }
         let admin = AdminServer(
             host: settings.proxy.adminListen.host, port: settings.proxy.adminListen.port, group: group,
             logger: Logger(label: "redis-lens.admin"),
@@ -115,11 +128,13 @@ enum Main {
         do {
             try await services.run()
         } catch {
+            await topologyThread?.shutdown()
             await controlPlane?.shutdown()
             try? await loops.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
+        await topologyThread?.shutdown()
         await controlPlane?.shutdown()
         try await loops.shutdownGracefully()
         try await group.shutdownGracefully()

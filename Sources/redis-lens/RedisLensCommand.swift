@@ -29,7 +29,13 @@ struct RedisLensCommand: ParsableCommand {
     @OptionGroup(title: "TLS")
     var tls: TLSOptions
 
-    @Option(help: "The real Redis: redis://[user:password@]HOST:PORT[/db]. (default: redis://127.0.0.1:6379)")
+    @OptionGroup(title: "Redis Cluster")
+    var cluster: ClusterOptions
+
+    @Option(
+        help:
+            "The real Redis: redis://[user:password@]HOST:PORT[/db], or redis+cluster://[user:password@]HOST:PORT[,HOST:PORT...]. (default: redis://127.0.0.1:6379)"
+    )
     var upstream: String?
 
     @Option(help: "Admin HTTP endpoint (/healthz, /readyz), HOST:PORT. (default: 127.0.0.1:9122)")
@@ -153,7 +159,9 @@ struct RedisLensCommand: ParsableCommand {
             text.lowercased() == "none" ? nil : try HostPort(parsing: text)
         }
         proxy.upstream = try values.parse(upstream, "upstream", "redis://127.0.0.1:6379") {
-            text throws(ConfigurationError) in try UpstreamEndpoint(parsing: text)
+            text throws(ConfigurationError) in
+            ClusterEndpoint.matches(text)
+                ? try ClusterEndpoint(parsing: text).seeds[0] : try UpstreamEndpoint(parsing: text)
         }
         let clientTLS = try tls.clientSide(values)
         proxy.tlsListen = clientTLS?.0
@@ -164,6 +172,7 @@ struct RedisLensCommand: ParsableCommand {
         proxy.adminListen = try values.parse(adminListen, "admin-listen", "127.0.0.1:9122") {
             text throws(ConfigurationError) in try HostPort(parsing: text)
         }
+        proxy.cluster = try cluster.settings(values, upstream: upstream, proxy: proxy)
         proxy.pool.minIdle = try values.integer(poolMinIdle, "pool-min-idle", 4, in: 0...100_000)
         proxy.pool.maxIdle = try values.integer(poolMaxIdle, "pool-max-idle", 16, in: 0...100_000)
         proxy.pool.maxTotal = try values.integer(poolMax, "pool-max", 10_000, in: 1...1_000_000)

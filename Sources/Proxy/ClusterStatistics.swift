@@ -1,0 +1,69 @@
+import Cluster
+import NIOConcurrencyHelpers
+import Telemetry
+
+/// What the cluster topology refresh reports to `/metrics`: the nodes by role, the node
+/// listeners, and the refreshes by result. Written once per refresh, read per scrape.
+public final class ClusterStatistics: Sendable {
+    private struct Counts {
+        var primaries = 0
+        var replicas = 0
+        var failing = 0
+        var listeners = 0
+        var unserved = 0
+        var refreshesOK: UInt64 = 0
+        var refreshesFailed: UInt64 = 0
+        var listenFailures: UInt64 = 0
+    }
+
+    private let counts = NIOLockedValueBox(Counts())
+
+    /// Starts at zero.
+    public init() {}
+
+    /// A refresh read `nodes`; `listeners` node ports are open, `unserved` nodes have none.
+    func refreshed(nodes: [ClusterNode], listeners: Int, unserved: Int) {
+        counts.withLockedValue {
+            $0.refreshesOK += 1
+            $0.primaries = nodes.count { $0.role == .primary }
+            $0.replicas = nodes.count { $0.role == .replica }
+            $0.failing = nodes.count(where: \.failing)
+            $0.listeners = listeners
+            $0.unserved = unserved
+        }
+    }
+
+    /// A refresh found no node that answered.
+    func refreshFailed() {
+        counts.withLockedValue { $0.refreshesFailed += 1 }
+    }
+
+    /// A node port could not be bound.
+    func listenFailed() {
+        counts.withLockedValue { $0.listenFailures += 1 }
+    }
+
+    /// The cluster families.
+    public func render(into writer: inout PrometheusWriter) {
+        let counts = self.counts.withLockedValue { $0 }
+        writer.family("redislens_cluster_nodes", .gauge, help: "Cluster nodes in the last topology read, by role.")
+        writer.sample("redislens_cluster_nodes", [("role", "primary")], UInt64(counts.primaries))
+        writer.sample("redislens_cluster_nodes", [("role", "replica")], UInt64(counts.replicas))
+        writer.family("redislens_cluster_nodes_failing", .gauge, help: "Cluster nodes the cluster flags as failing.")
+        writer.sample("redislens_cluster_nodes_failing", [], UInt64(counts.failing))
+        writer.family("redislens_cluster_node_listeners", .gauge, help: "Node ports the proxy listens on.")
+        writer.sample("redislens_cluster_node_listeners", [], UInt64(counts.listeners))
+        writer.family(
+            "redislens_cluster_unserved_nodes", .gauge,
+            help: "Cluster nodes without a proxy port (--cluster-max-nodes reached).")
+        writer.sample("redislens_cluster_unserved_nodes", [], UInt64(counts.unserved))
+        writer.family(
+            "redislens_cluster_topology_refreshes_total", .counter,
+            help: "Topology refreshes (CLUSTER NODES), by result.")
+        writer.sample("redislens_cluster_topology_refreshes_total", [("result", "ok")], counts.refreshesOK)
+        writer.sample("redislens_cluster_topology_refreshes_total", [("result", "error")], counts.refreshesFailed)
+        writer.family(
+            "redislens_cluster_listen_errors_total", .counter, help: "Node ports that could not be bound.")
+        writer.sample("redislens_cluster_listen_errors_total", [], counts.listenFailures)
+    }
+}

@@ -1,0 +1,79 @@
+import Cluster
+import ControlPlane
+import RESP
+
+/// Reads `CLUSTER NODES` for the topology refresh, on a ``ControlPlane/ControlPlaneThread``
+/// (hiredis parses the reply; the I/O blocks there, never on an event loop).
+///
+/// It keeps its connection between refreshes; when that fails it tries the seeds, then
+/// every node of the last topology, in order, until one answers with at least one node.
+/// Unchecked: only the control-plane thread touches it, one read after another.
+final class ClusterTopologyReader: @unchecked Sendable {
+    private let login: ControlPlaneLogin
+    private let seeds: [UpstreamEndpoint]
+    private let timeout: Duration
+    private var connection: (ControlPlaneConnection, host: String)?
+
+    /// A reader that logs in as `endpoint`'s credentials, each connect and reply bounded by `timeout`.
+    init(endpoint: ClusterEndpoint, timeout: Duration) {
+        let seed = endpoint.seeds[0]
+        self.login = ControlPlaneLogin(username: seed.username, password: seed.password, database: 0)
+        self.seeds = endpoint.seeds
+        self.timeout = timeout
+    }
+
+    /// The cluster's nodes, or why no candidate answered. Run on the control-plane thread.
+    func read(known: [NodeAddress]) -> Result<[ClusterNode], ControlPlaneError> {
+        if let (open, host) = connection {
+            if case .success(let nodes) = Self.nodes(from: open, host: host) { return .success(nodes) }
+            open.close()
+            connection = nil
+        }
+        var lastError = ControlPlaneError(.connectionLost, "no cluster node to ask")
+        let candidates = seeds.map { NodeAddress(host: $0.host, port: $0.port) } + known
+        var tried: Set<NodeAddress> = []
+        for candidate in candidates where tried.insert(candidate).inserted {
+            do throws(ControlPlaneError) {
+                let open = try ControlPlaneConnection.connect(
+                    host: candidate.host, port: candidate.port, login: login, timeout: timeout)
+                switch Self.nodes(from: open, host: candidate.host) {
+                case .success(let nodes):
+                    connection = (open, candidate.host)
+                    return .success(nodes)
+                case .failure(let error):
+                    open.close()
+                    lastError = ControlPlaneError(error.kind, "\(candidate): \(error.message)")
+                }
+            } catch {
+                lastError = ControlPlaneError(error.kind, "\(candidate): \(error.message)")
+            }
+        }
+        return .failure(lastError)
+    }
+
+    /// Drops the connection (at shutdown).
+    func close() {
+        connection?.0.close()
+        connection = nil
+    }
+
+    private static func nodes(from connection: ControlPlaneConnection, host: String)
+        -> Result<[ClusterNode], ControlPlaneError>
+    {
+        let reply: RESPValue
+        do throws(ControlPlaneError) {
+            reply = try connection.command(["CLUSTER", "NODES"])
+        } catch {
+            return .failure(error)
+        }
+        guard case .string(let bytes) = reply else {
+            if case .error(let message) = reply {
+                return .failure(ControlPlaneError(.protocolError, "CLUSTER NODES refused: \(message)"))
+            }
+            return .failure(ControlPlaneError(.protocolError, "CLUSTER NODES answered with something else than text"))
+        }
+        let nodes = ClusterNodesParser.parse(String(decoding: bytes, as: UTF8.self), connectedHost: host)
+        guard !nodes.isEmpty else { return .failure(ControlPlaneError(.protocolError, "CLUSTER NODES lists no node")) }
+        return .success(nodes)
+    }
+}
