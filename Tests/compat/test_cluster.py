@@ -140,7 +140,8 @@ def lens(cluster, lens_bin, tmp_path_factory):
               "--cluster-refresh-interval", "0.5", "--pool-min-idle", "2"])
     lens.start()
     lens.node_base = base
-    wait_until(lambda: len(node_ports(lens)) == NODES, 30, "a proxy port for every node")
+    wait_until(lambda: scrape(lens).get("redislens_cluster_node_listeners") == NODES, 30,
+               "a proxy port for every node")
     yield lens
     assert lens.stop() == 0, lens.logs()[-2000:]
 
