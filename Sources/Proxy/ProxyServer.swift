@@ -1,3 +1,4 @@
+import Cluster
 import EpollIO
 import Logging
 import NIOCore
@@ -23,6 +24,7 @@ public final class ProxyServer: Service, Sendable {
     private let onBound: @Sendable (SocketAddress) -> Void
     private let onTLSBound: @Sendable (SocketAddress) -> Void
     private let clientTLS: TLSSide?
+    private let clusterAddresses: ClusterAddressMap?
 
     /// Creates the server.
     ///
@@ -34,6 +36,9 @@ public final class ProxyServer: Service, Sendable {
     ///     that connect to the plaintext port).
     ///   - onBound: called with the bound address once listening (port 0 picks one).
     ///   - onTLSBound: the same for the TLS port.
+    ///   - clusterAddresses: for a cluster node's listener: the proxy's addresses for the
+    ///     cluster's nodes, which its sessions put in place of the nodes' own in topology
+    ///     replies and redirections (`docs/decisions/0007-cluster-topology-rewrite.md`).
     public init(
         configuration: ProxyConfiguration,
         pool: UpstreamPool,
@@ -43,8 +48,10 @@ public final class ProxyServer: Service, Sendable {
         makeSink: (@Sendable (EventLoop) -> any CommandEventSink)? = nil,
         clientTLS: TLSSide? = nil,
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in },
-        onTLSBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        onTLSBound: @escaping @Sendable (SocketAddress) -> Void = { _ in },
+        clusterAddresses: ClusterAddressMap? = nil
     ) {
+        self.clusterAddresses = clusterAddresses
         self.clientTLS = clientTLS
         self.onTLSBound = onTLSBound
         self.configuration = configuration
@@ -137,6 +144,7 @@ public final class ProxyServer: Service, Sendable {
         let telemetry = self.telemetry
         let makeSink = self.makeSink
         let tls = clientTLS
+        let clusterAddresses = self.clusterAddresses
         let handshakeTimeLimit = TimeAmount.nanoseconds(Int64(configuration.tlsHandshakeTimeoutSeconds * 1e9))
         return { fd, address in
             let loop = group.nextLoop()
@@ -148,7 +156,7 @@ public final class ProxyServer: Service, Sendable {
                     sink: makeSink?(loop) ?? telemetry?.sink(for: loop) ?? DiscardingEventSink(),
                     commandTable: telemetry?.hub.commandTable ?? (makeSink == nil ? nil : CommandTable.builtin),
                     registry: registry, requestLimits: limits, connectionID: id, logger: logger, tls: tls,
-                    secured: secured, handshakeTimeLimit: handshakeTimeLimit)
+                    secured: secured, handshakeTimeLimit: handshakeTimeLimit, clusterAddresses: clusterAddresses)
                 session.start()
             }
             if loop.inEventLoop { start() } else { loop.execute(start) }
