@@ -117,7 +117,7 @@ let package = Package(
         ),
         .target(
             name: "Relay",
-            dependencies: ["RESP", "RedisCommands"],
+            dependencies: ["RESP", "RedisCommands", "Cluster"],
             swiftSettings: hotPath
         ),
         .target(
@@ -239,7 +239,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "RESP", "RedisCommands", "TestSupport"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "RESP", "RedisCommands", "Cluster", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RESP"]),
         .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
@@ -275,6 +275,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
+                "Cluster",
                 "ControlPlane",
                 "Proxy",
                 "EpollIO",

@@ -79,7 +79,7 @@ public final class ClusterFrontend: Service, Sendable {
     public func run() async throws {
         let entry = ProxyServer(
             configuration: proxy, pool: seedPool, group: group, logger: logger, telemetry: telemetry,
-            onBound: onEntryBound, route: { [self] in self.entryRoute() })
+            onBound: onEntryBound, clusterAddresses: addresses, route: { [self] in self.entryRoute() })
         let interval = cluster.refreshIntervalSeconds
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
@@ -152,7 +152,7 @@ public final class ClusterFrontend: Service, Sendable {
             let (bound, ready) = AsyncStream.makeStream(of: Void.self)
             let runtime = ClusterNodeRuntime(
                 node: node, port: port, proxy: proxy, group: group, logger: logger, telemetry: telemetry,
-                makeSink: nil, onBound: { ready.finish() })
+                makeSink: nil, addresses: addresses, onBound: { ready.finish() })
             state.withLockedValue { $0.runtimes[node] = runtime }
             logger.info("cluster node gets a port", metadata: ["node": "\(node)", "port": "\(port)"])
             tasks.addTask {

@@ -23,11 +23,12 @@ final class ClusterNodeRuntime: Sendable {
     private let server: ProxyServer
 
     /// Prepares the listener on `port` (on `--listen`'s host) and the pool to `node`;
-    /// nothing opens before ``run()``. `onBound` runs once the port is bound.
+    /// nothing opens before ``run()``. `onBound` runs once the port is bound; `addresses`
+    /// rewrites the node's topology replies and redirections.
     init(
         node: NodeAddress, port: Int, proxy: ProxyConfiguration, group: EpollLoopGroup, logger: Logger,
         telemetry: TelemetryRuntime?, makeSink: (@Sendable (EventLoop) -> any CommandEventSink)?,
-        onBound: @escaping @Sendable () -> Void
+        addresses: ClusterAddressMap, onBound: @escaping @Sendable () -> Void
     ) {
         self.node = node
         self.port = port
@@ -48,7 +49,7 @@ final class ClusterNodeRuntime: Sendable {
             endpoint: configuration.upstream, configuration: configuration.pool, group: group, logger: logger)
         server = ProxyServer(
             configuration: configuration, pool: pool, group: group, logger: logger, telemetry: telemetry,
-            makeSink: makeSink, onBound: { _ in onBound() })
+            makeSink: makeSink, onBound: { _ in onBound() }, clusterAddresses: addresses)
     }
 
     /// Serves until ``stop()`` or graceful shutdown (draining the node's clients), then

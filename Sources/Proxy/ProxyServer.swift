@@ -1,3 +1,4 @@
+import Cluster
 import EpollIO
 import Logging
 import NIOCore
@@ -23,6 +24,7 @@ public final class ProxyServer: Service, Sendable {
     private let onBound: @Sendable (SocketAddress) -> Void
     private let onTLSBound: @Sendable (SocketAddress) -> Void
     private let clientTLS: TLSSide?
+    private let clusterAddresses: ClusterAddressMap?
     private let route: (@Sendable () -> SessionRoute)?
     private let stopSignal = AsyncStream<Void>.makeStream()
 
@@ -36,6 +38,9 @@ public final class ProxyServer: Service, Sendable {
     ///     that connect to the plaintext port).
     ///   - onBound: called with the bound address once listening (port 0 picks one).
     ///   - onTLSBound: the same for the TLS port.
+    ///   - clusterAddresses: for a cluster node's listener: the proxy's addresses for the
+    ///     cluster's nodes, which its sessions put in place of the nodes' own in topology
+    ///     replies and redirections (`docs/decisions/0007-cluster-topology-rewrite.md`).
     ///   - route: picks the pool and sink of each accepted client (a cluster's entry port);
     ///     nil: `pool` and `makeSink`.
     public init(
@@ -48,8 +53,10 @@ public final class ProxyServer: Service, Sendable {
         clientTLS: TLSSide? = nil,
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in },
         onTLSBound: @escaping @Sendable (SocketAddress) -> Void = { _ in },
+        clusterAddresses: ClusterAddressMap? = nil,
         route: (@Sendable () -> SessionRoute)? = nil
     ) {
+        self.clusterAddresses = clusterAddresses
         self.route = route
         self.clientTLS = clientTLS
         self.onTLSBound = onTLSBound
@@ -148,6 +155,7 @@ public final class ProxyServer: Service, Sendable {
         let telemetry = self.telemetry
         let tls = clientTLS
         let route = self.route
+        let clusterAddresses = self.clusterAddresses
         let handshakeTimeLimit = TimeAmount.nanoseconds(Int64(configuration.tlsHandshakeTimeoutSeconds * 1e9))
         return { fd, address in
             let chosen = route?()
@@ -161,7 +169,7 @@ public final class ProxyServer: Service, Sendable {
                     sink: makeSink?(loop) ?? telemetry?.sink(for: loop) ?? DiscardingEventSink(),
                     commandTable: telemetry?.hub.commandTable ?? (makeSink == nil ? nil : CommandTable.builtin),
                     registry: registry, requestLimits: limits, connectionID: id, logger: logger, tls: tls,
-                    secured: secured, handshakeTimeLimit: handshakeTimeLimit)
+                    secured: secured, handshakeTimeLimit: handshakeTimeLimit, clusterAddresses: clusterAddresses)
                 session.start()
             }
             if loop.inEventLoop { start() } else { loop.execute(start) }

@@ -1,4 +1,5 @@
 import CEpoll
+import Cluster
 import EpollIO
 import Logging
 import NIOCore
@@ -43,11 +44,18 @@ final class ProxySession: EpollHandler {
     private let handshakeTimeLimit: TimeAmount
     /// The first bytes from a plaintext client are still to be checked for a TLS hello.
     private var watchForTLSHello: Bool
+    /// Whether replies naming cluster nodes are rewritten (a cluster node's listener): the
+    /// upstream then reads into the loop's buffer and the client is sent the machine's
+    /// ``SessionStateMachine/replyPieces``.
+    let rewritesReplies: Bool
+    /// A rewritten frame outgrew the hold limit (logged once per session).
+    private var loggedHoldOverflow = false
 
     init(
         client: StreamSocket, address: String, pool: UpstreamPool, sink: any CommandEventSink,
         commandTable: CommandTable?, registry: SessionRegistry, requestLimits: RESPLimits, connectionID: UInt64,
-        logger: Logger, tls: TLSSide? = nil, secured: Bool = false, handshakeTimeLimit: TimeAmount = .seconds(10)
+        logger: Logger, tls: TLSSide? = nil, secured: Bool = false, handshakeTimeLimit: TimeAmount = .seconds(10),
+        clusterAddresses: ClusterAddressMap? = nil
     ) {
         self.handshakeTimeLimit = handshakeTimeLimit
         self.loop = client.loop
@@ -58,7 +66,9 @@ final class ProxySession: EpollHandler {
         self.commandTable = commandTable
         self.connectionID = connectionID
         self.machine = SessionStateMachine(
-            connectionID: connectionID, requestLimits: requestLimits, tls: secured && tls != nil)
+            connectionID: connectionID, requestLimits: requestLimits, tls: secured && tls != nil,
+            editor: clusterAddresses.map { ClusterReplyEditor(map: $0) })
+        self.rewritesReplies = clusterAddresses != nil
         self.registry = registry
         self.logger = logger
         self.tls = tls
@@ -227,14 +237,45 @@ final class ProxySession: EpollHandler {
                 "upstream sent a reply the proxy cannot parse; relaying the connection unmeasured",
                 metadata: ["error": "\(error)"])
         }
-        sink.clientBytesSent(bytes.count)
-        let written = client.write(bytes)
+        let written: Bool
+        if rewritesReplies {
+            written = writeReplyPieces(bytes, overflowed: scan.holdOverflowed)
+        } else {
+            sink.clientBytesSent(bytes.count)
+            written = client.write(bytes)
+        }
         if !written { closeSoon() }
         if scan.closeAfterWrites { closeAfterWrites() }
         // A failed write means the client is gone: reading on would drain (and drop) the
         // rest of its replies until the close runs, and the connection would then look
         // clean and go back to the pool, its commands counted as answered.
         return written && !client.isFull
+    }
+
+    /// Sends the client what the machine made of a chunk (rewritten frames in place of the
+    /// originals, a held frame's bytes once complete); false if a write failed.
+    private func writeReplyPieces(_ bytes: UnsafeRawBufferPointer, overflowed: Bool) -> Bool {
+        if overflowed && !loggedHoldOverflow {
+            loggedHoldOverflow = true
+            logger.warning(
+                "a cluster topology reply or redirection is too large to rewrite; passed on unchanged",
+                metadata: ["limit": "\(ClusterReplyEditor.defaultHoldLimit)"])
+        }
+        var sent = 0
+        for piece in machine.replyPieces {
+            let written: Bool
+            switch piece {
+            case .relay(let range):
+                sent += range.count
+                written = client.write(UnsafeRawBufferPointer(rebasing: bytes[range]))
+            case .insert(let frame):
+                sent += frame.count
+                written = frame.withUnsafeBytes { client.write($0) }
+            }
+            guard written else { return false }
+        }
+        sink.clientBytesSent(sent)
+        return true
     }
 
     /// The upstream's queued output drained: read the client again if it was held back.

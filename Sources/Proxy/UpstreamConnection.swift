@@ -178,9 +178,10 @@ final class UpstreamConnection: EpollHandler {
     private func readAvailable(drain: Bool) {
         while !readPaused {
             let result: StreamSocket.ReadResult
-            if let session {
+            if let session, !session.rewritesReplies {
                 result = socket.read(into: session.clientSocket)
             } else {
+                // Idle, or a session that rewrites replies (it sends the client pieces of them).
                 result = socket.read()
             }
             switch result {

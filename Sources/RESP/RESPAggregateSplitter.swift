@@ -27,6 +27,9 @@ public struct RESPAggregateSplitter: Sendable {
     /// Elements of the current array not yet reported.
     public private(set) var remaining = 0
 
+    /// Whether the next byte starts a frame: an array's header or one of its elements.
+    public var isBetweenFrames: Bool { !inHeader && elements.isAtFrameBoundary }
+
     /// A splitter before its first array.
     public init() {}
 

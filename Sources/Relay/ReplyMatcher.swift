@@ -1,3 +1,4 @@
+import Cluster
 import RESP
 import RedisCommands
 
@@ -50,6 +51,15 @@ package struct ReplyMatcher: ~Copyable {
         let head = pending.firstEntry
         guard case .endTransaction = head.pointee.role else { return false }
         return transaction.elementsLeft != nil || head.pointee.event.name.equalsCaseInsensitive("EXEC")
+    }
+
+    /// The topology reply the next reply frame is, when the oldest pending command is a
+    /// `CLUSTER SLOTS`, `SHARDS`, `NODES`, `REPLICAS` or `SLAVES` outside a transaction.
+    package var headTopologyReply: TopologyReply? {
+        guard !pending.isEmpty else { return nil }
+        let head = pending.firstEntry
+        guard case .ordinary = head.pointee.role else { return nil }
+        return TopologyReply(command: head.pointee.event.name, subcommand: head.pointee.event.firstArgument)
     }
 
     /// Whether the connection is in RESP2 subscribed mode or streams monitor lines.

@@ -1,3 +1,4 @@
+import Cluster
 import RESP
 import RedisCommands
 
@@ -99,6 +100,9 @@ public struct SessionStateMachine: ~Copyable {
         package var unparsable: String?
         /// The client's connection should close once its output is written.
         package var closeAfterWrites = false
+        /// A frame that would have been rewritten outgrew ``ClusterReplyEditor/defaultHoldLimit``
+        /// and was passed on unchanged.
+        package var holdOverflowed = false
     }
 
     /// How the upstream connection ended, as the session counts it.
@@ -141,10 +145,16 @@ public struct SessionStateMachine: ~Copyable {
     /// Splits `EXEC`'s reply into its elements; made at the connection's first `EXEC`.
     private var execSplitter: RESPAggregateSplitter?
     private var commandIDs = CommandIDCache()
+    /// Rewrites the replies that name cluster nodes (a cluster node's listener only).
+    private var editor: ClusterReplyEditor?
 
     /// A session for connection `connectionID`, scanning requests within `requestLimits`;
-    /// `tls` when the client's TLS handshake comes first.
-    package init(connectionID: UInt64, requestLimits: RESPLimits, tls: Bool = false) {
+    /// `tls` when the client's TLS handshake comes first; `editor` to rewrite the replies
+    /// that name cluster nodes (then the client is sent ``replyPieces``, not the bytes read).
+    package init(
+        connectionID: UInt64, requestLimits: RESPLimits, tls: Bool = false, editor: ClusterReplyEditor? = nil
+    ) {
+        self.editor = editor
         matcher.connectionID = connectionID
         requestScanner = RESPScanner(mode: .request, limits: requestLimits)
         if tls { state = .handshaking }
@@ -295,7 +305,14 @@ public struct SessionStateMachine: ~Copyable {
     ) -> ReplyScan {
         var result = ReplyScan()
         guard state != .closed else { return result }
-        if repliesRaw {
+        if editor != nil {
+            if repliesRaw {
+                if replicating { result.replicationBytes = bytes.count }
+                editor!.relayWhole(bytes)
+            } else {
+                pairAndEditReplies(bytes, at: now, sink: sink, into: &result)
+            }
+        } else if repliesRaw {
             if replicating { result.replicationBytes = bytes.count }
         } else {
             pairReplies(bytes, at: now, sink: sink, into: &result)
@@ -328,6 +345,51 @@ public struct SessionStateMachine: ~Copyable {
             repliesRaw = true
             upstreamReusable = false
             _ = matcher.abortAll(at: now, sink: sink)
+        }
+    }
+
+    /// What the client is sent for the last chunk given to ``scanReplies(_:at:sink:)``, when
+    /// the session rewrites replies (else empty): pieces of the chunk and rewritten frames.
+    package var replyPieces: [ReplyPiece] { editor?.pieces ?? [] }
+
+    /// ``pairReplies(_:at:sink:into:)`` for a session that rewrites replies: the editor is
+    /// told where each frame starts and ends (kept apart so the plain path pays nothing).
+    private mutating func pairAndEditReplies(
+        _ bytes: UnsafeRawBufferPointer, at now: UInt64, sink: any CommandEventSink, into result: inout ReplyScan
+    ) {
+        editor!.beginChunk()
+        defer { result.holdOverflowed = editor!.overflowed }
+        var offset = 0
+        var frame = RESPFrame()
+        do throws(RESPProtocolError) {
+            while !requestsRaw || matcher.awaitingReplies {
+                if offset < bytes.count && replyScanner.isAtFrameBoundary && execSplitter?.isBetweenFrames ?? true {
+                    editor!.frameStarts(at: offset, firstByte: bytes[offset], reply: matcher.headTopologyReply)
+                }
+                if matcher.expectsExecElements {
+                    guard let split = try splitExecReply(bytes, offset: &offset, into: &frame, at: now, sink: sink)
+                    else { return editor!.endChunk(bytes) }
+                    if split {
+                        editor!.frameEnds(at: offset, in: bytes)
+                        continue
+                    }
+                }
+                guard try replyScanner.next(bytes, offset: &offset, into: &frame) else {
+                    return editor!.endChunk(bytes)
+                }
+                editor!.frameEnds(at: offset, in: bytes)
+                if matcher.reply(&frame, at: now, sink: sink) == .unmatched { result.unmatched += 1 }
+            }
+            repliesRaw = true
+            if replicating { result.replicationBytes = bytes.count - offset }
+            editor!.passRest(bytes)
+        } catch {
+            result.unparsable = error.message
+            requestsRaw = true
+            repliesRaw = true
+            upstreamReusable = false
+            _ = matcher.abortAll(at: now, sink: sink)
+            editor!.passRest(bytes)
         }
     }
 

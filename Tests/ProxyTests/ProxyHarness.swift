@@ -1,3 +1,4 @@
+import Cluster
 import EpollIO
 import Foundation
 import Logging
@@ -41,10 +42,12 @@ final class ProxyHarness: Sendable {
     }
 
     /// Starts the proxy; `tls` adds a TLS port (its client side) and TLS to Redis (its
-    /// upstream side).
+    /// upstream side); `clusterAddresses` makes it a cluster node's listener that rewrites
+    /// topology replies and redirections.
     static func start(
         upstreamPort: Int, pool poolConfiguration: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil
+        drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil,
+        clusterAddresses: ClusterAddressMap? = nil
     ) async throws -> ProxyHarness {
         var configuration = ProxyConfiguration()
         configuration.listen = HostPort(host: "127.0.0.1", port: 0)
@@ -76,7 +79,7 @@ final class ProxyHarness: Sendable {
         let server = ProxyServer(
             configuration: configuration, pool: pool, group: group, logger: logger, telemetry: runtime,
             makeSink: recording, clientTLS: tls?.client, onBound: { address in bound.value = address.port },
-            onTLSBound: { address in tlsBound.value = address.port })
+            onTLSBound: { address in tlsBound.value = address.port }, clusterAddresses: clusterAddresses)
         let services = ServiceGroup(services: [pool, server], logger: logger)
         let finished = Locked(false)
         let runTask = Task {
@@ -101,10 +104,12 @@ final class ProxyHarness: Sendable {
     /// Runs `body` with a proxy that is shut down afterwards, whatever happens.
     static func with<T>(
         upstreamPort: Int, pool: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil, _ body: (ProxyHarness) async throws -> T
+        telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil, clusterAddresses: ClusterAddressMap? = nil,
+        _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         let proxy = try await start(
-            upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry, tls: tls)
+            upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry, tls: tls,
+            clusterAddresses: clusterAddresses)
         let result: T
         do {
             result = try await body(proxy)
