@@ -1,6 +1,7 @@
 import AdminHTTP
 import ControlPlane
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import RedisCommands
@@ -18,6 +19,11 @@ public final class TelemetryRuntime: Sendable {
     private let logger: Logger
     private let extraMetrics: (@Sendable (inout PrometheusWriter) -> Void)?
     private let tls: TLSStatistics?
+    private let group: any EventLoopGroup
+    /// Redis Cluster mode: each node's telemetry, by its address.
+    private let nodes = NIOLockedValueBox<[String: NodeTelemetry]>([:])
+    /// The counts of nodes that left (``removeNodeTelemetry(node:)``), kept in the totals.
+    private let departed = NIOLockedValueBox(ShardSnapshot())
 
     /// Creates one shard on each loop of `group`; `extraMetrics` adds families to
     /// `/metrics` (the span exporter's); `tls` adds the TLS families and `/stats` section.
@@ -32,6 +38,7 @@ public final class TelemetryRuntime: Sendable {
             }.get()
         }
         self.hub = hub
+        self.group = group
         self.shards = shards
         self.logger = logger
         self.extraMetrics = extraMetrics
@@ -43,8 +50,31 @@ public final class TelemetryRuntime: Sendable {
         shards[ObjectIdentifier(loop)]?.value ?? DiscardingEventSink()
     }
 
-    /// Every shard's counters, merged.
+    /// Every shard's counters, merged: the nodes' too (Redis Cluster mode), so `/stats`
+    /// counts all traffic.
     public func snapshot() async -> ShardSnapshot {
+        var merged = await unlabelledSnapshot()
+        for (_, snapshot) in await nodeSnapshots() { merged.merge(snapshot) }
+        return merged
+    }
+
+    /// The counters of no cluster node: the plain listener's, and those of nodes that left.
+    private func unlabelledSnapshot() async -> ShardSnapshot {
+        var merged = await Self.merged(shards)
+        merged.merge(departed.withLockedValue { $0 })
+        return merged
+    }
+
+    /// Each cluster node's counters, by address (sorted).
+    private func nodeSnapshots() async -> [(node: String, snapshot: ShardSnapshot)] {
+        let nodes = self.nodes.withLockedValue { $0 }.sorted { $0.key < $1.key }
+        var result: [(node: String, snapshot: ShardSnapshot)] = []
+        for (node, telemetry) in nodes { result.append((node, await telemetry.snapshot())) }
+        return result
+    }
+
+    /// `shards`' counters, each copied on its loop, merged.
+    static func merged(_ shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>]) async -> ShardSnapshot {
         var merged = ShardSnapshot()
         for shard in shards.values {
             if let copy = try? await shard.eventLoop.submit({ shard.value.snapshot() }).get() {
@@ -52,6 +82,35 @@ public final class TelemetryRuntime: Sendable {
             }
         }
         return merged
+    }
+
+    /// Redis Cluster mode: the telemetry of the node at `node` (its address, as the `node`
+    /// label shows it), made on first use. Commands recorded through its sinks appear in
+    /// `/metrics` with the `node` label on the per-command families, and in `/stats` totals.
+    public func nodeTelemetry(node: String) async throws -> NodeTelemetry {
+        if let known = nodes.withLockedValue({ $0[node] }) { return known }
+        var shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>] = [:]
+        for loop in group.makeIterator() {
+            let hub = self.hub
+            shards[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(hub.makeShard(), eventLoop: loop)
+            }.get()
+        }
+        let made = NodeTelemetry(node: node, shards: shards)
+        return nodes.withLockedValue { nodes in
+            if let known = nodes[node] { return known }  // made meanwhile by another caller
+            nodes[node] = made
+            return made
+        }
+    }
+
+    /// Redis Cluster mode: the node at `node` left the cluster. Its `node` series end; what it
+    /// counted stays in the totals (and in the series without a `node` label), so no counter
+    /// goes down.
+    public func removeNodeTelemetry(node: String) async {
+        guard let telemetry = nodes.withLockedValue({ $0.removeValue(forKey: node) }) else { return }
+        let counts = await telemetry.snapshot()
+        departed.withLockedValue { $0.merge(counts) }
     }
 
     /// Replaces the built-in command table with the upstream's own `COMMAND` reply.
@@ -74,10 +133,11 @@ public final class TelemetryRuntime: Sendable {
     public func exposition(
         openMetrics: Bool, pool: UpstreamPool, serverStats: ServerStatsState? = nil
     ) async -> (text: String, contentType: String) {
-        let data = await snapshot()
+        let data = await unlabelledSnapshot()
+        let nodes = await nodeSnapshots()
         var writer = PrometheusWriter(openMetrics: openMetrics)
         CommandMetricsRenderer.render(
-            data, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
+            data, nodes: nodes, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
         PoolMetricsRenderer.render(
             pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
         if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }

@@ -3,26 +3,55 @@ import RedisCommands
 /// Renders merged command and client counters as Prometheus metric families.
 public enum CommandMetricsRenderer {
     /// Appends every `redislens_command*`, cache, slow, key-prefix and client family.
+    ///
+    /// `nodes` (Redis Cluster mode) adds each node's commands to the per-command families
+    /// with a `node` label (its address); `data` is then the traffic of no node. The
+    /// key-prefix, client and transaction families count all of it together.
     public static func render(
-        _ data: ShardSnapshot, table: CommandTable, prefixLabels: [String], into writer: inout PrometheusWriter
+        _ data: ShardSnapshot, nodes: [(node: String, snapshot: ShardSnapshot)] = [], table: CommandTable,
+        prefixLabels: [String], into writer: inout PrometheusWriter
     ) {
-        let ids = data.commands.indices.filter { data.commands[$0] > 0 && $0 < table.commands.count }
-            .sorted { table.commands[$0].label < table.commands[$1].label }
-        func labels(_ id: Int) -> [(String, String)] {
-            [("command", table.commands[id].label), ("category", table.commands[id].category.label)]
+        var series: [(labels: [(String, String)], data: ShardSnapshot)] = [([], data)]
+        var total = data
+        for (node, snapshot) in nodes {
+            series.append(([("node", node)], snapshot))
+            total.merge(snapshot)
+        }
+        renderCommands(series, table: table, into: &writer)
+        renderPrefixes(total, prefixLabels: prefixLabels, into: &writer)
+        renderClients(total, into: &writer)
+    }
+
+    /// The per-command families, one series set per entry of `series` (its extra labels).
+    private static func renderCommands(
+        _ series: [(labels: [(String, String)], data: ShardSnapshot)], table: CommandTable,
+        into writer: inout PrometheusWriter
+    ) {
+        let sorted = series.map { entry in
+            let ids = entry.data.commands.indices.filter { entry.data.commands[$0] > 0 && $0 < table.commands.count }
+                .sorted { table.commands[$0].label < table.commands[$1].label }
+            return (labels: entry.labels, data: entry.data, ids: ids)
+        }
+        func labels(_ id: Int, _ extra: [(String, String)]) -> [(String, String)] {
+            [("command", table.commands[id].label), ("category", table.commands[id].category.label)] + extra
         }
 
         writer.family("redislens_commands_total", .counter, help: "Commands forwarded to Redis and answered.")
-        for id in ids { writer.sample("redislens_commands_total", labels(id), data.commands[id]) }
+        for (extra, data, ids) in sorted {
+            for id in ids { writer.sample("redislens_commands_total", labels(id, extra), data.commands[id]) }
+        }
 
         writer.family(
             "redislens_command_errors_total", .counter, help: "Error replies, by Redis error prefix (OTHER: unknown).")
         let kinds = RedisErrorPrefix.allCases
-        for id in ids {
-            for kind in kinds {
-                let count = data.errors[id * kinds.count + Int(kind.rawValue)]
-                if count > 0 {
-                    writer.sample("redislens_command_errors_total", labels(id) + [("error", kind.label)], count)
+        for (extra, data, ids) in sorted {
+            for id in ids {
+                for kind in kinds {
+                    let count = data.errors[id * kinds.count + Int(kind.rawValue)]
+                    if count > 0 {
+                        writer.sample(
+                            "redislens_command_errors_total", labels(id, extra) + [("error", kind.label)], count)
+                    }
                 }
             }
         }
@@ -30,30 +59,35 @@ public enum CommandMetricsRenderer {
         writer.family(
             "redislens_command_duration_seconds", .histogram,
             help: "Time from a request's last byte read to its reply's last byte read.")
-        for id in ids {
-            let start = id * DurationBuckets.count
-            writer.durationHistogram(
-                "redislens_command_duration_seconds", labels(id),
-                buckets: data.buckets[start..<(start + DurationBuckets.count)], sumNanos: data.durationNanos[id])
+        for (extra, data, ids) in sorted {
+            for id in ids {
+                let start = id * DurationBuckets.count
+                writer.durationHistogram(
+                    "redislens_command_duration_seconds", labels(id, extra),
+                    buckets: data.buckets[start..<(start + DurationBuckets.count)], sumNanos: data.durationNanos[id])
+            }
         }
 
-        let cacheIDs = ids.filter { table.commands[$0].hitRule != .none }
         writer.family("redislens_cache_hits_total", .counter, help: "Keys found by key-reading commands.")
-        for id in cacheIDs {
-            writer.sample("redislens_cache_hits_total", [("command", table.commands[id].label)], data.hits[id])
+        for (extra, data, ids) in sorted {
+            for id in ids where table.commands[id].hitRule != .none {
+                writer.sample("redislens_cache_hits_total", [("command", table.commands[id].label)] + extra, data.hits[id])
+            }
         }
         writer.family("redislens_cache_misses_total", .counter, help: "Keys not found by key-reading commands.")
-        for id in cacheIDs {
-            writer.sample("redislens_cache_misses_total", [("command", table.commands[id].label)], data.misses[id])
+        for (extra, data, ids) in sorted {
+            for id in ids where table.commands[id].hitRule != .none {
+                writer.sample(
+                    "redislens_cache_misses_total", [("command", table.commands[id].label)] + extra, data.misses[id])
+            }
         }
 
         writer.family("redislens_slow_commands_total", .counter, help: "Commands slower than --slow-threshold.")
-        for id in ids where data.slow[id] > 0 {
-            writer.sample("redislens_slow_commands_total", labels(id), data.slow[id])
+        for (extra, data, ids) in sorted {
+            for id in ids where data.slow[id] > 0 {
+                writer.sample("redislens_slow_commands_total", labels(id, extra), data.slow[id])
+            }
         }
-
-        renderPrefixes(data, prefixLabels: prefixLabels, into: &writer)
-        renderClients(data, into: &writer)
     }
 
     private static func renderPrefixes(
