@@ -33,6 +33,7 @@ public final class ClusterFrontend: Service, Sendable {
     private let signals: AsyncStream<Void>
     private let signal: AsyncStream<Void>.Continuation
     private let onEntryBound: @Sendable (SocketAddress) -> Void
+    private let infoPolling: ClusterInfoPolling?
 
     /// Creates the frontend for `proxy.cluster` (which must be set).
     ///
@@ -41,12 +42,13 @@ public final class ClusterFrontend: Service, Sendable {
     ///     reachable (before the first topology, and as a fallback).
     ///   - controlPlane: the thread that reads the topology (one of its own, so a slow INFO
     ///     poll never delays a refresh).
+    ///   - infoPolling: how each node's `INFO` is polled; nil: not polled.
     ///   - statistics: where refreshes are counted (created before the telemetry that renders it).
     ///   - onEntryBound: called with the entry port's address once it listens.
     public init(
         proxy: ProxyConfiguration, seedPool: UpstreamPool, group: EpollLoopGroup, logger: Logger,
-        telemetry: TelemetryRuntime?, controlPlane: ControlPlaneThread, statistics: ClusterStatistics = .init(),
-        onEntryBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        telemetry: TelemetryRuntime?, controlPlane: ControlPlaneThread, infoPolling: ClusterInfoPolling? = nil,
+        statistics: ClusterStatistics = .init(), onEntryBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
         guard let cluster = proxy.cluster else { preconditionFailure("ClusterFrontend needs proxy.cluster") }
         self.cluster = cluster
@@ -58,6 +60,7 @@ public final class ClusterFrontend: Service, Sendable {
         self.controlPlane = controlPlane
         self.onEntryBound = onEntryBound
         self.statistics = statistics
+        self.infoPolling = infoPolling
         self.reader = ClusterTopologyReader(
             endpoint: cluster.endpoint, timeout: .nanoseconds(Int64(proxy.pool.connectTimeoutSeconds * 1e9)))
         self.state = NIOLockedValueBox(
@@ -150,15 +153,21 @@ public final class ClusterFrontend: Service, Sendable {
         switch action {
         case .openListener(let node, let port):
             let (bound, ready) = AsyncStream.makeStream(of: Void.self)
+            var makeSink: (@Sendable (EventLoop) -> any CommandEventSink)?
+            if let nodeTelemetry = try? await telemetry?.nodeTelemetry(node: "\(node)") {
+                makeSink = { loop in nodeTelemetry.sink(for: loop) }
+            }
             let runtime = ClusterNodeRuntime(
                 node: node, port: port, proxy: proxy, group: group, logger: logger, telemetry: telemetry,
-                makeSink: nil, addresses: addresses, onBound: { ready.finish() })
+                makeSink: makeSink,
+                addresses: addresses, infoPolling: infoPolling, onBound: { ready.finish() })
             state.withLockedValue { $0.runtimes[node] = runtime }
+            if let poller = runtime.poller { statistics.polling(node: "\(node)", poller.state) }
             logger.info("cluster node gets a port", metadata: ["node": "\(node)", "port": "\(port)"])
             tasks.addTask {
                 let failure = await runtime.run()
                 ready.finish()
-                self.ended(runtime, failure: failure)
+                await self.ended(runtime, failure: failure)
             }
             for await _ in bound {}  // bound, or failed: either way the table is published next
         case .closeListener(let node, let port):
@@ -171,9 +180,15 @@ public final class ClusterFrontend: Service, Sendable {
     }
 
     /// A node runtime ended: stopped, shut down, or its port could not be bound.
-    private func ended(_ runtime: ClusterNodeRuntime, failure: (any Error)?) {
-        state.withLockedValue { state in
+    private func ended(_ runtime: ClusterNodeRuntime, failure: (any Error)?) async {
+        let current = state.withLockedValue { state in
             if state.runtimes[runtime.node] === runtime { state.runtimes[runtime.node] = nil }
+            return state.runtimes[runtime.node] != nil
+        }
+        if !current {
+            // Its sessions have drained: what they counted moves to the totals.
+            statistics.polling(node: "\(runtime.node)", nil)
+            await telemetry?.removeNodeTelemetry(node: "\(runtime.node)")
         }
         guard let failure else { return }
         logger.error(

@@ -3,6 +3,7 @@ import EpollIO
 import Logging
 import NIOCore
 import RedisCommands
+import ServerStats
 
 /// One cluster node's share of the proxy: its listener (a ``ProxyServer`` on the node's
 /// port) and its own ``UpstreamPool``, relaying each client connection to that node
@@ -20,6 +21,8 @@ final class ClusterNodeRuntime: Sendable {
     let pool: UpstreamPool
     /// The sink of the node's sessions; nil: the proxy's (unlabelled) one.
     let makeSink: (@Sendable (EventLoop) -> any CommandEventSink)?
+    /// The node's `INFO` poller, when polling is on.
+    let poller: InfoPoller?
     private let server: ProxyServer
 
     /// Prepares the listener on `port` (on `--listen`'s host) and the pool to `node`;
@@ -28,7 +31,7 @@ final class ClusterNodeRuntime: Sendable {
     init(
         node: NodeAddress, port: Int, proxy: ProxyConfiguration, group: EpollLoopGroup, logger: Logger,
         telemetry: TelemetryRuntime?, makeSink: (@Sendable (EventLoop) -> any CommandEventSink)?,
-        addresses: ClusterAddressMap, onBound: @escaping @Sendable () -> Void
+        addresses: ClusterAddressMap, infoPolling: ClusterInfoPolling?, onBound: @escaping @Sendable () -> Void
     ) {
         self.node = node
         self.port = port
@@ -47,16 +50,26 @@ final class ClusterNodeRuntime: Sendable {
         }()
         pool = UpstreamPool(
             endpoint: configuration.upstream, configuration: configuration.pool, group: group, logger: logger)
+        poller = infoPolling.map { polling in
+            var info = InfoPollerConfiguration(
+                host: node.host, port: node.port, username: seed.username, password: seed.password)
+            info.intervalSeconds = polling.intervalSeconds
+            info.timeoutSeconds = proxy.pool.connectTimeoutSeconds
+            info.tls = polling.tls
+            return InfoPoller(configuration: info, controlPlane: polling.controlPlane, logger: logger)
+        }
         server = ProxyServer(
             configuration: configuration, pool: pool, group: group, logger: logger, telemetry: telemetry,
             makeSink: makeSink, onBound: { _ in onBound() }, clusterAddresses: addresses)
     }
 
     /// Serves until ``stop()`` or graceful shutdown (draining the node's clients), then
-    /// closes the pool. Returns the error when the port cannot be bound.
+    /// closes the pool (and stops polling `INFO`). Returns the error when the port cannot
+    /// be bound.
     func run() async -> (any Error)? {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try? await self.pool.run() }
+            if let poller { tasks.addTask { try? await poller.run() } }
             var failure: (any Error)?
             do {
                 try await server.run()

@@ -1,9 +1,11 @@
 import Cluster
 import NIOConcurrencyHelpers
+import ServerStats
 import Telemetry
 
 /// What the cluster topology refresh reports to `/metrics`: the nodes by role, the node
-/// listeners, and the refreshes by result. Written once per refresh, read per scrape.
+/// listeners, the refreshes by result, and every node's `INFO` (redis_exporter's names with
+/// a `node` label). Written once per refresh, read per scrape.
 public final class ClusterStatistics: Sendable {
     private struct Counts {
         var primaries = 0
@@ -17,6 +19,7 @@ public final class ClusterStatistics: Sendable {
     }
 
     private let counts = NIOLockedValueBox(Counts())
+    private let pollers = NIOLockedValueBox<[String: ServerStatsState]>([:])
 
     /// Starts at zero.
     public init() {}
@@ -43,8 +46,17 @@ public final class ClusterStatistics: Sendable {
         counts.withLockedValue { $0.listenFailures += 1 }
     }
 
-    /// The cluster families.
+    /// The node at `node` is polled into `state` (nil: no longer).
+    func polling(node: String, _ state: ServerStatsState?) {
+        pollers.withLockedValue { $0[node] = state }
+    }
+
+    /// The cluster families, then the nodes' `INFO` (when polled).
     public func render(into writer: inout PrometheusWriter) {
+        let nodes = pollers.withLockedValue { $0 }.sorted { $0.key < $1.key }
+        if !nodes.isEmpty {
+            ServerStatsRenderer.render(nodes.map { (node: $0.key, snapshot: $0.value.snapshot) }, into: &writer)
+        }
         let counts = self.counts.withLockedValue { $0 }
         writer.family("redislens_cluster_nodes", .gauge, help: "Cluster nodes in the last topology read, by role.")
         writer.sample("redislens_cluster_nodes", [("role", "primary")], UInt64(counts.primaries))

@@ -107,7 +107,14 @@ enum Main {
             if let topologyThread, let clusterStatistics {
                 ClusterFrontend(
                     proxy: settings.proxy, seedPool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
-                    telemetry: telemetry, controlPlane: topologyThread, statistics: clusterStatistics)
+                    telemetry: telemetry, controlPlane: topologyThread,
+                    infoPolling: controlPlane.flatMap { thread in
+                        settings.infoIntervalSeconds > 0
+                            ? ClusterInfoPolling(
+                                controlPlane: thread, intervalSeconds: settings.infoIntervalSeconds,
+                                tls: tls.upstream?.context)
+                            : nil
+                    }, statistics: clusterStatistics)
             } else {
                 ProxyServer(
                     configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
@@ -146,7 +153,10 @@ enum Main {
     static func infoPoller(
         _ settings: Settings, controlPlane: ControlPlaneThread, tls: ReloadableTLSContext?
     ) -> InfoPoller? {
-        guard settings.infoIntervalSeconds > 0, settings.telemetry != nil else { return nil }
+        // A cluster's nodes are polled one by one (ClusterFrontend), with a `node` label.
+        guard settings.infoIntervalSeconds > 0, settings.telemetry != nil, settings.proxy.cluster == nil else {
+            return nil
+        }
         let upstream = settings.proxy.upstream
         var configuration = InfoPollerConfiguration(
             host: upstream.host, port: upstream.port, username: upstream.username, password: upstream.password,

@@ -7,6 +7,7 @@ surface no error to the application; a node's proxy port answers as the node doe
 One cluster and one proxy for the whole module (they take a few seconds to form).
 """
 
+import json
 import random
 import re
 import socket
@@ -381,6 +382,23 @@ def test_metrics_describe_the_cluster_and_pass_promtool(cluster, lens):
     assert expo.get("redislens_cluster_nodes", role="primary") == 3
     assert expo.get("redislens_cluster_node_listeners") == NODES
     assert expo.get("redislens_cluster_topology_refreshes_total", result="ok") >= 1
+    # Every node's INFO, labelled with the node's own address.
+    wait_until(lambda: len(scrape(lens).series("redis_up")) == NODES, 15, "an INFO poll of every node")
+    up = scrape(lens).series("redis_up")
+    assert {labels["node"] for labels, _ in up} == {f"{LOOPBACK}:{port}" for port in cluster.ports}
+    assert all(value == 1 for _, value in up)
+    # Per-node command counts add up to /stats' totals (nothing else runs meanwhile).
+    client = cluster_client(lens)
+    try:
+        for key in keys_for_every_slot()[::512]:
+            client.set(key, "m")
+    finally:
+        client.close()
+    expo = scrape(lens)
+    by_node = expo.by_label("redislens_commands_total", "node", command="set")
+    assert len(by_node) >= 3 and set(by_node) <= {f"{LOOPBACK}:{port}" for port in cluster.ports}, by_node
+    stats = json.loads(lens.http("/stats")[1])
+    assert sum(by_node.values()) == stats["commands"]["set"]["count"]
     status, body = lens.http("/metrics")
     assert status == 200
     code, lines = promtool_check(body)
