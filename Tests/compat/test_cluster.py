@@ -326,6 +326,7 @@ def test_resharding_during_traffic_is_invisible_to_the_application(cluster, lens
     nodes = cluster.nodes()
     primaries = sorted((port, node_id) for port, (node_id, role, _) in nodes.items() if role == "master")
     (source_port, source), (_, target) = primaries[0], primaries[1]
+    redirections_before = scrape(lens).sum("redislens_command_errors_total", error="MOVED")
     writer = Writer(lens, "reshard:")
     writer.start()
     writer.wait_progress()
@@ -339,6 +340,8 @@ def test_resharding_during_traffic_is_invisible_to_the_application(cluster, lens
     writer.finish()
     assert not writer.errors, writer.errors[:5]
     check_written(lens, writer)
+    # The writer was redirected (its slot map went stale) and followed through the proxy.
+    assert scrape(lens).sum("redislens_command_errors_total", error="MOVED") > redirections_before
     # The proxy's view follows: its CLUSTER SLOTS gives the moved slots to the target's port.
     target_proxy = proxy_port_of(lens, cluster, next(p for p, (i, _, _) in cluster.nodes().items() if i == target))
     def moved_in_proxy_view():
