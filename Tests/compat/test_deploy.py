@@ -13,7 +13,7 @@ import ssl
 import stat
 import subprocess
 
-from conftest import LensProcess, free_port, lens_env, wait_until
+from conftest import LensProcess, free_port, http_get, lens_env, wait_until
 from deploy_support import (
     DEPLOY,
     alert_promql,
@@ -222,12 +222,48 @@ def test_environment_variables_name_real_flags(lens_bin):
         return variable[len("REDIS_LENS_"):].lower().replace("_", "-")
 
     texts = [read("Deploy", name) for name in ("docker-compose.yml", "docker-compose.dropin.yml",
-                                                "docker-compose.tls.yml", "Dockerfile")]
+                                                "docker-compose.tls.yml", "docker-compose.cluster.yml",
+                                                "Dockerfile")]
     texts += [read("Deploy", "kubernetes", name) for name in os.listdir(path("kubernetes"))]
     variables = set(re.findall(r"\bREDIS_LENS_[A-Z0-9_]+", "\n".join(texts)))
     assert len(variables) >= 8
     unknown = {v for v in variables if flag(v) not in flags}
     assert not unknown, f"no such flag: {unknown}"
+
+
+def test_cluster_compose_publishes_every_node_port_it_announces(lens_bin):
+    compose = load_yaml("docker-compose.cluster.yml")
+    services = compose["services"]
+    nodes = {name for name in services if name.startswith("redis-") and name != "redis-lens"}
+    assert len(nodes) == 6
+    env = environment(services["redis-lens"])
+    seeds = env["REDIS_LENS_UPSTREAM"].split("://", 1)[1].split(",")
+    assert env["REDIS_LENS_UPSTREAM"].startswith("redis+cluster://")
+    assert {seed.split(":")[0] for seed in seeds} <= nodes
+    base, count = int(env["REDIS_LENS_CLUSTER_LISTEN_BASE"]), int(env["REDIS_LENS_CLUSTER_MAX_NODES"])
+    assert count >= len(nodes) and env["REDIS_LENS_ANNOUNCE_HOST"]
+    # Published 1:1: the ports inside the container are the ones announced to clients.
+    published = set()
+    for mapping in services["redis-lens"]["ports"]:
+        outside, inside = str(mapping).split(":")
+        assert outside == inside, mapping
+        first, _, last = inside.partition("-")
+        published |= set(range(int(first), int(last or first) + 1))
+    assert set(range(base, base + count)) | {int(env["REDIS_LENS_LISTEN"].rsplit(":", 1)[1])} <= published
+    # The binary accepts this configuration (on free loopback ports; the seeds do not resolve
+    # here, so it keeps trying to read the topology): its admin endpoint comes up.
+    admin, entry = free_port(), free_port()
+    env.update(REDIS_LENS_LISTEN=f"127.0.0.1:{entry}", REDIS_LENS_ADMIN_LISTEN=f"127.0.0.1:{admin}",
+               REDIS_LENS_CLUSTER_LISTEN_BASE=str(free_port()), REDIS_LENS_CONNECT_TIMEOUT="0.5")
+    proc = subprocess.Popen([lens_bin], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=lens_env(env))
+    try:
+        wait_until(lambda: proc.poll() is None and http_get(admin, "/healthz")[0] == 200, 30,
+                   "redis-lens to accept the cluster compose file's configuration")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err.decode(errors="replace")
 
 
 def test_tls_compose_is_wired_to_the_certificates_the_script_makes(tmp_path):
