@@ -78,6 +78,17 @@ public final class ClusterFrontend: Service, Sendable {
     /// Node ports listening now, by the node's real address.
     public var nodePorts: [NodeAddress: Int] { state.withLockedValue { $0.machine.ports } }
 
+    /// Why clients cannot be served now, or nil: ready once a topology was read and the
+    /// seed or any node is reachable (`/readyz`).
+    public var notReadyReason: String? {
+        let (known, runtimes) = state.withLockedValue { ($0.machine.nodes.isEmpty == false, $0.runtimes.values) }
+        guard known else { return "cluster topology not read yet" }
+        guard seedPool.isUpstreamUp || runtimes.contains(where: { $0.pool.isUpstreamUp }) else {
+            return "no cluster node reachable"
+        }
+        return nil
+    }
+
     /// Serves until graceful shutdown; throws when the entry port cannot be bound.
     public func run() async throws {
         let entry = ProxyServer(

@@ -103,8 +103,8 @@ enum Main {
             logger: Logger(label: "redis-lens.pool"), tls: tls.upstream,
             onUpstreamUp: { catalog?.upstreamCameUp() })
         let poller = controlPlane.flatMap { infoPoller(settings, controlPlane: $0, tls: tls.upstream?.context) }
-        let proxy: any Service =
-            if let topologyThread, let clusterStatistics {
+        let frontend = topologyThread.flatMap { topologyThread in
+            clusterStatistics.map { clusterStatistics in
                 ClusterFrontend(
                     proxy: settings.proxy, seedPool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
                     telemetry: telemetry, controlPlane: topologyThread,
@@ -115,15 +115,18 @@ enum Main {
                                 tls: tls.upstream?.context)
                             : nil
                     }, statistics: clusterStatistics)
-            } else {
-                ProxyServer(
-                    configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
-                    telemetry: telemetry, clientTLS: tls.client)
             }
+        }
+        let proxy: any Service =
+            frontend
+            ?? ProxyServer(
+                configuration: settings.proxy, pool: pool, group: loops, logger: Logger(label: "redis-lens.proxy"),
+                telemetry: telemetry, clientTLS: tls.client)
         let admin = AdminServer(
             host: settings.proxy.adminListen.host, port: settings.proxy.adminListen.port, group: group,
             logger: Logger(label: "redis-lens.admin"),
-            routes: AdminServer.healthRoutes(pool: pool, serverStats: poller?.state)
+            routes: (frontend.map { [AdminServer.clusterReadiness($0)] } ?? [])
+                + AdminServer.healthRoutes(pool: pool, serverStats: poller?.state)
                 + (telemetry?.routes(pool: pool, serverStats: poller?.state) ?? []))
         // Start order (spans, Loki pusher, catalog,) pool, (poller,) admin, proxy; shutdown
         // runs in reverse: drain clients first, export the last spans and lines last.

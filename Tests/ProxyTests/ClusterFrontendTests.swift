@@ -17,6 +17,7 @@ extension Integration {
                 try await FrontendHarness.with(seed: cluster.nodes[0].port) { frontend in
                     try await waitUntil("a port for every node") { frontend.nodePorts.count == 3 }
                     let ports = frontend.nodePorts
+                    #expect(frontend.frontend.notReadyReason == nil)
                     #expect(
                         frontend.addresses.snapshot
                             == Dictionary(
