@@ -219,8 +219,9 @@ public final class ClusterFrontend: Service, Sendable {
 
     // MARK: - Entry port
 
-    /// The entry port's choice for one client: the first seed while it is reachable, else
-    /// the first reachable primary, else the first reachable node.
+    /// The entry port's choice for one client: the first seed's node while it is reachable
+    /// (when the seed is named as the cluster names it), else the first reachable primary,
+    /// else the first reachable node; before the first topology, the seed's pool.
     private func entryRoute() -> SessionRoute {
         let seed = NodeAddress(host: proxy.upstream.host, port: proxy.upstream.port)
         let (runtimes, primaries) = state.withLockedValue { state in
@@ -228,14 +229,14 @@ public final class ClusterFrontend: Service, Sendable {
                 state.runtimes, Set(state.machine.nodes.filter { $0.role == .primary && !$0.failing }.map(\.address))
             )
         }
-        if seedPool.isUpstreamUp {
-            return SessionRoute(pool: seedPool, makeSink: runtimes[seed]?.makeSink)
+        if let node = runtimes[seed], seedPool.isUpstreamUp {
+            return SessionRoute(pool: seedPool, makeSink: node.makeSink)
         }
-        let ordered = runtimes.values.sorted { ($0.port) < ($1.port) }
+        let ordered = runtimes.values.sorted { $0.port < $1.port }
         let chosen =
             ordered.first { primaries.contains($0.node) && $0.pool.isUpstreamUp }
             ?? ordered.first { $0.pool.isUpstreamUp }
-        guard let chosen else { return SessionRoute(pool: seedPool, makeSink: runtimes[seed]?.makeSink) }
+        guard let chosen else { return SessionRoute(pool: seedPool) }
         return SessionRoute(pool: chosen.pool, makeSink: chosen.makeSink)
     }
 }

@@ -10,12 +10,15 @@ import Testing
 extension Integration {
     /// The cluster frontend in front of a real cluster (2 primaries, 1 replica): it reads
     /// the topology, gives every node a port that relays to that node, publishes the
-    /// proxy-address table, and closes the port of a node the cluster forgets.
+    /// proxy-address table, closes the port of a node the cluster forgets, and relays its
+    /// entry port to another node when the seed is gone.
     @Suite struct ClusterFrontendTests {
-        @Test func everyNodeGetsAPortThatRelaysToItAndAForgottenNodeLosesIt() async throws {
+        @Test func everyNodeGetsAPortThatRelaysToItAForgottenNodeLosesItAndTheEntryPortOutlivesTheSeed() async throws {
             try await TestCluster.with(primaries: 2, replicas: 1) { cluster in
                 try await FrontendHarness.with(seed: cluster.nodes[0].port) { frontend in
-                    try await waitUntil("a port for every node") { frontend.nodePorts.count == 3 }
+                    try await waitUntil("a port for every node, published") {
+                        frontend.nodePorts.count == 3 && frontend.addresses.snapshot.count == 3
+                    }
                     let ports = frontend.nodePorts
                     #expect(frontend.frontend.notReadyReason == nil)
                     #expect(
@@ -48,14 +51,29 @@ extension Integration {
                         let reply = try await node.call(Frames.command(["CLUSTER", "FORGET", cluster.ids[2]]))
                         #expect(reply == Array("+OK\r\n".utf8))
                     }
+                    // The port goes, then the table without the node is published.
                     try await waitUntil("the forgotten node's port to close", timeout: .seconds(20)) {
                         frontend.nodePorts.count == 2
+                            && frontend.addresses.snapshot[NodeAddress(host: "127.0.0.1", port: replica.port)] == nil
                     }
-                    #expect(frontend.addresses.snapshot[NodeAddress(host: "127.0.0.1", port: replica.port)] == nil)
+                    #expect(frontend.addresses.snapshot.count == 2)
                     try await waitUntil("connecting to the closed port to be refused") {
                         (try? await RawConnection.connect(port: replicaPort)) == nil
                     }
                     #expect(frontend.statistics.rendered.contains("redislens_cluster_node_listeners 2\n"))
+
+                    // The seed goes away: the entry port relays to the node still reachable.
+                    cluster.nodes[0].kill()
+                    try await waitUntil(
+                        "the entry port to relay to the other primary", timeout: .seconds(20), every: .milliseconds(100)
+                    ) {
+                        guard let entry = try? await RawConnection.connect(port: frontend.entryPort) else {
+                            return false
+                        }
+                        defer { entry.close() }
+                        let reply = try? await entry.request(Frames.command(["CLUSTER", "MYID"]), timeout: .seconds(2))
+                        return reply.map(bulkText) == cluster.ids[1]
+                    }
                 }
             }
         }
