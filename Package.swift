@@ -242,7 +242,7 @@ let package = Package(
         .testTarget(name: "RelayTests", dependencies: ["Relay", "RESP", "RedisCommands", "Cluster", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RESP"]),
-        .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry"]),
+        .testTarget(name: "ServerStatsTests", dependencies: ["ServerStats", "Telemetry", "TestSupport"]),
         .testTarget(
             name: "SpanExportTests",
             dependencies: ["SpanExport", "Telemetry"]

@@ -181,12 +181,13 @@ public enum ClusterReplyRewriter {
         }
 
         /// `ip:port@cport[,hostname[,aux=value...]]` with the proxy's address; nil: unchanged.
+        /// An empty ip (a node that has not learnt its own yet) stays empty, like `-MOVED`'s.
         private mutating func nodeAddressField(_ field: ArraySlice<UInt8>) -> [UInt8]? {
             guard let at = field.firstIndex(of: UInt8(ascii: "@")),
-                let real = NodeAddress(parsing: Array(field[..<at])), real.port > 0, !real.host.isEmpty,
+                let real = NodeAddress(parsing: Array(field[..<at])), real.port > 0,
                 let proxy = resolve([real])
             else { return nil }
-            var out = Array("\(proxy.host):\(proxy.port)".utf8)
+            var out = Array("\(real.host.isEmpty ? "" : proxy.host):\(proxy.port)".utf8)
             var extras = field[at...].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
             // The first extra after the bus port is the hostname, unless it is an `aux=value` field.
             if extras.count > 1, !extras[1].isEmpty, !extras[1].contains(UInt8(ascii: "=")) {

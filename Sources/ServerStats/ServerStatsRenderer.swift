@@ -44,7 +44,8 @@ public enum ServerStatsRenderer {
         let times = series.compactMap { entry in entry.state.lastSuccessUnixTime.map { (entry.labels, $0) } }
         guard !times.isEmpty else { return }
         writer.family(
-            "redislens_info_last_success_timestamp_seconds", .gauge, help: "Unix time of the last successful INFO poll.")
+            "redislens_info_last_success_timestamp_seconds", .gauge, help: "Unix time of the last successful INFO poll."
+        )
         for (labels, time) in times { writer.sample("redislens_info_last_success_timestamp_seconds", labels, time) }
     }
 

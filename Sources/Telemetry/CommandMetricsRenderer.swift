@@ -71,7 +71,8 @@ public enum CommandMetricsRenderer {
         writer.family("redislens_cache_hits_total", .counter, help: "Keys found by key-reading commands.")
         for (extra, data, ids) in sorted {
             for id in ids where table.commands[id].hitRule != .none {
-                writer.sample("redislens_cache_hits_total", [("command", table.commands[id].label)] + extra, data.hits[id])
+                writer.sample(
+                    "redislens_cache_hits_total", [("command", table.commands[id].label)] + extra, data.hits[id])
             }
         }
         writer.family("redislens_cache_misses_total", .counter, help: "Keys not found by key-reading commands.")

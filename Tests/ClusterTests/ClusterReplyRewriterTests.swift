@@ -72,11 +72,13 @@ import Testing
         #expect(Self.rewrite(real, as: .slots) == expected)
     }
 
-    @Test func nodesLinesWithoutAnAddressStay() {
+    @Test func nodesLinesWithoutAnAddressStayAndAnUnknownIPStaysEmpty() {
         let real =
             "abc :0@0 master,noaddr - 0 0 1 disconnected\nid 127.0.0.1:30001@40001 myself,master - 0 0 1 connected\n"
+            + "me :30002@40002 myself,master - 0 0 0 connected\n"
         let expected =
             "abc :0@0 master,noaddr - 0 0 1 disconnected\nid proxy.example:17001@40001 myself,master - 0 0 1 connected\n"
+            + "me :17002@40002 myself,master - 0 0 0 connected\n"
         #expect(
             Self.rewrite("$\(real.utf8.count)\r\n\(real)\r\n", as: .nodes)
                 == "$\(expected.utf8.count)\r\n\(expected)\r\n")

@@ -1,3 +1,4 @@
+import Cluster
 import Glibc
 import TestSupport
 import Testing
@@ -8,41 +9,51 @@ extension Integration {
         static let chunks = 64
         static var size: Int { chunk.count * chunks }
 
-        @Test func slowReaderHoldsBackRedisInsteadOfFillingProxyMemory() async throws {
-            try await withRedisAndProxy { redis, proxy in
-                try await storeBigValue(port: redis.port)
-
-                let client = try await proxy.connect(receiveBuffer: 64 * 1024)
-                defer { client.close() }
-                try await client.send(Frames.command(["GET", "big"]))
-
-                // With backpressure, the proxy stops reading Redis once the client's queue is
-                // full, so Redis keeps nearly all of the reply in its own output buffer (`omem`):
-                // outside it are only the kernel's socket buffers and the proxy's 64 KiB queue.
-                // Without it, the proxy would drain Redis into its own memory. Measured on Redis
-                // rather than on this process's RSS, which tests running alongside also move
-                // (the proxy's RSS is checked on the real binary in Tests/compat/test_large_values.py).
-                let outsideRedis = 24 << 20
-                try await waitUntil("Redis to hold back the reply", timeout: .seconds(20)) {
-                    try await redis.largestOutputBuffer() > Self.size - outsideRedis
+        /// Also in Redis Cluster mode, where the session reads Redis into the loop's buffer
+        /// and scans replies for topology frames to rewrite: a large value is never held.
+        @Test(arguments: [false, true])
+        func slowReaderHoldsBackRedisInsteadOfFillingProxyMemory(clusterMode: Bool) async throws {
+            try await RedisServer.with { redis in
+                let addresses = clusterMode ? ClusterAddressMap() : nil
+                try await ProxyHarness.with(upstreamPort: redis.port, clusterAddresses: addresses) { proxy in
+                    try await slowReaderHoldsBackRedis(redis, proxy)
                 }
-                var fewestHeld = Self.size
-                let end = ContinuousClock.now + .seconds(1)
-                while ContinuousClock.now < end {  // sampled: the proxy must not start draining Redis
-                    fewestHeld = min(fewestHeld, try await redis.largestOutputBuffer())
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                #expect(
-                    fewestHeld > Self.size - outsideRedis,
-                    "Redis held as little as \(fewestHeld >> 20) MiB of the 64 MiB reply while the client did not read")
-
-                let reply = try await client.read(timeout: .seconds(60))
-                let header = Array("$\(Self.size)\r\n".utf8)
-                #expect(reply.count == header.count + Self.size + 2)
-                #expect(reply.starts(with: header))
-                #expect(Self.isIntact(reply, after: header.count), "the 64 MiB payload arrived unchanged")
-                #expect(proxy.sink.events.first?.replyBytes == reply.count)
             }
+        }
+
+        private func slowReaderHoldsBackRedis(_ redis: RedisServer, _ proxy: ProxyHarness) async throws {
+            try await storeBigValue(port: redis.port)
+
+            let client = try await proxy.connect(receiveBuffer: 64 * 1024)
+            defer { client.close() }
+            try await client.send(Frames.command(["GET", "big"]))
+
+            // With backpressure, the proxy stops reading Redis once the client's queue is
+            // full, so Redis keeps nearly all of the reply in its own output buffer (`omem`):
+            // outside it are only the kernel's socket buffers and the proxy's 64 KiB queue.
+            // Without it, the proxy would drain Redis into its own memory. Measured on Redis
+            // rather than on this process's RSS, which tests running alongside also move
+            // (the proxy's RSS is checked on the real binary in Tests/compat/test_large_values.py).
+            let outsideRedis = 24 << 20
+            try await waitUntil("Redis to hold back the reply", timeout: .seconds(20)) {
+                try await redis.largestOutputBuffer() > Self.size - outsideRedis
+            }
+            var fewestHeld = Self.size
+            let end = ContinuousClock.now + .seconds(1)
+            while ContinuousClock.now < end {  // sampled: the proxy must not start draining Redis
+                fewestHeld = min(fewestHeld, try await redis.largestOutputBuffer())
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(
+                fewestHeld > Self.size - outsideRedis,
+                "Redis held as little as \(fewestHeld >> 20) MiB of the 64 MiB reply while the client did not read")
+
+            let reply = try await client.read(timeout: .seconds(60))
+            let header = Array("$\(Self.size)\r\n".utf8)
+            #expect(reply.count == header.count + Self.size + 2)
+            #expect(reply.starts(with: header))
+            #expect(Self.isIntact(reply, after: header.count), "the 64 MiB payload arrived unchanged")
+            #expect(proxy.sink.events.first?.replyBytes == reply.count)
         }
 
         private static func isIntact(_ reply: [UInt8], after headerCount: Int) -> Bool {

@@ -43,11 +43,12 @@ final class ProxyHarness: Sendable {
 
     /// Starts the proxy; `tls` adds a TLS port (its client side) and TLS to Redis (its
     /// upstream side); `clusterAddresses` makes it a cluster node's listener that rewrites
-    /// topology replies and redirections.
+    /// topology replies and redirections; `node` (with `telemetry`) records its commands as
+    /// that cluster node's (``TelemetryRuntime/nodeTelemetry(node:)``).
     static func start(
         upstreamPort: Int, pool poolConfiguration: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
         drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil,
-        clusterAddresses: ClusterAddressMap? = nil
+        clusterAddresses: ClusterAddressMap? = nil, node: String? = nil
     ) async throws -> ProxyHarness {
         var configuration = ProxyConfiguration()
         configuration.listen = HostPort(host: "127.0.0.1", port: 0)
@@ -76,6 +77,10 @@ final class ProxyHarness: Sendable {
         let tlsBound = Locked<Int?>(nil)
         var recording: (@Sendable (EventLoop) -> any CommandEventSink)?
         if runtime == nil { recording = { _ in sink } }
+        if let runtime, let node {
+            let nodeTelemetry = try await runtime.nodeTelemetry(node: node)
+            recording = { loop in nodeTelemetry.sink(for: loop) }
+        }
         let server = ProxyServer(
             configuration: configuration, pool: pool, group: group, logger: logger, telemetry: runtime,
             makeSink: recording, clientTLS: tls?.client, onBound: { address in bound.value = address.port },
@@ -105,11 +110,11 @@ final class ProxyHarness: Sendable {
     static func with<T>(
         upstreamPort: Int, pool: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
         telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil, clusterAddresses: ClusterAddressMap? = nil,
-        _ body: (ProxyHarness) async throws -> T
+        node: String? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         let proxy = try await start(
             upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry, tls: tls,
-            clusterAddresses: clusterAddresses)
+            clusterAddresses: clusterAddresses, node: node)
         let result: T
         do {
             result = try await body(proxy)
