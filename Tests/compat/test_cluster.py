@@ -80,12 +80,29 @@ class Cluster:
         self.wait_consistent()
         return self
 
+    def start_node(self):
+        """One more (empty) cluster node on a free port, not yet part of the cluster."""
+        rng = random.Random()
+        while True:
+            port = rng.randrange(30000, 39000)
+            if _port_free(port) and _port_free(port + 10000) and port not in self.procs:
+                break
+        directory = self.workdir / f"node-{port}"
+        directory.mkdir()
+        self.procs[port] = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", LOOPBACK, "--cluster-enabled", "yes",
+             "--cluster-config-file", f"nodes-{port}.conf", "--cluster-node-timeout", "2000",
+             "--appendonly", "no", "--save", "", "--dir", str(directory), "--logfile", "redis.log"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: self.client(port).ping(), 20, f"cluster node {port} to answer")
+        return port
+
     def client(self, port):
         return redis.Redis(host=LOOPBACK, port=port, socket_timeout=10, decode_responses=True)
 
-    def wait_consistent(self, timeout=30):
+    def wait_consistent(self, timeout=30, replicated=True):
         """Until every node says cluster_state:ok and all agree on who holds which slots and
-        which replicas follow each primary."""
+        which replicas follow each primary (with `replicated`: every primary has one)."""
         def consistent():
             views = set()
             for port in self.ports:
@@ -93,7 +110,7 @@ class Cluster:
                 if client.execute_command("CLUSTER", "INFO").find("cluster_state:ok") < 0:
                     return False
                 slots = self.slots(port)
-                if any(len(entry) < 4 for entry in slots):
+                if replicated and any(len(entry) < 4 for entry in slots):
                     return False  # a replica this node has not heard of yet
                 views.add(tuple(sorted((s[0], s[1], s[2][1], tuple(sorted(r[1] for r in s[3:]))) for s in slots)))
             return len(views) == 1
@@ -440,3 +457,45 @@ def test_a_node_port_answers_as_the_node_does(cluster, lens):
         if expected != through or not expected[1]:
             mismatches.append((index, fragments, expected, through))
     assert not mismatches, "\n".join(describe(m) for m in mismatches[:3]) + f"\n({len(mismatches)} in all)"
+
+
+# --------------------------------------------------------------------------- a new node (last: it changes the cluster)
+
+
+def test_a_node_added_to_the_cluster_gets_a_proxy_port_and_serves_its_slots(cluster, lens):
+    port = cluster.start_node()
+    result = subprocess.run(
+        ["redis-cli", "--cluster", "add-node", f"{LOOPBACK}:{port}", f"{LOOPBACK}:{cluster.ports[0]}"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    cluster.ports.append(port)
+    wait_until(lambda: scrape(lens).get("redislens_cluster_node_listeners") == NODES + 1, 20,
+               "a proxy port for the new node")
+    new_id = cluster.client(port).execute_command("CLUSTER", "MYID")
+    wait_until(lambda: all(new_id in [node[0] for node in cluster.nodes(p).values()] for p in cluster.ports), 20,
+               "every node to know the new one")
+    source_port, source = next((p, node[0]) for p, node in sorted(cluster.nodes().items()) if node[1] == "master"
+                               and p != port)
+    result = subprocess.run(
+        ["redis-cli", "--cluster", "reshard", f"{LOOPBACK}:{source_port}", "--cluster-from", source,
+         "--cluster-to", new_id, "--cluster-slots", "100", "--cluster-yes"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    cluster.wait_consistent(replicated=False)
+    new_proxy_port = proxy_port_of(lens, cluster, port)
+    client = cluster_client(lens)
+    try:
+        assert new_proxy_port in {node.port for node in client.get_nodes()}
+        assert {node.port for node in client.get_nodes()} <= set(range(lens.node_base, lens.node_base + MAX_NODES))
+        keys = keys_for_every_slot()
+        pipe = client.pipeline()
+        for key in keys:
+            pipe.set(key, "new-" + key)
+        assert all(pipe.execute())
+        pipe = client.pipeline()
+        for key in keys:
+            pipe.get(key)
+        assert pipe.execute() == ["new-" + key for key in keys]
+    finally:
+        client.close()
+    assert cluster.client(port).dbsize() >= 100  # the new node's slots were written through its proxy port
