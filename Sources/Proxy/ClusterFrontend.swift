@@ -34,6 +34,7 @@ public final class ClusterFrontend: Service, Sendable {
     private let signal: AsyncStream<Void>.Continuation
     private let onEntryBound: @Sendable (SocketAddress) -> Void
     private let infoPolling: ClusterInfoPolling?
+    private let tls: TLSSide?
 
     /// Creates the frontend for `proxy.cluster` (which must be set).
     ///
@@ -43,12 +44,14 @@ public final class ClusterFrontend: Service, Sendable {
     ///   - controlPlane: the thread that reads the topology (one of its own, so a slow INFO
     ///     poll never delays a refresh).
     ///   - infoPolling: how each node's `INFO` is polled; nil: not polled.
+    ///   - tls: TLS to the nodes (`rediss+cluster://`), for the node pools and the topology reads.
     ///   - statistics: where refreshes are counted (created before the telemetry that renders it).
     ///   - onEntryBound: called with the entry port's address once it listens.
     public init(
         proxy: ProxyConfiguration, seedPool: UpstreamPool, group: EpollLoopGroup, logger: Logger,
         telemetry: TelemetryRuntime?, controlPlane: ControlPlaneThread, infoPolling: ClusterInfoPolling? = nil,
-        statistics: ClusterStatistics = .init(), onEntryBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        tls: TLSSide? = nil, statistics: ClusterStatistics = .init(),
+        onEntryBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
         guard let cluster = proxy.cluster else { preconditionFailure("ClusterFrontend needs proxy.cluster") }
         self.cluster = cluster
@@ -61,8 +64,10 @@ public final class ClusterFrontend: Service, Sendable {
         self.onEntryBound = onEntryBound
         self.statistics = statistics
         self.infoPolling = infoPolling
+        self.tls = tls
         self.reader = ClusterTopologyReader(
-            endpoint: cluster.endpoint, timeout: .nanoseconds(Int64(proxy.pool.connectTimeoutSeconds * 1e9)))
+            endpoint: cluster.endpoint, timeout: .nanoseconds(Int64(proxy.pool.connectTimeoutSeconds * 1e9)),
+            tls: tls?.context)
         self.state = NIOLockedValueBox(
             FrontendState(
                 machine: ClusterListenerStateMachine(
@@ -171,7 +176,7 @@ public final class ClusterFrontend: Service, Sendable {
             let runtime = ClusterNodeRuntime(
                 node: node, port: port, proxy: proxy, group: group, logger: logger, telemetry: telemetry,
                 makeSink: makeSink,
-                addresses: addresses, infoPolling: infoPolling, onBound: { ready.finish() })
+                addresses: addresses, infoPolling: infoPolling, tls: tls, onBound: { ready.finish() })
             state.withLockedValue { $0.runtimes[node] = runtime }
             if let poller = runtime.poller { statistics.polling(node: "\(node)", poller.state) }
             logger.info("cluster node gets a port", metadata: ["node": "\(node)", "port": "\(port)"])

@@ -27,11 +27,13 @@ final class ClusterNodeRuntime: Sendable {
 
     /// Prepares the listener on `port` (on `--listen`'s host) and the pool to `node`;
     /// nothing opens before ``run()``. `onBound` runs once the port is bound; `addresses`
-    /// rewrites the node's topology replies and redirections.
+    /// rewrites the node's topology replies and redirections; `tls` is the upstream side's
+    /// (`rediss+cluster://`).
     init(
         node: NodeAddress, port: Int, proxy: ProxyConfiguration, group: EpollLoopGroup, logger: Logger,
         telemetry: TelemetryRuntime?, makeSink: (@Sendable (EventLoop) -> any CommandEventSink)?,
-        addresses: ClusterAddressMap, infoPolling: ClusterInfoPolling?, onBound: @escaping @Sendable () -> Void
+        addresses: ClusterAddressMap, infoPolling: ClusterInfoPolling?, tls: TLSSide?,
+        onBound: @escaping @Sendable () -> Void
     ) {
         self.node = node
         self.port = port
@@ -49,7 +51,8 @@ final class ClusterNodeRuntime: Sendable {
             return logger
         }()
         pool = UpstreamPool(
-            endpoint: configuration.upstream, configuration: configuration.pool, group: group, logger: logger)
+            endpoint: configuration.upstream, configuration: configuration.pool, group: group, logger: logger,
+            tls: tls)
         poller = infoPolling.map { polling in
             var info = InfoPollerConfiguration(
                 host: node.host, port: node.port, username: seed.username, password: seed.password)

@@ -1,6 +1,7 @@
 import Cluster
 import ControlPlane
 import RESP
+import TLS
 
 /// Reads `CLUSTER NODES` for the topology refresh, on a ``ControlPlane/ControlPlaneThread``
 /// (hiredis parses the reply; the I/O blocks there, never on an event loop).
@@ -12,10 +13,13 @@ final class ClusterTopologyReader: @unchecked Sendable {
     private let login: ControlPlaneLogin
     private let seeds: [UpstreamEndpoint]
     private let timeout: Duration
+    private let tls: ReloadableTLSContext?
     private var connection: (ControlPlaneConnection, host: String)?
 
-    /// A reader that logs in as `endpoint`'s credentials, each connect and reply bounded by `timeout`.
-    init(endpoint: ClusterEndpoint, timeout: Duration) {
+    /// A reader that logs in as `endpoint`'s credentials, each connect and reply bounded by
+    /// `timeout`; over TLS with `tls` (`rediss+cluster://`).
+    init(endpoint: ClusterEndpoint, timeout: Duration, tls: ReloadableTLSContext? = nil) {
+        self.tls = tls
         let seed = endpoint.seeds[0]
         self.login = ControlPlaneLogin(username: seed.username, password: seed.password, database: 0)
         self.seeds = endpoint.seeds
@@ -35,7 +39,7 @@ final class ClusterTopologyReader: @unchecked Sendable {
         for candidate in candidates where tried.insert(candidate).inserted {
             do throws(ControlPlaneError) {
                 let open = try ControlPlaneConnection.connect(
-                    host: candidate.host, port: candidate.port, login: login, timeout: timeout)
+                    host: candidate.host, port: candidate.port, login: login, timeout: timeout, tls: tls?.context)
                 switch Self.nodes(from: open, host: candidate.host) {
                 case .success(let nodes):
                     connection = (open, candidate.host)

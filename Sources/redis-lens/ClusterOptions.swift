@@ -34,9 +34,6 @@ struct ClusterOptions: ParsableArguments {
         let endpoint = try values.parse(upstream, "upstream", "") { text throws(ConfigurationError) in
             try ClusterEndpoint(parsing: text)
         }
-        guard !endpoint.tls else {
-            throw ConfigurationError("rediss+cluster:// (TLS to cluster nodes) is not supported yet")
-        }
         guard let listen = proxy.listen else {
             throw ConfigurationError("a redis+cluster:// upstream needs a plaintext --listen (its entry port)")
         }

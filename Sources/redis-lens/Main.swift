@@ -114,7 +114,7 @@ enum Main {
                                 controlPlane: thread, intervalSeconds: settings.infoIntervalSeconds,
                                 tls: tls.upstream?.context)
                             : nil
-                    }, statistics: clusterStatistics)
+                    }, tls: tls.upstream, statistics: clusterStatistics)
             }
         }
         let proxy: any Service =

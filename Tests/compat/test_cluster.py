@@ -49,36 +49,48 @@ def free_range(count, low, high, rng):
 
 
 class Cluster:
-    """Six redis-server processes in cluster mode, joined by `redis-cli --cluster create`."""
+    """Redis servers in cluster mode on loopback, joined by `redis-cli --cluster create`
+    (`count` nodes, `replicas` per primary); over TLS only with `tls` (a tls_support.RedisTLS:
+    `tls-port`, `tls-cluster` and `tls-replication`, no plaintext port)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, count=NODES, replicas=1, tls=None):
         self.workdir = workdir
+        self.count = count
+        self.replicas = replicas
+        self.tls = tls
         self.procs = {}
         self.ports = []
 
     def start(self):
         rng = random.Random()
         for _ in range(5):
-            base = free_range(NODES, 20000, 29000, rng)
-            if all(_port_free(port + 10000) for port in range(base, base + NODES)):
+            base = free_range(self.count, 20000, 29000, rng)
+            if all(_port_free(port + 10000) for port in range(base, base + self.count)):
                 break
-        self.ports = list(range(base, base + NODES))
+        self.ports = list(range(base, base + self.count))
         for port in self.ports:
-            directory = self.workdir / f"node-{port}"
-            directory.mkdir()
-            self.procs[port] = subprocess.Popen(
-                ["redis-server", "--port", str(port), "--bind", LOOPBACK, "--cluster-enabled", "yes",
-                 "--cluster-config-file", f"nodes-{port}.conf", "--cluster-node-timeout", "2000",
-                 "--appendonly", "no", "--save", "", "--dir", str(directory), "--logfile", "redis.log"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._spawn(port)
         for port in self.ports:
             wait_until(lambda port=port: self.client(port).ping(), 20, f"cluster node {port} to answer")
+        tls_args = self.tls.client().cli_args() if self.tls else []
         subprocess.run(
-            ["redis-cli", "--cluster", "create", *[f"{LOOPBACK}:{port}" for port in self.ports],
-             "--cluster-replicas", "1", "--cluster-yes"],
+            ["redis-cli", *tls_args, "--cluster", "create", *[f"{LOOPBACK}:{port}" for port in self.ports],
+             "--cluster-replicas", str(self.replicas), "--cluster-yes"],
             check=True, capture_output=True, timeout=60)
-        self.wait_consistent()
+        self.wait_consistent(replicated=self.replicas > 0)
         return self
+
+    def _spawn(self, port):
+        directory = self.workdir / f"node-{port}"
+        directory.mkdir()
+        listen = ["--port", str(port)]
+        if self.tls is not None:
+            listen = self.tls.server_args(port) + ["--tls-cluster", "yes", "--tls-replication", "yes"]
+        self.procs[port] = subprocess.Popen(
+            ["redis-server", *listen, "--bind", LOOPBACK, "--cluster-enabled", "yes",
+             "--cluster-config-file", f"nodes-{port}.conf", "--cluster-node-timeout", "2000",
+             "--appendonly", "no", "--save", "", "--dir", str(directory), "--logfile", "redis.log"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def start_node(self):
         """One more (empty) cluster node on a free port, not yet part of the cluster."""
@@ -87,18 +99,13 @@ class Cluster:
             port = rng.randrange(30000, 39000)
             if _port_free(port) and _port_free(port + 10000) and port not in self.procs:
                 break
-        directory = self.workdir / f"node-{port}"
-        directory.mkdir()
-        self.procs[port] = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", LOOPBACK, "--cluster-enabled", "yes",
-             "--cluster-config-file", f"nodes-{port}.conf", "--cluster-node-timeout", "2000",
-             "--appendonly", "no", "--save", "", "--dir", str(directory), "--logfile", "redis.log"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._spawn(port)
         wait_until(lambda: self.client(port).ping(), 20, f"cluster node {port} to answer")
         return port
 
     def client(self, port):
-        return redis.Redis(host=LOOPBACK, port=port, socket_timeout=10, decode_responses=True)
+        tls = self.tls.client().redis_kwargs() if self.tls else {}
+        return redis.Redis(host=LOOPBACK, port=port, socket_timeout=10, decode_responses=True, **tls)
 
     def wait_consistent(self, timeout=30, replicated=True):
         """Until every node says cluster_state:ok and all agree on who holds which slots and
