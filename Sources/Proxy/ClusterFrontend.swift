@@ -139,14 +139,17 @@ public final class ClusterFrontend: Service, Sendable {
         guard let result = try? await controlPlane.run({ reader.read(known: known) }) else { return [] }
         switch result {
         case .success(let nodes):
-            let (actions, failedBefore, listeners, unserved) = state.withLockedValue { state in
+            let (actions, failedBefore, listeners, unserved, unservedBefore) = state.withLockedValue { state in
+                let before = state.machine.unservedNodes
                 let actions = state.machine.topologySeen(nodes)
                 defer { state.lastRefreshFailed = false }
-                return (actions, state.lastRefreshFailed, state.machine.ports.count, state.machine.unservedNodes)
+                return (
+                    actions, state.lastRefreshFailed, state.machine.ports.count, state.machine.unservedNodes, before
+                )
             }
             statistics.refreshed(nodes: nodes, listeners: listeners, unserved: unserved)
             if failedBefore { logger.info("cluster topology read again") }
-            if unserved > 0 {
+            if unserved > 0 && unserved != unservedBefore {
                 logger.warning(
                     "cluster nodes without a proxy port (--cluster-max-nodes reached)",
                     metadata: ["nodes": "\(unserved)"])
