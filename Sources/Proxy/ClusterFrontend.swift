@@ -181,6 +181,7 @@ public final class ClusterFrontend: Service, Sendable {
                 makeSink: makeSink,
                 addresses: addresses, infoPolling: infoPolling, tls: tls, onBound: { ready.finish() })
             state.withLockedValue { $0.runtimes[node] = runtime }
+            statistics.serving(node: "\(node)", runtime.pool)
             if let poller = runtime.poller { statistics.polling(node: "\(node)", poller.state) }
             logger.info("cluster node gets a port", metadata: ["node": "\(node)", "port": "\(port)"])
             tasks.addTask {
@@ -207,6 +208,7 @@ public final class ClusterFrontend: Service, Sendable {
         if !current {
             // Its sessions have drained: what they counted moves to the totals.
             statistics.polling(node: "\(runtime.node)", nil)
+            statistics.serving(node: "\(runtime.node)", nil)
             await telemetry?.removeNodeTelemetry(node: "\(runtime.node)")
         }
         guard let failure else { return }

@@ -3,9 +3,9 @@ import NIOConcurrencyHelpers
 import ServerStats
 import Telemetry
 
-/// What the cluster topology refresh reports to `/metrics`: the nodes by role, the node
-/// listeners, the refreshes by result, and every node's `INFO` (redis_exporter's names with
-/// a `node` label). Written once per refresh, read per scrape.
+/// What the cluster frontend reports to `/metrics`: the nodes by role, the node listeners,
+/// the refreshes by result, each node's pool, and every node's `INFO` (redis_exporter's
+/// names with a `node` label). Written once per refresh, read per scrape.
 public final class ClusterStatistics: Sendable {
     private struct Counts {
         var primaries = 0
@@ -20,6 +20,7 @@ public final class ClusterStatistics: Sendable {
 
     private let counts = NIOLockedValueBox(Counts())
     private let pollers = NIOLockedValueBox<[String: ServerStatsState]>([:])
+    private let pools = NIOLockedValueBox<[String: UpstreamPool]>([:])
 
     /// Starts at zero.
     public init() {}
@@ -51,6 +52,11 @@ public final class ClusterStatistics: Sendable {
         pollers.withLockedValue { $0[node] = state }
     }
 
+    /// The node at `node` is served from `pool` (nil: no longer).
+    func serving(node: String, _ pool: UpstreamPool?) {
+        pools.withLockedValue { $0[node] = pool }
+    }
+
     /// The cluster families, then the nodes' `INFO` (when polled).
     public func render(into writer: inout PrometheusWriter) {
         let nodes = pollers.withLockedValue { $0 }.sorted { $0.key < $1.key }
@@ -77,5 +83,28 @@ public final class ClusterStatistics: Sendable {
         writer.family(
             "redislens_cluster_listen_errors_total", .counter, help: "Node ports that could not be bound.")
         writer.sample("redislens_cluster_listen_errors_total", [], counts.listenFailures)
+        renderPools(into: &writer)
+    }
+
+    /// Each node pool's connections and reachability (the `redislens_upstream_*` families
+    /// describe the first seed's pool only).
+    private func renderPools(into writer: inout PrometheusWriter) {
+        let pools = self.pools.withLockedValue { $0 }.sorted { $0.key < $1.key }
+        guard !pools.isEmpty else { return }
+        let snapshots = pools.map { (node: $0.key, pool: $0.value.snapshot) }
+        writer.family(
+            "redislens_cluster_node_upstream_connections", .gauge, help: "Upstream connections of each node, by state.")
+        for (node, pool) in snapshots {
+            writer.sample(
+                "redislens_cluster_node_upstream_connections", [("node", node), ("state", "idle")], UInt64(pool.idle))
+            writer.sample(
+                "redislens_cluster_node_upstream_connections", [("node", node), ("state", "used")], UInt64(pool.used))
+        }
+        writer.family(
+            "redislens_cluster_node_upstream_up", .gauge, help: "1 when the last connect to the node succeeded, else 0."
+        )
+        for (node, pool) in snapshots {
+            writer.sample("redislens_cluster_node_upstream_up", [("node", node)], UInt64(pool.upstreamUp ? 1 : 0))
+        }
     }
 }

@@ -414,6 +414,8 @@ def test_metrics_describe_the_cluster_and_pass_promtool(cluster, lens):
     up = scrape(lens).series("redis_up")
     assert {labels["node"] for labels, _ in up} == {f"{LOOPBACK}:{port}" for port in cluster.ports}
     assert all(value == 1 for _, value in up)
+    pools_up = scrape(lens).by_label("redislens_cluster_node_upstream_up", "node")
+    assert pools_up == {f"{LOOPBACK}:{port}": 1 for port in cluster.ports}
     # Per-node command counts add up to /stats' totals (nothing else runs meanwhile).
     client = cluster_client(lens)
     try:
