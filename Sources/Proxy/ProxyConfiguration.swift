@@ -10,8 +10,11 @@ public struct ProxyConfiguration: Sendable {
     /// Seconds a TLS client has to finish its handshake (a client that connects and sends
     /// nothing would otherwise hold its descriptor for good).
     public var tlsHandshakeTimeoutSeconds: Double = 10
-    /// The real Redis.
+    /// The real Redis (with ``sentinel``: only the primary's login and database).
     public var upstream = UpstreamEndpoint(host: "127.0.0.1")
+    /// A Sentinel-managed primary (`redis+sentinel://`), followed across failovers; nil
+    /// for one Redis.
+    public var sentinel: SentinelEndpoint?
     /// Where the admin HTTP endpoint listens (default `127.0.0.1:9122`).
     public var adminListen = HostPort(host: "127.0.0.1", port: 9122)
     /// Connection pool settings.

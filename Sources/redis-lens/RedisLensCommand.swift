@@ -29,8 +29,14 @@ struct RedisLensCommand: ParsableCommand {
     @OptionGroup(title: "TLS")
     var tls: TLSOptions
 
-    @Option(help: "The real Redis: redis://[user:password@]HOST:PORT[/db]. (default: redis://127.0.0.1:6379)")
+    @Option(
+        help:
+            "The real Redis: redis://[user:password@]HOST:PORT[/db], or a Sentinel-managed primary: redis+sentinel://[user:password@]HOST:PORT,.../NAME[/db]. (default: redis://127.0.0.1:6379)"
+    )
     var upstream: String?
+
+    @OptionGroup(title: "Sentinel")
+    var sentinel: SentinelOptions
 
     @Option(help: "Admin HTTP endpoint (/healthz, /readyz), HOST:PORT. (default: 127.0.0.1:9122)")
     var adminListen: String?
@@ -152,9 +158,7 @@ struct RedisLensCommand: ParsableCommand {
         proxy.listen = try values.parse(listen, "listen", "127.0.0.1:6380") { text throws(ConfigurationError) in
             text.lowercased() == "none" ? nil : try HostPort(parsing: text)
         }
-        proxy.upstream = try values.parse(upstream, "upstream", "redis://127.0.0.1:6379") {
-            text throws(ConfigurationError) in try UpstreamEndpoint(parsing: text)
-        }
+        (proxy.upstream, proxy.sentinel) = try sentinel.upstream(upstream, values)
         let clientTLS = try tls.clientSide(values)
         proxy.tlsListen = clientTLS?.0
         guard proxy.listen != nil || proxy.tlsListen != nil else {

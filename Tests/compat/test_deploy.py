@@ -215,6 +215,24 @@ def test_dropin_only_adds_redis_lens_and_repoints_the_app():
     assert environment(services["redis-lens"])["REDIS_LENS_UPSTREAM"] == "redis://redis:6379"
 
 
+def test_sentinel_compose_is_wired():
+    compose = load_yaml("docker-compose.sentinel.yml")
+    services = compose["services"]
+    sentinels = {"sentinel-1", "sentinel-2", "sentinel-3"}
+    assert {"redis-primary", "redis-replica", "redis-lens"} | sentinels <= set(services)
+    assert "--replicaof" in services["redis-replica"]["command"]
+    url = environment(services["redis-lens"])["REDIS_LENS_UPSTREAM"]
+    assert url.startswith("redis+sentinel://")
+    hosts, name = url[len("redis+sentinel://"):].split("/", 1)
+    assert {host.split(":")[0] for host in hosts.split(",")} == sentinels
+    for sentinel in sentinels:
+        service = services[sentinel]
+        script = service["command"][-1]
+        assert f"sentinel monitor {name} redis-primary 6379 2" in script
+        assert environment(service)["SENTINEL_HOST"] == sentinel
+        assert any(port.endswith(":26379") for port in hosts.split(","))
+
+
 def test_environment_variables_name_real_flags(lens_bin):
     flags = set(re.findall(r"--([a-z0-9-]+)", help_text(lens_bin)))
 
@@ -222,7 +240,8 @@ def test_environment_variables_name_real_flags(lens_bin):
         return variable[len("REDIS_LENS_"):].lower().replace("_", "-")
 
     texts = [read("Deploy", name) for name in ("docker-compose.yml", "docker-compose.dropin.yml",
-                                                "docker-compose.tls.yml", "Dockerfile")]
+                                                "docker-compose.tls.yml", "docker-compose.sentinel.yml",
+                                                "Dockerfile")]
     texts += [read("Deploy", "kubernetes", name) for name in os.listdir(path("kubernetes"))]
     variables = set(re.findall(r"\bREDIS_LENS_[A-Z0-9_]+", "\n".join(texts)))
     assert len(variables) >= 8
