@@ -36,7 +36,8 @@ public struct SentinelEndpoint: Sendable, Hashable, CustomStringConvertible {
         }
         let scheme = "redis+sentinel://"
         guard text.hasPrefix(scheme) else {
-            throw ConfigurationError("a Sentinel upstream must be redis+sentinel://[user:password@]host:port,.../name[/db]")
+            throw ConfigurationError(
+                "a Sentinel upstream must be redis+sentinel://[user:password@]host:port,.../name[/db]")
         }
         var rest = Substring(text.dropFirst(scheme.count))
         var username: String?
@@ -57,7 +58,9 @@ public struct SentinelEndpoint: Sendable, Hashable, CustomStringConvertible {
         guard !hosts.isEmpty else { throw ConfigurationError("redis+sentinel:// URL names no sentinel") }
         var sentinels: [HostPort] = []
         for entry in hosts.split(separator: ",", omittingEmptySubsequences: false) {
-            guard !entry.isEmpty else { throw ConfigurationError("redis+sentinel:// URL has an empty sentinel address") }
+            guard !entry.isEmpty else {
+                throw ConfigurationError("redis+sentinel:// URL has an empty sentinel address")
+            }
             let address: HostPort
             if entry.hasPrefix("[") ? entry.contains("]:") : entry.contains(":") {
                 address = try HostPort(parsing: String(entry))
@@ -77,7 +80,8 @@ public struct SentinelEndpoint: Sendable, Hashable, CustomStringConvertible {
         var database = 0
         if parts.count >= 3, !parts[2].isEmpty || parts.count > 3 {
             guard parts.count == 3, let db = Int(parts[2]), db >= 0 else {
-                throw ConfigurationError("upstream database '\(parts[2...].joined(separator: "/"))' is not a non-negative number")
+                throw ConfigurationError(
+                    "upstream database '\(parts[2...].joined(separator: "/"))' is not a non-negative number")
             }
             database = db
         }

@@ -119,7 +119,8 @@ public final class TelemetryRuntime: Sendable {
                     let snapshot = follower.snapshot
                     return StatsReport.Sentinel(
                         primary: snapshot.primary, failovers: snapshot.failovers,
-                        sentinelsUp: Dictionary(snapshot.sentinels.map { ($0.address, $0.up) }, uniquingKeysWith: { $0 && $1 }))
+                        sentinelsUp: Dictionary(
+                            snapshot.sentinels.map { ($0.address, $0.up) }, uniquingKeysWith: { $0 && $1 }))
                 }
                 report.memory = serverStats.map {
                     ServerStatsRenderer.memorySection($0.snapshot, now: WallClock.unixSeconds())

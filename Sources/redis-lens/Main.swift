@@ -94,7 +94,8 @@ enum Main {
         }
         let pool = UpstreamPool(
             endpoint: endpoint, configuration: settings.proxy.pool, group: loops,
-            logger: Logger(label: "redis-lens.pool"), tls: tls.upstream, followsFailovers: settings.proxy.sentinel != nil,
+            logger: Logger(label: "redis-lens.pool"), tls: tls.upstream,
+            followsFailovers: settings.proxy.sentinel != nil,
             onUpstreamUp: { catalog?.upstreamCameUp(at: $0) })
         let sentinel = try settings.proxy.sentinel.map {
             try SentinelFollower(
@@ -117,7 +118,8 @@ enum Main {
         let optional: [(any Service)?] = [spans?.service] + activityLog.services + [catalog, tls.reloadService]
         let services = ServiceGroup(
             configuration: .init(
-                services: optional.compactMap { $0 } + [pool] + ([sentinel, poller] as [(any Service)?]).compactMap { $0 }
+                services: optional.compactMap { $0 } + [pool]
+                    + ([sentinel, poller] as [(any Service)?]).compactMap { $0 }
                     + [admin, proxy],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
