@@ -139,9 +139,11 @@ public final class SentinelFollower: Service, Sendable {
             let reply = try connection.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", endpoint.masterName])
             switch reply {
             case .null:
+                reachable(index)
                 return .success(nil)
             case .array(let parts) where parts.count == 2:
                 if let host = parts[0].text, let portText = parts[1].text, let port = Int(portText) {
+                    reachable(index)
                     return .success(SentinelStateMachine.Address(host: host, port: port))
                 }
             case .error(let message):
@@ -153,9 +155,19 @@ public final class SentinelFollower: Service, Sendable {
         } catch {
             connections[index]?.close()
             connections[index] = nil
-            logger.debug("sentinel not usable", metadata: ["sentinel": "\(sentinel)", "reason": "\(error)"])
+            if !connections.failing[index] {
+                connections.failing[index] = true
+                logger.warning("sentinel not usable", metadata: ["sentinel": "\(sentinel)", "reason": "\(error)"])
+            }
             return .failure(error)
         }
+    }
+
+    /// Logs a sentinel answering again after it failed.
+    private func reachable(_ index: Int) {
+        guard connections.failing[index] else { return }
+        connections.failing[index] = false
+        logger.info("sentinel answers again", metadata: ["sentinel": "\(endpoint.sentinels[index])"])
     }
 
     /// Whether `address` answers `ROLE` with `master` (logged in as the proxy).
@@ -259,8 +271,13 @@ public struct SentinelSnapshot: Sendable {
 /// The query thread's connections to the sentinels. Unchecked: only that thread uses them.
 private final class SentinelConnections: @unchecked Sendable {
     private var slots: [ControlPlaneConnection?]
+    /// Per sentinel: whether its last question failed (logged once, until it answers).
+    var failing: [Bool]
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+        failing = Array(repeating: false, count: count)
+    }
 
     subscript(index: Int) -> ControlPlaneConnection? {
         get { slots[index] }

@@ -348,6 +348,9 @@ public final class UpstreamPool: Service, Sendable {
     private func noteConnect(success: Bool, error: Error? = nil) {
         let reason = error.map { UpstreamError.describe($0) }
         let (wasUp, target) = state.withLockedValue { state -> (Bool?, UpstreamEndpoint?) in
+            // Before the sentinels named a primary there is nothing to count (or to log):
+            // the upstream is not yet known to be up or down.
+            if state.target == nil { return (state.upstreamUp, nil) }
             if success {
                 state.created += 1
             } else {

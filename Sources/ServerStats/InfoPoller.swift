@@ -27,7 +27,7 @@ public struct InfoPollerConfiguration: Sendable, CustomStringConvertible {
     public var tls: ReloadableTLSContext?
     /// Where the server is now, when it moves (a Sentinel-managed primary): asked before
     /// each poll, overriding ``host`` and ``port``; nil from it means not known yet. A
-    /// change drops the connection to the old address.
+    /// change drops the connection to the old address; no poll happens before one is known.
     public var target: (@Sendable () -> (host: String, port: Int)?)?
 
     /// Creates a configuration.
@@ -117,7 +117,7 @@ public final class InfoPoller: Service {
             return UInt64(max(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, 0))
         }
         do throws(InfoPollError) {
-            let address = try currentAddress()
+            guard let address = currentAddress() else { return nil }  // not known yet: nothing to poll
             if slot.address.map({ $0 != address }) == true {
                 slot.connection?.close()
                 slot.connection = nil
@@ -149,13 +149,12 @@ public final class InfoPoller: Service {
         }
     }
 
-    /// The address to poll: the configured one, or the moving target's.
-    private func currentAddress() throws(InfoPollError) -> Address {
+    /// The address to poll: the configured one, or the moving target's (nil: not known yet).
+    private func currentAddress() -> Address? {
         guard let target = configuration.target else {
             return Address(host: configuration.host, port: configuration.port)
         }
-        guard let current = target() else { throw InfoPollError(.connect, "the primary is not known yet") }
-        return Address(host: current.host, port: current.port)
+        return target().map { Address(host: $0.host, port: $0.port) }
     }
 
     private func connect(to address: Address) throws(InfoPollError) -> ControlPlaneConnection {

@@ -28,9 +28,11 @@ MASTER = "mymaster"
 class Sentinel:
     """One redis-sentinel process, its config file written in its own directory."""
 
-    def __init__(self, workdir, primary_port):
+    def __init__(self, workdir, primary_port, password=None, primary_password=None):
         self.workdir = str(workdir)
         self.primary_port = primary_port
+        self.password = password
+        self.primary_password = primary_password
         self.port = None
         self.proc = None
 
@@ -46,6 +48,10 @@ class Sentinel:
                           f"sentinel down-after-milliseconds {MASTER} 1000\n"
                           f"sentinel failover-timeout {MASTER} 5000\n"
                           f"sentinel parallel-syncs {MASTER} 1\n")
+                if self.password:
+                    out.write(f"requirepass {self.password}\n")
+                if self.primary_password:
+                    out.write(f"sentinel auth-pass {MASTER} {self.primary_password}\n")
             self.proc = subprocess.Popen(["redis-sentinel", config], stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if wait_until(self._answers, 20, f"redis-sentinel on port {self.port}") == "ok":
@@ -58,7 +64,8 @@ class Sentinel:
         return "ok" if self.client().ping() else None
 
     def client(self):
-        return redis.Redis(host=LOOPBACK, port=self.port, socket_timeout=5, decode_responses=True)
+        return redis.Redis(host=LOOPBACK, port=self.port, socket_timeout=5, decode_responses=True,
+                           password=self.password)
 
     def master(self):
         reply = self.client().execute_command("SENTINEL", "MASTER", MASTER)
@@ -249,3 +256,35 @@ def test_failover_after_kill_9_of_the_primary(sentinel_group, lens_factory):
     assert [error for when, error in writer.failed if when >= settled] == []
     check_no_loss(writer, replica)
     check_metrics(lens, sentinels, new_address)
+
+
+def test_logins_on_the_sentinels_and_the_primary_never_show(redis_factory, lens_factory, tmp_path):
+    primary = redis_factory(password="primary-secret")
+    sentinel = Sentinel(tmp_path, primary.port, password="sentinel-secret", primary_password="primary-secret").start()
+    try:
+        url = f"redis+sentinel://:primary-secret@{LOOPBACK}:{sentinel.port}/{MASTER}"
+        # The URL's password is the primary's (here also every client's login); the
+        # sentinels' comes from the environment.
+        lens = lens_factory(url, "--client-login-from-upstream",
+                            env={"REDIS_LENS_SENTINEL_PASSWORD": "sentinel-secret"})
+        assert lens.client().set("through", "1")
+        assert primary.client().get("through") == b"1"
+        report = stats(lens)["sentinel"]
+        assert report["primary"] == f"{LOOPBACK}:{primary.port}" and report["failovers"] == 0
+        expo = scrape(lens)
+        assert expo.by_label("redislens_sentinel_up", "address") == {f"{LOOPBACK}:{sentinel.port}": 1}
+        assert expo.get("redislens_upstream_failovers_total") == 0
+        # A wrong sentinel password: no primary is found, and clients are closed as when
+        # Redis cannot be reached.
+        wrong = lens_factory(url, "--pool-wait-timeout", "0.5", ready=False,
+                             env={"REDIS_LENS_SENTINEL_PASSWORD": "not-it"})
+        with pytest.raises(redis.exceptions.ConnectionError):
+            redis.Redis(host=LOOPBACK, port=wrong.port, socket_timeout=5).ping()
+        assert (stats(wrong)["sentinel"] or {}).get("primary") is None
+        wait_until(lambda: b"sentinel not usable" in wrong.stdout() + wrong.stderr(), 10, "the refusal logged")
+        for proxy in (lens, wrong):
+            everything = proxy.stdout() + proxy.stderr() + scrape(proxy).text.encode() + \
+                http_get(proxy.admin_port, "/stats")[2].encode()
+            assert b"secret" not in everything and b"not-it" not in everything
+    finally:
+        sentinel.stop()
