@@ -16,7 +16,7 @@ public final class CommandCatalogService: Service, Sendable {
     private let signals: AsyncStream<UpstreamEndpoint?>
     private let continuation: AsyncStream<UpstreamEndpoint?>.Continuation
 
-    /// Creates the service; hand ``upstreamCameUp()`` to the pool. `tls`: the upstream
+    /// Creates the service; hand ``upstreamCameUp(at:)`` to the pool. `tls`: the upstream
     /// side's TLS (`rediss://`).
     public init(
         telemetry: TelemetryRuntime, endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread,

@@ -180,6 +180,9 @@ public final class SentinelFollower: Service, Sendable {
                 host: address.host, port: address.port, login: login, timeout: timeout)
             defer { connection.close() }
             let reply = try connection.command(["ROLE"])
+            if case .error(let message) = reply {
+                throw ControlPlaneError(.protocolError, "ROLE refused: \(login.redacting(message))")
+            }
             let role = reply.elements?.first?.text
             if role != "master" {
                 logger.info(

@@ -41,10 +41,12 @@ final class ProxyHarness: Sendable {
     }
 
     /// Starts the proxy; `tls` adds a TLS port (its client side) and TLS to Redis (its
-    /// upstream side).
+    /// upstream side). `followsFailovers`: a pool that ``UpstreamPool/retarget(to:)`` moves,
+    /// pointed at `upstreamPort` first.
     static func start(
         upstreamPort: Int, pool poolConfiguration: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil
+        drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil,
+        followsFailovers: Bool = false
     ) async throws -> ProxyHarness {
         var configuration = ProxyConfiguration()
         configuration.listen = HostPort(host: "127.0.0.1", port: 0)
@@ -67,7 +69,8 @@ final class ProxyHarness: Sendable {
         }
         let pool = UpstreamPool(
             endpoint: configuration.upstream, configuration: poolConfiguration, group: group, logger: logger,
-            tls: tls?.upstream)
+            tls: tls?.upstream, followsFailovers: followsFailovers)
+        if followsFailovers { pool.retarget(to: ("127.0.0.1", upstreamPort)) }
         let sink = RecordingSink()
         let bound = Locked<Int?>(nil)
         let tlsBound = Locked<Int?>(nil)
@@ -101,10 +104,12 @@ final class ProxyHarness: Sendable {
     /// Runs `body` with a proxy that is shut down afterwards, whatever happens.
     static func with<T>(
         upstreamPort: Int, pool: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
-        telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil, _ body: (ProxyHarness) async throws -> T
+        telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil, followsFailovers: Bool = false,
+        _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         let proxy = try await start(
-            upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry, tls: tls)
+            upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry, tls: tls,
+            followsFailovers: followsFailovers)
         let result: T
         do {
             result = try await body(proxy)
