@@ -37,9 +37,10 @@ public final class UpstreamPool: Service, Sendable {
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
     /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, after
-    /// Redis was unreachable, after a failover), with where it connected. `tls` makes every connection a TLS one (`rediss://`).
-    /// With `followsFailovers`, no connection opens until ``retarget(to:)`` names the
-    /// primary; `endpoint` then gives only the login and database.
+    /// Redis was unreachable, after a failover), with where it connected. `tls` makes every
+    /// connection a TLS one (`rediss://`). With `followsFailovers`, no connection opens
+    /// until ``retarget(to:)`` names the primary; `endpoint` then gives only the login and
+    /// database.
     public init(
         endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: EpollLoopGroup, logger: Logger,
         tls: TLSSide? = nil, followsFailovers: Bool = false,
