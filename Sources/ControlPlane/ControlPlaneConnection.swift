@@ -105,6 +105,20 @@ public final class ControlPlaneConnection {
         }
     }
 
+    /// The next reply or pushed message (a subscribed connection's), waiting up to `limit`
+    /// for it to start: nil when nothing came (the connection stays usable). TCP only: over
+    /// TLS it waits for the message as ``command(_:)`` waits for a reply.
+    public func nextMessage(waitingUpTo limit: Duration) throws(ControlPlaneError) -> RESPValue? {
+        if let failure { throw failure }
+        do throws(ControlPlaneError) {
+            if let value = try reader.next() { return value }
+            if let tcp = transport as? TCPTransport, try !tcp.waitReadable(upTo: limit) { return nil }
+            return try readReply()
+        } catch {
+            throw broken(error)
+        }
+    }
+
     /// Whether the connection can still carry commands.
     public var isOpen: Bool { failure == nil }
 

@@ -107,6 +107,13 @@ public final class TCPTransport: ControlPlaneTransport {
         }
     }
 
+    /// Waits up to `limit` for bytes (or the peer's close) to be readable; false when
+    /// none came. Unlike ``read(into:)``, running out of time is not an error.
+    public func waitReadable(upTo limit: Duration) throws(ControlPlaneError) -> Bool {
+        guard descriptor >= 0 else { throw ControlPlaneError(.connectionLost, "connection to \(address) closed") }
+        return try Self.wait(descriptor, for: Int16(POLLIN), until: ContinuousClock.now + limit)
+    }
+
     /// Closes the socket.
     public func close() {
         guard descriptor >= 0 else { return }

@@ -13,10 +13,10 @@ public final class CommandCatalogService: Service, Sendable {
     private let endpoint: UpstreamEndpoint
     private let controlPlane: ControlPlaneThread
     private let tls: ReloadableTLSContext?
-    private let signals: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
+    private let signals: AsyncStream<UpstreamEndpoint?>
+    private let continuation: AsyncStream<UpstreamEndpoint?>.Continuation
 
-    /// Creates the service; hand ``upstreamCameUp()`` to the pool. `tls`: the upstream
+    /// Creates the service; hand ``upstreamCameUp(at:)`` to the pool. `tls`: the upstream
     /// side's TLS (`rediss://`).
     public init(
         telemetry: TelemetryRuntime, endpoint: UpstreamEndpoint, controlPlane: ControlPlaneThread,
@@ -26,20 +26,22 @@ public final class CommandCatalogService: Service, Sendable {
         self.tls = tls
         self.endpoint = endpoint
         self.controlPlane = controlPlane
-        (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (signals, continuation) = AsyncStream.makeStream(
+            of: UpstreamEndpoint?.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Asks for a (re)load; cheap and callable from any thread.
-    public func upstreamCameUp() {
-        continuation.yield()
+    /// Asks for a (re)load from `endpoint` (a Sentinel-managed primary's current address),
+    /// else from the configured endpoint; cheap and callable from any thread.
+    public func upstreamCameUp(at endpoint: UpstreamEndpoint? = nil) {
+        continuation.yield(endpoint)
     }
 
     /// Loads on every signal until shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            for await _ in self.signals {
+            for await endpoint in self.signals {
                 await self.telemetry.loadCommands(
-                    from: self.endpoint, controlPlane: self.controlPlane, tls: self.tls?.context)
+                    from: endpoint ?? self.endpoint, controlPlane: self.controlPlane, tls: self.tls?.context)
             }
         }
     }

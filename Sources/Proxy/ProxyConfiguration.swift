@@ -10,8 +10,12 @@ public struct ProxyConfiguration: Sendable {
     /// Seconds a TLS client has to finish its handshake (a client that connects and sends
     /// nothing would otherwise hold its descriptor for good).
     public var tlsHandshakeTimeoutSeconds: Double = 10
-    /// The real Redis (with a cluster: its first seed).
+    /// The real Redis (with ``sentinel``: only the primary's login and database; with a
+    /// cluster: its first seed).
     public var upstream = UpstreamEndpoint(host: "127.0.0.1")
+    /// A Sentinel-managed primary (`redis+sentinel://`), followed across failovers; nil
+    /// for one Redis.
+    public var sentinel: SentinelEndpoint?
     /// The Redis Cluster fronted (`redis+cluster://`); nil for one Redis.
     public var cluster: ClusterConfiguration?
     /// Where the admin HTTP endpoint listens (default `127.0.0.1:9122`).

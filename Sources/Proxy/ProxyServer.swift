@@ -142,7 +142,10 @@ public final class ProxyServer: Service, Sendable {
         }.get()
         logger.info(
             secured ? "listening for TLS clients" : "listening",
-            metadata: ["address": "\(local.map { "\($0)" } ?? "?")", "upstream": "\(configuration.upstream)"])
+            metadata: [
+                "address": "\(local.map { "\($0)" } ?? "?")",
+                "upstream": "\(configuration.sentinel.map { "\($0)" } ?? "\(configuration.upstream)")",
+            ])
         return listener
     }
 

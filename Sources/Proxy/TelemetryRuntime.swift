@@ -131,7 +131,7 @@ public final class TelemetryRuntime: Sendable {
 
     /// The `/metrics` exposition: commands, clients, pool, server INFO (when polled), build info.
     public func exposition(
-        openMetrics: Bool, pool: UpstreamPool, serverStats: ServerStatsState? = nil
+        openMetrics: Bool, pool: UpstreamPool, serverStats: ServerStatsState? = nil, sentinel: SentinelFollower? = nil
     ) async -> (text: String, contentType: String) {
         let data = await unlabelledSnapshot()
         let nodes = await nodeSnapshots()
@@ -140,6 +140,7 @@ public final class TelemetryRuntime: Sendable {
             data, nodes: nodes, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
         PoolMetricsRenderer.render(
             pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
+        if let sentinel { SentinelMetricsRenderer.render(sentinel.snapshot, into: &writer) }
         if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }
         tls?.render(results: TLSSide.resultLabels, into: &writer)
         extraMetrics?(&writer)
@@ -150,15 +151,17 @@ public final class TelemetryRuntime: Sendable {
     }
 
     /// `/metrics`, `/stats` and `/slowlog`; `serverStats` adds INFO's metrics and the
-    /// `/stats` `memory` section.
-    public func routes(pool: UpstreamPool, serverStats: ServerStatsState? = nil) -> [AdminServer.Route] {
+    /// `/stats` `memory` section; `sentinel` the Sentinel families and `/stats` section.
+    public func routes(
+        pool: UpstreamPool, serverStats: ServerStatsState? = nil, sentinel: SentinelFollower? = nil
+    ) -> [AdminServer.Route] {
         [
             { head in
                 guard head.path == "/metrics" else { return nil }
                 let accept = head.headers["Accept"].joined(separator: ",")
                 let (text, type) = await self.exposition(
                     openMetrics: accept.contains("application/openmetrics-text"), pool: pool,
-                    serverStats: serverStats)
+                    serverStats: serverStats, sentinel: sentinel)
                 return AdminResponse(status: .ok, contentType: type, body: text)
             },
             { head in
@@ -172,6 +175,13 @@ public final class TelemetryRuntime: Sendable {
                     "pool_waiting": Double(pool.waiting),
                 ]
                 report.tls = self.tls?.snapshot
+                report.sentinel = sentinel.map { follower in
+                    let snapshot = follower.snapshot
+                    return StatsReport.Sentinel(
+                        primary: snapshot.primary, failovers: snapshot.failovers,
+                        sentinelsUp: Dictionary(
+                            snapshot.sentinels.map { ($0.address, $0.up) }, uniquingKeysWith: { $0 && $1 }))
+                }
                 report.memory = serverStats.map {
                     ServerStatsRenderer.memorySection($0.snapshot, now: WallClock.unixSeconds())
                 }

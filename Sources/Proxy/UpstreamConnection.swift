@@ -35,6 +35,9 @@ final class UpstreamConnection: EpollHandler {
     private var timeout: Scheduled<Void>?
     /// Called once when the connection closes while idle in the pool.
     var onIdleClose: (() -> Void)?
+    /// Called once when the connection is closed or ends, whatever its state (the pool's
+    /// record of live connections, when it follows failovers).
+    var onFinish: (() -> Void)?
     /// Why the connection closed, when known.
     private(set) var closeReason: String?
     /// The close reason when Redis ended the connection (EOF), rather than an error.
@@ -144,6 +147,20 @@ final class UpstreamConnection: EpollHandler {
         }
         session = nil
         socket.close()
+        finished()
+    }
+
+    /// The server is no longer the primary (a Sentinel failover): what it already sent is
+    /// relayed, then the connection ends as if the server had closed it (its session
+    /// closes the client, which retries), and nothing more is written to it.
+    func retire(reason: String) {
+        guard !socket.isClosed else { return }
+        if case .attached = machine.state {
+            readPaused = false
+            readAvailable(drain: true)
+            guard !socket.isClosed else { return }
+        }
+        ended(reason)
     }
 
     // MARK: - Events
@@ -298,6 +315,13 @@ final class UpstreamConnection: EpollHandler {
             break
         }
         onIdleClose = nil
+        finished()
+    }
+
+    private func finished() {
+        let onFinish = self.onFinish
+        self.onFinish = nil
+        onFinish?()
     }
 
     private func succeedWaiter() {
@@ -368,6 +392,7 @@ final class UpstreamConnection: EpollHandler {
                     socket.close()
                     failWaiter(reason)
                     onIdleClose = nil
+                    finished()
                     return
                 }
             }

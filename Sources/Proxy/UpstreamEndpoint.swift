@@ -91,7 +91,7 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// `host:port`.
     public var address: String { HostPort(host: host, port: port).description }
 
-    private static func percentDecoded(_ text: Substring) -> String {
+    static func percentDecoded(_ text: Substring) -> String {
         guard text.contains("%") else { return String(text) }
         var bytes: [UInt8] = []
         var index = text.utf8.startIndex

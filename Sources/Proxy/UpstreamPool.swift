@@ -16,26 +16,37 @@ import Telemetry
 /// `maxTotal` with a FIFO wait queue bounded in time, and takes a connection back only
 /// after `RESET` and re-login succeeded. Its lock is taken per client connection, never
 /// per command.
+///
+/// With a Sentinel-managed primary (`followsFailovers`), ``retarget(to:)`` moves it to a
+/// new primary: connections are opened in generations (``PoolStateMachine/generation``),
+/// and every connection of an older one is closed, never handed out or written to again.
 public final class UpstreamPool: Service, Sendable {
     private let configuration: PoolConfiguration
     private let endpoint: UpstreamEndpoint
+    /// Whether the upstream may move (Sentinel): live connections are then recorded.
+    private let followsFailovers: Bool
     private let login: UpstreamLogin
     private let group: EpollLoopGroup
     private let logger: Logger
     private let state: NIOLockedValueBox<PoolState>
-    private let onUpstreamUp: @Sendable () -> Void
+    private let onUpstreamUp: @Sendable (UpstreamEndpoint) -> Void
     /// TLS to Redis (`rediss://`), when on.
     private let tls: TLSSide?
     /// Clients refused or disconnected because of the upstream, and replication streams.
     let events: ConnectionEvents
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
-    /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, and
-    /// after Redis was unreachable). `tls` makes every connection a TLS one (`rediss://`).
+    /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, after
+    /// Redis was unreachable, after a failover), with where it connected. `tls` makes every
+    /// connection a TLS one (`rediss://`). With `followsFailovers`, no connection opens
+    /// until ``retarget(to:)`` names the primary; `endpoint` then gives only the login and
+    /// database.
     public init(
         endpoint: UpstreamEndpoint, configuration: PoolConfiguration, group: EpollLoopGroup, logger: Logger,
-        tls: TLSSide? = nil, onUpstreamUp: @escaping @Sendable () -> Void = {}
+        tls: TLSSide? = nil, followsFailovers: Bool = false,
+        onUpstreamUp: @escaping @Sendable (UpstreamEndpoint) -> Void = { _ in }
     ) {
+        self.followsFailovers = followsFailovers
         self.onUpstreamUp = onUpstreamUp
         self.tls = tls
         self.endpoint = endpoint
@@ -49,7 +60,33 @@ public final class UpstreamPool: Service, Sendable {
                 machine: Machine(
                     limits: .init(
                         minIdle: configuration.minIdle, maxIdle: configuration.maxIdle,
-                        maxTotal: configuration.maxTotal))))
+                        maxTotal: configuration.maxTotal)),
+                target: followsFailovers ? nil : endpoint))
+    }
+
+    /// Where new connections go: the endpoint, or the current primary (nil before one is known).
+    public var target: UpstreamEndpoint? { state.withLockedValue { $0.target } }
+
+    /// Sends new connections to `primary` (host and port; the login stays the pool's):
+    /// idle connections close at once, connections in use end (their clients' connections
+    /// close, as when Redis goes away), and connections being opened or reset are not used.
+    /// Only with `followsFailovers`.
+    public func retarget(to primary: (host: String, port: Int)) {
+        precondition(followsFailovers, "retarget needs followsFailovers")
+        var endpoint = self.endpoint
+        endpoint.host = primary.host
+        endpoint.port = primary.port
+        let old = state.withLockedValue { state -> [LeasedConnection] in
+            state.target = endpoint
+            _ = state.machine.retarget()  // idle ones are also live: retired below
+            state.upstreamUp = false  // the next connect reports it up (and reloads COMMAND)
+            let generation = state.machine.generation
+            return state.live.values.filter { $0.generation != generation }.map(\.lease)
+        }
+        for lease in old {
+            lease.eventLoop.execute { lease.value.retire(reason: "the upstream failed over") }
+        }
+        replenish()
     }
 
     /// Whether the last attempt to open an upstream connection succeeded.
@@ -142,6 +179,10 @@ public final class UpstreamPool: Service, Sendable {
     /// (or to a waiting client). Must be called on the connection's event loop.
     func release(_ lease: LeasedConnection) {
         let connection = lease.value
+        if followsFailovers && !isCurrent(lease) {
+            // Its server is no longer the primary: not even RESET goes to it.
+            return discard(lease)
+        }
         connection.detach()
         connection.resetForReuse(timeout: connectTimeout).assumeIsolated().whenComplete { result in
             switch result {
@@ -201,10 +242,25 @@ public final class UpstreamPool: Service, Sendable {
         }
     }
 
-    /// Opens a connection; counted while under way so shutdown can wait for it.
+    /// Opens a connection; counted while under way so shutdown can wait for it. Following
+    /// failovers, it opens to the current primary and fails if the primary changed meanwhile.
     private func connect(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
-        state.withLockedValue { $0.machine.connectStarted() }
-        let future = bootstrapConnect(on: loop)
+        let (target, generation) = state.withLockedValue { state in
+            state.machine.connectStarted()
+            return (state.target, state.machine.generation)
+        }
+        let future: EventLoopFuture<LeasedConnection>
+        if let target {
+            future = bootstrapConnect(to: target, on: loop).flatMapThrowing { lease in
+                guard self.adopt(lease, generation: generation) else {
+                    lease.value.close()
+                    throw UpstreamError(reason: "the upstream failed over while connecting")
+                }
+                return lease
+            }
+        } else {
+            future = loop.makeFailedFuture(UpstreamError(reason: "no primary known yet (asking the sentinels)"))
+        }
         future.whenComplete { _ in
             let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
                 guard state.machine.connectEnded() else { return [] }
@@ -218,7 +274,9 @@ public final class UpstreamPool: Service, Sendable {
 
     /// Resolves the host (IP literals at once, names on a global queue: `getaddrinfo`
     /// blocks), connects to each address in turn until one answers, then logs in.
-    private func bootstrapConnect(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
+    private func bootstrapConnect(
+        to endpoint: UpstreamEndpoint, on loop: EpollLoop
+    ) -> EventLoopFuture<LeasedConnection> {
         let login = self.login
         let tls = self.tls
         let timeout = connectTimeout
@@ -266,9 +324,34 @@ public final class UpstreamPool: Service, Sendable {
             }
     }
 
+    /// Records a connection opened in `generation` as live (following failovers): false
+    /// when the primary changed since it began. On the connection's loop.
+    private func adopt(_ lease: LeasedConnection, generation: UInt64) -> Bool {
+        guard followsFailovers else { return true }
+        let id = ObjectIdentifier(lease.value)
+        let adopted = state.withLockedValue { state in
+            guard state.machine.generation == generation else { return false }
+            state.live[id] = LiveConnection(lease: lease, generation: generation)
+            return true
+        }
+        if adopted {
+            lease.value.onFinish = { [self] in _ = self.state.withLockedValue { $0.live.removeValue(forKey: id) } }
+        }
+        return adopted
+    }
+
+    /// Whether a connection was opened to the current primary.
+    private func isCurrent(_ lease: LeasedConnection) -> Bool {
+        let id = ObjectIdentifier(lease.value)
+        return state.withLockedValue { $0.live[id]?.generation == $0.machine.generation }
+    }
+
     private func noteConnect(success: Bool, error: Error? = nil) {
         let reason = error.map { UpstreamError.describe($0) }
-        let wasUp = state.withLockedValue { state -> Bool? in
+        let (wasUp, target) = state.withLockedValue { state -> (Bool?, UpstreamEndpoint?) in
+            // Before the sentinels named a primary there is nothing to count (or to log):
+            // the upstream is not yet known to be up or down.
+            if state.target == nil { return (state.upstreamUp, nil) }
             if success {
                 state.created += 1
             } else {
@@ -278,13 +361,14 @@ public final class UpstreamPool: Service, Sendable {
             let before = state.everConnected ? state.upstreamUp : nil
             state.upstreamUp = success
             state.everConnected = true
-            return before
+            return (before, state.target)
         }
+        let name = target.map { "\($0)" } ?? "(primary not known yet)"
         if success && wasUp != true {
-            logger.info("upstream reachable", metadata: ["upstream": "\(endpoint)"])
-            onUpstreamUp()
+            logger.info("upstream reachable", metadata: ["upstream": "\(name)"])
+            onUpstreamUp(target ?? endpoint)
         } else if !success && wasUp != false {
-            logger.warning("upstream unavailable", metadata: ["upstream": "\(endpoint)", "reason": "\(reason ?? "")"])
+            logger.warning("upstream unavailable", metadata: ["upstream": "\(name)", "reason": "\(reason ?? "")"])
         }
     }
 
@@ -312,7 +396,8 @@ public final class UpstreamPool: Service, Sendable {
         let loop = lease.value.loop
         let id = ObjectIdentifier(lease.value)
         let action = state.withLockedValue {
-            $0.machine.checkIn(lease, id: id, on: ObjectIdentifier(loop), wasUsed: wasUsed)
+            $0.machine.checkIn(
+                lease, id: id, on: ObjectIdentifier(loop), wasUsed: wasUsed, generation: $0.live[id]?.generation)
         }
         switch action {
         case .keep:
@@ -386,6 +471,10 @@ private struct LeaseRequest: Sendable {
 /// What the pool's lock guards: the leasing state machine and the pool's statistics.
 private struct PoolState {
     var machine: Machine
+    /// Where connections open: the endpoint, or the current primary (nil before one is known).
+    var target: UpstreamEndpoint?
+    /// Connections open, by identity, with their generation (only when following failovers).
+    var live: [ObjectIdentifier: LiveConnection] = [:]
     var upstreamUp = false
     var lastError: String?
     var created = 0
@@ -395,4 +484,10 @@ private struct PoolState {
     var waitNanos: UInt64 = 0
     /// Shutdown waits for the connects under way (``Machine/connecting``).
     var connectWaiters: [CheckedContinuation<Void, Never>] = []
+}
+
+/// A connection open to the upstream, and the generation (primary) it was opened in.
+private struct LiveConnection {
+    let lease: LeasedConnection
+    let generation: UInt64
 }

@@ -90,6 +90,9 @@ package struct PoolStateMachine<Connection, Request> {
     package private(set) var isShutDown = false
     /// Connects under way (shutdown waits for them).
     package private(set) var connecting = 0
+    /// Which upstream connections are opened to: bumped by ``retarget()`` (a Sentinel
+    /// failover). A connection of an older generation is never handed out or kept.
+    package private(set) var generation: UInt64 = 0
     private var nextWaiterID: UInt64 = 0
     /// Requests whose client left while their connection was being opened.
     private var abandoned: Set<ObjectIdentifier> = []
@@ -154,12 +157,14 @@ package struct PoolStateMachine<Connection, Request> {
         return !left && !isShutDown
     }
 
-    /// A ready connection comes back (`wasUsed`: from a client, else newly opened to idle).
+    /// A ready connection comes back (`wasUsed`: from a client, else newly opened to idle),
+    /// opened in `generation` (the current one unless given).
     package mutating func checkIn(
-        _ connection: Connection, id: ObjectIdentifier, on loop: ObjectIdentifier, wasUsed: Bool
+        _ connection: Connection, id: ObjectIdentifier, on loop: ObjectIdentifier, wasUsed: Bool,
+        generation: UInt64? = nil
     ) -> CheckInAction {
         if wasUsed { used -= 1 }
-        if isShutDown {
+        if isShutDown || (generation ?? self.generation) != self.generation {
             total -= 1
             return .close
         }
@@ -221,6 +226,21 @@ package struct PoolStateMachine<Connection, Request> {
     package mutating func connectEnded() -> Bool {
         connecting -= 1
         return connecting == 0
+    }
+
+    // MARK: - Failover
+
+    /// The upstream moved (a new primary): later connections open in a new generation.
+    /// Returns the idle connections, no longer counted, to close; connections in use or
+    /// being opened belong to the old generation (``checkIn(_:id:on:wasUsed:generation:)``
+    /// closes them).
+    package mutating func retarget() -> [Idle] {
+        generation += 1
+        defer {
+            total -= idle.count
+            idle.removeAll()
+        }
+        return idle
     }
 
     // MARK: - Shutdown

@@ -25,6 +25,10 @@ public struct InfoPollerConfiguration: Sendable, CustomStringConvertible {
     /// TLS to Redis (`rediss://`): the current context of the upstream side, so a reload
     /// (SIGHUP) applies to the next connection.
     public var tls: ReloadableTLSContext?
+    /// Where the server is now, when it moves (a Sentinel-managed primary): asked before
+    /// each poll, overriding ``host`` and ``port``; nil from it means not known yet. A
+    /// change drops the connection to the old address; no poll happens before one is known.
+    public var target: (@Sendable () -> (host: String, port: Int)?)?
 
     /// Creates a configuration.
     public init(host: String, port: Int, username: String? = nil, password: String? = nil, database: Int = 0) {
@@ -113,12 +117,18 @@ public final class InfoPoller: Service {
             return UInt64(max(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, 0))
         }
         do throws(InfoPollError) {
+            guard let address = currentAddress() else { return nil }  // not known yet: nothing to poll
+            if slot.address.map({ $0 != address }) == true {
+                slot.connection?.close()
+                slot.connection = nil
+            }
             let connection: ControlPlaneConnection
             if let existing = slot.connection {
                 connection = existing
             } else {
-                connection = try connect()
+                connection = try connect(to: address)
                 slot.connection = connection
+                slot.address = address
             }
             let info: RedisInfo
             switch try InfoPollError.converting({ () throws(ControlPlaneError) in try connection.command(["INFO"]) }) {
@@ -139,13 +149,21 @@ public final class InfoPoller: Service {
         }
     }
 
-    private func connect() throws(InfoPollError) -> ControlPlaneConnection {
+    /// The address to poll: the configured one, or the moving target's (nil: not known yet).
+    private func currentAddress() -> Address? {
+        guard let target = configuration.target else {
+            return Address(host: configuration.host, port: configuration.port)
+        }
+        return target().map { Address(host: $0.host, port: $0.port) }
+    }
+
+    private func connect(to address: Address) throws(InfoPollError) -> ControlPlaneConnection {
         let configuration = self.configuration
         let login = ControlPlaneLogin(
             username: configuration.username, password: configuration.password, database: configuration.database)
         return try InfoPollError.converting { () throws(ControlPlaneError) in
             try ControlPlaneConnection.connect(
-                host: configuration.host, port: configuration.port, login: login,
+                host: address.host, port: address.port, login: login,
                 timeout: .seconds(configuration.timeoutSeconds), tls: configuration.tls?.context)
         }
     }
@@ -166,4 +184,12 @@ public final class InfoPoller: Service {
 /// poll after another.
 private final class ConnectionSlot: @unchecked Sendable {
     var connection: ControlPlaneConnection?
+    /// Where ``connection`` goes.
+    var address: Address?
+}
+
+/// A server's host and port.
+private struct Address: Equatable {
+    var host: String
+    var port: Int
 }

@@ -40,6 +40,25 @@ public struct StatsReport: Codable, Sendable {
     /// TLS handshakes, negotiated protocols and certificates by side (`client`,
     /// `upstream`), when TLS is configured.
     public var tls: [String: TLSStatistics.Side]?
+    /// The Sentinel-managed primary followed (`redis+sentinel://`), when one is.
+    public var sentinel: Sentinel?
+
+    /// The `sentinel` section: the current primary and the failovers followed.
+    public struct Sentinel: Codable, Sendable {
+        /// `host:port` of the current primary; absent before one was found.
+        public var primary: String?
+        /// Changes of primary since start.
+        public var failovers: UInt64
+        /// Each sentinel (`host:port`): whether it answered at last contact.
+        public var sentinelsUp: [String: Bool]
+
+        /// A section with these values.
+        public init(primary: String?, failovers: UInt64, sentinelsUp: [String: Bool]) {
+            self.primary = primary
+            self.failovers = failovers
+            self.sentinelsUp = sentinelsUp
+        }
+    }
 
     /// Builds the report from merged counters.
     public init(_ data: ShardSnapshot, table: CommandTable) {

@@ -101,8 +101,16 @@ enum Main {
         let pool = UpstreamPool(
             endpoint: endpoint, configuration: settings.proxy.pool, group: loops,
             logger: Logger(label: "redis-lens.pool"), tls: tls.upstream,
-            onUpstreamUp: { catalog?.upstreamCameUp() })
-        let poller = controlPlane.flatMap { infoPoller(settings, controlPlane: $0, tls: tls.upstream?.context) }
+            followsFailovers: settings.proxy.sentinel != nil,
+            onUpstreamUp: { catalog?.upstreamCameUp(at: $0) })
+        let sentinel = try settings.proxy.sentinel.map {
+            try SentinelFollower(
+                endpoint: $0, pool: pool, timeout: .seconds(settings.proxy.pool.connectTimeoutSeconds),
+                logger: Logger(label: "redis-lens.sentinel"))
+        }
+        let poller = controlPlane.flatMap {
+            infoPoller(settings, controlPlane: $0, tls: tls.upstream?.context, pool: sentinel.map { _ in pool })
+        }
         let frontend = topologyThread.flatMap { topologyThread in
             clusterStatistics.map { clusterStatistics in
                 ClusterFrontend(
@@ -127,13 +135,15 @@ enum Main {
             logger: Logger(label: "redis-lens.admin"),
             routes: (frontend.map { [AdminServer.clusterReadiness($0)] } ?? [])
                 + AdminServer.healthRoutes(pool: pool, serverStats: poller?.state)
-                + (telemetry?.routes(pool: pool, serverStats: poller?.state) ?? []))
-        // Start order (spans, Loki pusher, catalog,) pool, (poller,) admin, proxy; shutdown
+                + (telemetry?.routes(pool: pool, serverStats: poller?.state, sentinel: sentinel) ?? []))
+        // Start order (spans, Loki pusher, catalog,) pool, (sentinel, poller,) admin, proxy; shutdown
         // runs in reverse: drain clients first, export the last spans and lines last.
         let optional: [(any Service)?] = [spans?.service] + activityLog.services + [catalog, tls.reloadService]
         let services = ServiceGroup(
             configuration: .init(
-                services: optional.compactMap { $0 } + [pool] + [poller].compactMap { $0 } + [admin, proxy],
+                services: optional.compactMap { $0 } + [pool]
+                    + ([sentinel, poller] as [(any Service)?]).compactMap { $0 }
+                    + [admin, proxy],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
@@ -152,9 +162,10 @@ enum Main {
     }
 
     /// The INFO poller, logging in as the proxy's upstream connections do; nil when off
-    /// (`--info-interval 0`, or `--no-telemetry`: nothing is recorded then).
+    /// (`--info-interval 0`, or `--no-telemetry`: nothing is recorded then). With `pool`
+    /// (a Sentinel-managed primary), it polls wherever the pool's connections go.
     static func infoPoller(
-        _ settings: Settings, controlPlane: ControlPlaneThread, tls: ReloadableTLSContext?
+        _ settings: Settings, controlPlane: ControlPlaneThread, tls: ReloadableTLSContext?, pool: UpstreamPool? = nil
     ) -> InfoPoller? {
         // A cluster's nodes are polled one by one (ClusterFrontend), with a `node` label.
         guard settings.infoIntervalSeconds > 0, settings.telemetry != nil, settings.proxy.cluster == nil else {
@@ -167,6 +178,9 @@ enum Main {
         configuration.intervalSeconds = settings.infoIntervalSeconds
         configuration.timeoutSeconds = settings.proxy.pool.connectTimeoutSeconds
         configuration.tls = tls
+        if let pool {
+            configuration.target = { pool.target.map { ($0.host, $0.port) } }
+        }
         return InfoPoller(
             configuration: configuration, controlPlane: controlPlane, logger: Logger(label: "redis-lens.info"))
     }

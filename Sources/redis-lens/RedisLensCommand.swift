@@ -34,9 +34,12 @@ struct RedisLensCommand: ParsableCommand {
 
     @Option(
         help:
-            "The real Redis: redis://[user:password@]HOST:PORT[/db], or redis+cluster://[user:password@]HOST:PORT[,HOST:PORT...]. (default: redis://127.0.0.1:6379)"
+            "The real Redis: redis://[user:password@]HOST:PORT[/db], a Sentinel-managed primary: redis+sentinel://[user:password@]HOST:PORT,.../NAME[/db], or a Cluster: redis+cluster://[user:password@]HOST:PORT[,HOST:PORT...]. (default: redis://127.0.0.1:6379)"
     )
     var upstream: String?
+
+    @OptionGroup(title: "Sentinel")
+    var sentinel: SentinelOptions
 
     @Option(help: "Admin HTTP endpoint (/healthz, /readyz), HOST:PORT. (default: 127.0.0.1:9122)")
     var adminListen: String?
@@ -158,11 +161,7 @@ struct RedisLensCommand: ParsableCommand {
         proxy.listen = try values.parse(listen, "listen", "127.0.0.1:6380") { text throws(ConfigurationError) in
             text.lowercased() == "none" ? nil : try HostPort(parsing: text)
         }
-        proxy.upstream = try values.parse(upstream, "upstream", "redis://127.0.0.1:6379") {
-            text throws(ConfigurationError) in
-            ClusterEndpoint.matches(text)
-                ? try ClusterEndpoint(parsing: text).seeds[0] : try UpstreamEndpoint(parsing: text)
-        }
+        (proxy.upstream, proxy.sentinel) = try sentinel.upstream(upstream, values)
         let clientTLS = try tls.clientSide(values)
         proxy.tlsListen = clientTLS?.0
         guard proxy.listen != nil || proxy.tlsListen != nil else {

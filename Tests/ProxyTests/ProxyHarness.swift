@@ -44,11 +44,12 @@ final class ProxyHarness: Sendable {
     /// Starts the proxy; `tls` adds a TLS port (its client side) and TLS to Redis (its
     /// upstream side); `clusterAddresses` makes it a cluster node's listener that rewrites
     /// topology replies and redirections; `node` (with `telemetry`) records its commands as
-    /// that cluster node's (``TelemetryRuntime/nodeTelemetry(node:)``).
+    /// that cluster node's (``TelemetryRuntime/nodeTelemetry(node:)``). `followsFailovers`:
+    /// a pool that ``UpstreamPool/retarget(to:)`` moves, pointed at `upstreamPort` first.
     static func start(
         upstreamPort: Int, pool poolConfiguration: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
         drainTimeoutSeconds: Double = 5, telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil,
-        clusterAddresses: ClusterAddressMap? = nil, node: String? = nil
+        clusterAddresses: ClusterAddressMap? = nil, node: String? = nil, followsFailovers: Bool = false
     ) async throws -> ProxyHarness {
         var configuration = ProxyConfiguration()
         configuration.listen = HostPort(host: "127.0.0.1", port: 0)
@@ -71,7 +72,8 @@ final class ProxyHarness: Sendable {
         }
         let pool = UpstreamPool(
             endpoint: configuration.upstream, configuration: poolConfiguration, group: group, logger: logger,
-            tls: tls?.upstream)
+            tls: tls?.upstream, followsFailovers: followsFailovers)
+        if followsFailovers { pool.retarget(to: ("127.0.0.1", upstreamPort)) }
         let sink = RecordingSink()
         let bound = Locked<Int?>(nil)
         let tlsBound = Locked<Int?>(nil)
@@ -110,11 +112,11 @@ final class ProxyHarness: Sendable {
     static func with<T>(
         upstreamPort: Int, pool: PoolConfiguration = PoolConfiguration(), threads: Int = 2,
         telemetry: TelemetryConfiguration? = nil, tls: HarnessTLS? = nil, clusterAddresses: ClusterAddressMap? = nil,
-        node: String? = nil, _ body: (ProxyHarness) async throws -> T
+        node: String? = nil, followsFailovers: Bool = false, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         let proxy = try await start(
             upstreamPort: upstreamPort, pool: pool, threads: threads, telemetry: telemetry, tls: tls,
-            clusterAddresses: clusterAddresses, node: node)
+            clusterAddresses: clusterAddresses, node: node, followsFailovers: followsFailovers)
         let result: T
         do {
             result = try await body(proxy)

@@ -148,4 +148,32 @@ import Testing
         let waitExpiredAgain = pool.waitExpired(id)
         #expect(waitExpiredAgain == nil)
     }
+
+    @Test func retargetingDropsIdleConnectionsAndRefusesOldOnesComingBack() {
+        var pool = Self.machine(maxIdle: 4, maxTotal: 4)
+        guard case .open = pool.acquire(on: a, request: "1", key: key(0)) else { Issue.record(); return }
+        guard case .open = pool.acquire(on: a, request: "2", key: key(1)) else { Issue.record(); return }
+        let old = pool.generation
+        guard case .keep = pool.checkIn(1, id: key(4), on: a, wasUsed: true, generation: old) else {
+            Issue.record()
+            return
+        }
+        #expect(pool.total == 2 && pool.idle.count == 1 && pool.used == 1)
+        let dropped = pool.retarget()
+        #expect(dropped.map(\.connection) == [1])
+        #expect(pool.generation == old + 1 && pool.total == 1 && pool.idle.isEmpty)
+        // The connection still in use comes back after its reset: closed, its slot freed.
+        guard case .close = pool.checkIn(2, id: key(5), on: a, wasUsed: true, generation: old) else {
+            Issue.record()
+            return
+        }
+        #expect(pool.total == 0 && pool.used == 0)
+        // One opened since is kept.
+        guard case .open = pool.acquire(on: a, request: "3", key: key(2)) else { Issue.record(); return }
+        guard case .keep = pool.checkIn(3, id: key(6), on: a, wasUsed: true, generation: pool.generation) else {
+            Issue.record()
+            return
+        }
+        #expect(pool.total == 1 && pool.idle.count == 1)
+    }
 }

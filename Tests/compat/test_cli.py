@@ -99,6 +99,28 @@ BAD_VALUES = [
     pytest.param([], {"REDIS_LENS_UPSTREAM": "redis+cluster://h:1", "REDIS_LENS_CLUSTER_REFRESH_INTERVAL": "0"},
                  "REDIS_LENS_CLUSTER_REFRESH_INTERVAL", id="env-cluster-refresh-interval"),
     pytest.param(["--bogus-flag", "1"], None, "--bogus-flag", id="unknown-flag"),
+    pytest.param(["--upstream", "redis+sentinel:///mymaster"], None, "invalid --upstream: redis+sentinel:// URL names no sentinel",
+                 id="sentinel-none"),
+    pytest.param(["--upstream", "redis+sentinel://127.0.0.1:26379"], None,
+                 "invalid --upstream: redis+sentinel:// URL names no master", id="sentinel-no-master"),
+    pytest.param(["--upstream", "redis+sentinel://127.0.0.1:26379/"], None,
+                 "invalid --upstream: redis+sentinel:// URL names no master", id="sentinel-empty-master"),
+    pytest.param(["--upstream", "redis+sentinel://127.0.0.1:26379,127.0.0.1:99999/mymaster"], None,
+                 "invalid --upstream: '127.0.0.1:99999' has no valid port", id="sentinel-port-range"),
+    pytest.param(["--upstream", "redis+sentinel://127.0.0.1:0/mymaster"], None,
+                 "invalid --upstream: sentinel port in '127.0.0.1:0' must be 1-65535", id="sentinel-port-zero"),
+    pytest.param(["--upstream", "redis+sentinel://127.0.0.1:x/mymaster"], None, "invalid --upstream:",
+                 id="sentinel-port-text"),
+    pytest.param(["--upstream", "redis+sentinel://127.0.0.1:26379,,127.0.0.1:26380/mymaster"], None,
+                 "invalid --upstream: redis+sentinel:// URL has an empty sentinel address", id="sentinel-empty-entry"),
+    pytest.param(["--upstream", "redis+sentinel://127.0.0.1:26379/mymaster/x"], None,
+                 "invalid --upstream: upstream database 'x'", id="sentinel-db"),
+    pytest.param(["--upstream", "rediss+sentinel://127.0.0.1:26379/mymaster"], None,
+                 "rediss+sentinel:// is not supported", id="sentinel-tls"),
+    pytest.param(["--sentinel-password", "x"], None, "--sentinel-password needs a redis+sentinel:// --upstream",
+                 id="sentinel-password-without-sentinel"),
+    pytest.param([], {"REDIS_LENS_SENTINEL_USERNAME": "u"}, "--sentinel-username needs a redis+sentinel:// --upstream",
+                 id="env-sentinel-username-without-sentinel"),
     pytest.param(["--pool-max"], None, "--pool-max", id="missing-value"),
     pytest.param([], {"REDIS_LENS_POOL_MAX": "abc"}, "REDIS_LENS_POOL_MAX", id="env-pool-max"),
     pytest.param([], {"REDIS_LENS_UPSTREAM": "http://x"}, "REDIS_LENS_UPSTREAM", id="env-upstream"),
@@ -135,6 +157,12 @@ def test_bad_configuration_exits_2_with_one_line(lens_bin, args, env, name):
 
 def test_bad_upstream_url_does_not_echo_password(lens_bin):
     code, out, err = run_lens(lens_bin, ["--upstream", "redis://:hunter2@127.0.0.1:notaport"])
+    assert code == 2 and err.startswith("redis-lens: error: ") and "--upstream" in err
+    assert "hunter2" not in out + err
+
+
+def test_bad_sentinel_url_does_not_echo_password(lens_bin):
+    code, out, err = run_lens(lens_bin, ["--upstream", "redis+sentinel://:hunter2@127.0.0.1:notaport/mymaster"])
     assert code == 2 and err.startswith("redis-lens: error: ") and "--upstream" in err
     assert "hunter2" not in out + err
 

@@ -39,6 +39,8 @@ REQUIRED_PANELS = {
     "Redis memory", "Memory fragmentation", "Traces (Tempo)", "Redis Cache Activity Logs",
 }
 GENERATE_CERTS = os.path.join(DEPLOY, "tls", "generate-certs.sh")
+# Only exposed with a redis+sentinel:// upstream; test_sentinel.py scrapes them there.
+SENTINEL_ONLY = {"redislens_upstream_failovers_total", "redislens_upstream_info", "redislens_sentinel_up"}
 
 
 def help_text(lens_bin):
@@ -114,7 +116,7 @@ def test_every_metric_name_used_exists_in_a_real_scrape(server, lens_factory, tm
         histograms = {name for name, kind in expo.types.items() if kind == "histogram"}
         scraped = {family(name, histograms) for name, _, _ in expo.samples}
         missing = {name: where for name, where in used.items()
-                   if family(name, histograms) not in scraped}
+                   if family(name, histograms) not in scraped and name not in SENTINEL_ONLY}
         return missing, scraped, histograms
 
     # Server metrics appear after the first INFO poll: poll the scrape until nothing is missing.
@@ -153,7 +155,7 @@ def test_promtool_check_config():
 
 def test_promtool_check_rules():
     output = run_promtool("check", "rules", "alerts.yml")
-    assert "SUCCESS: 12 rules found" in output, output
+    assert "SUCCESS: 13 rules found" in output, output
 
 
 def test_promtool_test_rules():
@@ -215,6 +217,24 @@ def test_dropin_only_adds_redis_lens_and_repoints_the_app():
     assert environment(services["redis-lens"])["REDIS_LENS_UPSTREAM"] == "redis://redis:6379"
 
 
+def test_sentinel_compose_is_wired():
+    compose = load_yaml("docker-compose.sentinel.yml")
+    services = compose["services"]
+    sentinels = {"sentinel-1", "sentinel-2", "sentinel-3"}
+    assert {"redis-primary", "redis-replica", "redis-lens"} | sentinels <= set(services)
+    assert "--replicaof" in services["redis-replica"]["command"]
+    url = environment(services["redis-lens"])["REDIS_LENS_UPSTREAM"]
+    assert url.startswith("redis+sentinel://")
+    hosts, name = url[len("redis+sentinel://"):].split("/", 1)
+    assert {host.split(":")[0] for host in hosts.split(",")} == sentinels
+    for sentinel in sentinels:
+        service = services[sentinel]
+        script = service["command"][-1]
+        assert f"sentinel monitor {name} redis-primary 6379 2" in script
+        assert environment(service)["SENTINEL_HOST"] == sentinel
+        assert any(port.endswith(":26379") for port in hosts.split(","))
+
+
 def test_environment_variables_name_real_flags(lens_bin):
     flags = set(re.findall(r"--([a-z0-9-]+)", help_text(lens_bin)))
 
@@ -222,7 +242,8 @@ def test_environment_variables_name_real_flags(lens_bin):
         return variable[len("REDIS_LENS_"):].lower().replace("_", "-")
 
     texts = [read("Deploy", name) for name in ("docker-compose.yml", "docker-compose.dropin.yml",
-                                                "docker-compose.tls.yml", "docker-compose.cluster.yml",
+                                                "docker-compose.tls.yml", "docker-compose.sentinel.yml",
+                                                "docker-compose.cluster.yml",
                                                 "Dockerfile")]
     texts += [read("Deploy", "kubernetes", name) for name in os.listdir(path("kubernetes"))]
     variables = set(re.findall(r"\bREDIS_LENS_[A-Z0-9_]+", "\n".join(texts)))
