@@ -237,6 +237,11 @@ public final class UpstreamPool: Service, Sendable {
                         return promise.fail(failure)
                     }
                     self.open(on: loop, for: promise, until: deadline, retryIn: min(delay * 2, .milliseconds(500)))
+                }.futureResult.whenFailure { _ in
+                    // The loop stopped before the retry: the client's wait ends here, not never
+                    // (a promise left pending would keep its session, and the loop, alive).
+                    self.discard(wasUsed: true)
+                    promise.fail(failure)
                 }
             }
         }
