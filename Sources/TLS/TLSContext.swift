@@ -184,7 +184,8 @@ public final class TLSContext: @unchecked Sendable {
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 256)
         while fgets(&line, Int32(line.count), file) != nil {
-            if String(cString: line).contains("ENCRYPTED") { return true }
+            let text = String(decoding: line.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.contains("ENCRYPTED") { return true }
         }
         return false
     }
