@@ -57,12 +57,7 @@ public struct ClusterEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL with the password replaced by `***`.
     public var description: String {
-        let seed = seeds[0]
-        var auth = ""
-        if seed.username != nil || seed.password != nil {
-            auth = (seed.username ?? "") + (seed.password == nil ? "" : ":***") + "@"
-        }
         let hosts = seeds.map(\.address).joined(separator: ",")
-        return "\(tls ? "rediss" : "redis")+cluster://\(auth)\(hosts)"
+        return "\(tls ? "rediss" : "redis")+cluster://\(seeds[0].maskedUserInfo)\(hosts)"
     }
 }

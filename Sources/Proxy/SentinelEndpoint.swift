@@ -40,19 +40,7 @@ public struct SentinelEndpoint: Sendable, Hashable, CustomStringConvertible {
                 "a Sentinel upstream must be redis+sentinel://[user:password@]host:port,.../name[/db]")
         }
         var rest = Substring(text.dropFirst(scheme.count))
-        var username: String?
-        var password: String?
-        if let at = rest.lastIndex(of: "@") {
-            let userInfo = rest[..<at]
-            rest = rest[rest.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                let user = UpstreamEndpoint.percentDecoded(userInfo[..<colon])
-                username = user.isEmpty ? nil : user
-                password = UpstreamEndpoint.percentDecoded(userInfo[userInfo.index(after: colon)...])
-            } else if !userInfo.isEmpty {
-                password = UpstreamEndpoint.percentDecoded(userInfo)
-            }
-        }
+        let (username, password) = UpstreamEndpoint.takeUserInfo(from: &rest)
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
         let hosts = parts[0]
         guard !hosts.isEmpty else { throw ConfigurationError("redis+sentinel:// URL names no sentinel") }
@@ -92,11 +80,7 @@ public struct SentinelEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL with the password replaced by `***`.
     public var description: String {
-        var auth = ""
-        if primary.username != nil || primary.password != nil {
-            auth = (primary.username ?? "") + (primary.password == nil ? "" : ":***") + "@"
-        }
         let hosts = sentinels.map(\.description).joined(separator: ",")
-        return "redis+sentinel://\(auth)\(hosts)/\(masterName)/\(primary.database)"
+        return "redis+sentinel://\(primary.maskedUserInfo)\(hosts)/\(masterName)/\(primary.database)"
     }
 }

@@ -50,20 +50,7 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
             }
             rest = rest[..<slash]
         }
-        var username: String?
-        var password: String?
-        if let at = rest.lastIndex(of: "@") {
-            let userInfo = rest[..<at]
-            rest = rest[rest.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                let user = Self.percentDecoded(userInfo[..<colon])
-                username = user.isEmpty ? nil : user
-                password = Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
-            } else if !userInfo.isEmpty {
-                // redis://password@host is the common shorthand for requirepass.
-                password = Self.percentDecoded(userInfo)
-            }
-        }
+        let (username, password) = Self.takeUserInfo(from: &rest)
         let address: HostPort
         if rest.hasPrefix("[") || rest.contains(":") {
             address = try HostPort(parsing: String(rest))
@@ -81,16 +68,33 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL with the password replaced by `***`.
     public var description: String {
-        var auth = ""
-        if username != nil || password != nil {
-            auth = (username ?? "") + (password == nil ? "" : ":***") + "@"
-        }
-        return "\(tls ? "rediss" : "redis")://\(auth)\(HostPort(host: host, port: port))/\(database)"
+        "\(tls ? "rediss" : "redis")://\(maskedUserInfo)\(HostPort(host: host, port: port))/\(database)"
     }
 
     /// `host:port`.
     public var address: String { HostPort(host: host, port: port).description }
 
+    /// `user:***@` (or `:***@`, `user@`, nothing): the URL's login without its password.
+    var maskedUserInfo: String {
+        guard username != nil || password != nil else { return "" }
+        return (username ?? "") + (password == nil ? "" : ":***") + "@"
+    }
+
+    /// Removes `[[user]:password@]` from the front of `rest` (the part of a URL after its
+    /// scheme) and returns it percent-decoded; `password@` alone is the common shorthand for
+    /// `requirepass`.
+    static func takeUserInfo(from rest: inout Substring) -> (username: String?, password: String?) {
+        guard let at = rest.lastIndex(of: "@") else { return (nil, nil) }
+        let userInfo = rest[..<at]
+        rest = rest[rest.index(after: at)...]
+        if let colon = userInfo.firstIndex(of: ":") {
+            let user = percentDecoded(userInfo[..<colon])
+            return (user.isEmpty ? nil : user, percentDecoded(userInfo[userInfo.index(after: colon)...]))
+        }
+        return (nil, userInfo.isEmpty ? nil : percentDecoded(userInfo))
+    }
+
+    /// `%XX` escapes decoded (a password may hold `@`, `:` or `/`).
     static func percentDecoded(_ text: Substring) -> String {
         guard text.contains("%") else { return String(text) }
         var bytes: [UInt8] = []

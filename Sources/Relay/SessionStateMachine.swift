@@ -339,13 +339,21 @@ public struct SessionStateMachine: ~Copyable {
             repliesRaw = true
             if replicating { result.replicationBytes = bytes.count - offset }
         } catch {
-            // Relayed all the same: the client decides what to make of it, as it would directly.
-            result.unparsable = error.message
-            requestsRaw = true
-            repliesRaw = true
-            upstreamReusable = false
-            _ = matcher.abortAll(at: now, sink: sink)
+            repliesUnparsable(error, at: now, sink: sink, into: &result)
         }
+    }
+
+    /// Replies stopped making sense: they are relayed all the same (the client decides what
+    /// to make of them, as it would directly), unmeasured from here, and the connection is
+    /// not reused.
+    private mutating func repliesUnparsable(
+        _ error: RESPProtocolError, at now: UInt64, sink: any CommandEventSink, into result: inout ReplyScan
+    ) {
+        result.unparsable = error.message
+        requestsRaw = true
+        repliesRaw = true
+        upstreamReusable = false
+        _ = matcher.abortAll(at: now, sink: sink)
     }
 
     /// What the client is sent for the last chunk given to ``scanReplies(_:at:sink:)``, when
@@ -384,11 +392,7 @@ public struct SessionStateMachine: ~Copyable {
             if replicating { result.replicationBytes = bytes.count - offset }
             editor!.passRest(bytes)
         } catch {
-            result.unparsable = error.message
-            requestsRaw = true
-            repliesRaw = true
-            upstreamReusable = false
-            _ = matcher.abortAll(at: now, sink: sink)
+            repliesUnparsable(error, at: now, sink: sink, into: &result)
             editor!.passRest(bytes)
         }
     }
