@@ -12,6 +12,8 @@ public struct ClusterNode: Hashable, Sendable {
     public var role: Role
     /// The cluster flagged the node `fail` (kept until the cluster forgets it).
     public var failing: Bool
+    /// The line lists slots the node serves (a primary of a working cluster).
+    public var servesSlots: Bool
 
     /// A node's role.
     public enum Role: String, Hashable, Sendable, CaseIterable {
@@ -22,7 +24,11 @@ public struct ClusterNode: Hashable, Sendable {
     }
 
     /// Creates a record.
-    public init(id: String, address: NodeAddress, hostname: String? = nil, role: Role, failing: Bool = false) {
+    public init(
+        id: String, address: NodeAddress, hostname: String? = nil, role: Role, failing: Bool = false,
+        servesSlots: Bool = false
+    ) {
+        self.servesSlots = servesSlots
         self.id = id
         self.address = address
         self.hostname = hostname

@@ -30,8 +30,9 @@ public enum ClusterNodesParser {
         // ip:port@cport[,hostname[,aux=value...]] (7.2 adds the auxiliary fields); IPv6
         // addresses are written bare (the last colon splits).
         let endpoint = fields[1].split(separator: ",", omittingEmptySubsequences: false)
-        let hostPort = endpoint[0].split(separator: "@", maxSplits: 1)[0]
-        guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...]),
+        guard
+            let hostPort = endpoint.first?.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first,
+            let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...]),
             (1...65535).contains(port)
         else { return nil }
         let ip = hostPort[..<colon]
@@ -39,6 +40,6 @@ public enum ClusterNodesParser {
             endpoint.count > 1 && !endpoint[1].isEmpty && !endpoint[1].contains("=") ? String(endpoint[1]) : nil
         return ClusterNode(
             id: String(fields[0]), address: NodeAddress(host: ip.isEmpty ? connectedHost : String(ip), port: port),
-            hostname: hostname, role: role, failing: flags.contains("fail"))
+            hostname: hostname, role: role, failing: flags.contains("fail"), servesSlots: fields.count > 8)
     }
 }

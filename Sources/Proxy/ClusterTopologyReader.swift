@@ -78,6 +78,11 @@ final class ClusterTopologyReader: @unchecked Sendable {
         }
         let nodes = ClusterNodesParser.parse(String(decoding: bytes, as: UTF8.self), connectedHost: host)
         guard !nodes.isEmpty else { return .failure(ControlPlaneError(.protocolError, "CLUSTER NODES lists no node")) }
+        // A node that was reset (or lost its nodes.conf) knows only itself and no slots: its
+        // view would close every other node's port, so another node is asked instead.
+        guard nodes.contains(where: \.servesSlots) else {
+            return .failure(ControlPlaneError(.protocolError, "CLUSTER NODES lists no node serving slots"))
+        }
         return .success(nodes)
     }
 }

@@ -247,7 +247,11 @@ public final class SentinelFollower: Service, Sendable {
         logger.info("a sentinel announced a new primary", metadata: ["address": "\(address)"])
         let queries = self.queries
         Task {
-            _ = try? await queries.run { self.drive(self.machine.withLockedValue { $0.switchAnnounced(to: address) }) }
+            _ = try? await queries.run {
+                // After shutdown began, connections it opened would outlive `closeAll()`.
+                guard !self.stopping.withLockedValue({ $0 }) else { return }
+                self.drive(self.machine.withLockedValue { $0.switchAnnounced(to: address) })
+            }
         }
     }
 

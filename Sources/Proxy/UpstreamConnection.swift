@@ -169,6 +169,7 @@ final class UpstreamConnection: EpollHandler {
     override func loopStopped() {
         timeout = nil
         socket.close()
+        finished()  // the pool's record of it (following failovers) holds it otherwise
     }
 
     override func handleEvents(_ events: UInt32) {

@@ -24,14 +24,14 @@ import Testing
                 ClusterNode(
                     id: "67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1",
                     address: NodeAddress(host: "127.0.0.1", port: 30002),
-                    hostname: "node-b", role: .primary),
+                    hostname: "node-b", role: .primary, servesSlots: true),
                 ClusterNode(
                     id: "292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f",
                     address: NodeAddress(host: "127.0.0.1", port: 30003),
-                    role: .primary, failing: true),
+                    role: .primary, failing: true, servesSlots: true),
                 ClusterNode(
                     id: "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca", address: NodeAddress(host: "10.1.2.3", port: 30001),
-                    role: .primary),
+                    role: .primary, servesSlots: true),
             ])
     }
 
@@ -56,5 +56,17 @@ import Testing
         #expect(ClusterNodesParser.parse("a b c d e f g h\n", connectedHost: "h").isEmpty)
         #expect(
             ClusterNodesParser.parse("id 127.0.0.1:notaport@1 master - 0 0 1 connected\n", connectedHost: "h").isEmpty)
+        // Address fields that split into nothing are skipped, not a crash.
+        for address in ["@", ",", ",x", "@@", ",@1", ""] {
+            #expect(
+                ClusterNodesParser.parse("id \(address) master - 0 0 1 connected 0-5\n", connectedHost: "h").isEmpty)
+        }
+    }
+
+    @Test func aNodeThatWasResetServesNoSlots() {
+        let reset = ClusterNodesParser.parse(
+            "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 127.0.0.1:30001@31001 myself,master - 0 0 0 connected\n",
+            connectedHost: "h")
+        #expect(reset.map(\.servesSlots) == [false])
     }
 }
