@@ -125,6 +125,7 @@ public final class ClusterFrontend: Service, Sendable {
                     try? await Task.sleep(for: .milliseconds(250))
                 }
             } onGracefulShutdown: {
+                self.reader.stop()
                 self.signal.finish()
             }
             _ = try? await controlPlane.run { self.reader.close() }

@@ -1,5 +1,6 @@
 import Cluster
 import ControlPlane
+import NIOConcurrencyHelpers
 import RESP
 import TLS
 
@@ -8,8 +9,11 @@ import TLS
 ///
 /// It keeps its connection between refreshes; when that fails it tries the seeds, then
 /// every node of the last topology, in order, until one answers with at least one node.
-/// Unchecked: only the control-plane thread touches it, one read after another.
+/// Unchecked: only the control-plane thread touches it, one read after another (but for
+/// ``stop()``, which is locked).
 final class ClusterTopologyReader: @unchecked Sendable {
+    /// Set at shutdown: a read under way asks no further node.
+    private let stopped = NIOLockedValueBox(false)
     private let login: ControlPlaneLogin
     private let seeds: [UpstreamEndpoint]
     private let timeout: Duration
@@ -37,6 +41,8 @@ final class ClusterTopologyReader: @unchecked Sendable {
         let candidates = seeds.map { NodeAddress(host: $0.host, port: $0.port) } + known
         var tried: Set<NodeAddress> = []
         for candidate in candidates where tried.insert(candidate).inserted {
+            // Each candidate may take the whole connect timeout: shutdown does not wait for them all.
+            if stopped.withLockedValue({ $0 }) { return .failure(ControlPlaneError(.connectionLost, "shutting down")) }
             do throws(ControlPlaneError) {
                 let open = try ControlPlaneConnection.connect(
                     host: candidate.host, port: candidate.port, login: login, timeout: timeout, tls: tls?.context)
@@ -53,6 +59,11 @@ final class ClusterTopologyReader: @unchecked Sendable {
             }
         }
         return .failure(lastError)
+    }
+
+    /// Makes a read under way stop before its next node (any thread; at shutdown).
+    func stop() {
+        stopped.withLockedValue { $0 = true }
     }
 
     /// Drops the connection (at shutdown).
