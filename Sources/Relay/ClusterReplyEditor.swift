@@ -66,6 +66,9 @@ package struct ClusterReplyEditor {
     package mutating func frameEnds(at end: Int, in bytes: UnsafeRawBufferPointer) {
         guard let reply = candidate else { return }
         candidate = nil
+        if reply == nil && held.isEmpty && !Self.isRedirection(bytes, from: start, to: end) {
+            return  // an error other than -MOVED/-ASK, whole in this chunk: streamed, never copied
+        }
         var frame = held
         held = []
         frame.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
@@ -74,6 +77,19 @@ package struct ClusterReplyEditor {
         if start > relayed { pieces.append(.relay(relayed..<start)) }
         pieces.append(.insert(edited ?? frame))
         relayed = end
+    }
+
+    /// Whether `bytes[start..<end]` begins `-MOVED ` or `-ASK ` (the only errors that name a node).
+    @inline(__always)
+    private static func isRedirection(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Bool {
+        func startsWith(_ prefix: StaticString) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            guard end - start >= count else { return false }
+            let text = prefix.utf8Start
+            for index in 0..<count where bytes[start + index] != text[index] { return false }
+            return true
+        }
+        return startsWith("-MOVED ") || startsWith("-ASK ")
     }
 
     /// The chunk's frames were all seen: what is not held is relayed.
