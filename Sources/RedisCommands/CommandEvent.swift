@@ -18,6 +18,9 @@ public struct CommandEvent: Sendable {
     public var startNanos: UInt64
     /// Monotonic time (nanoseconds) when the reply's last byte was read.
     public var endNanos: UInt64
+    /// Monotonic time (nanoseconds) when the request's last byte was written to the upstream
+    /// (0 when it was not, or is not known). From there to ``endNanos`` is Redis plus the network.
+    public var sentNanos: UInt64
     /// Request size on the wire, in bytes.
     public var requestBytes: Int
     /// Reply size on the wire, in bytes (0 when no reply came).
@@ -52,6 +55,7 @@ public struct CommandEvent: Sendable {
         connectionID: UInt64,
         startNanos: UInt64,
         endNanos: UInt64,
+        sentNanos: UInt64 = 0,
         requestBytes: Int,
         replyBytes: Int,
         outcome: CommandOutcome,
@@ -70,6 +74,7 @@ public struct CommandEvent: Sendable {
         self.connectionID = connectionID
         self.startNanos = startNanos
         self.endNanos = endNanos
+        self.sentNanos = sentNanos
         self.requestBytes = requestBytes
         self.replyBytes = replyBytes
         self.outcome = outcome
@@ -84,6 +89,10 @@ public struct CommandEvent: Sendable {
 
     /// Duration in nanoseconds.
     public var durationNanos: UInt64 { endNanos &- startNanos }
+
+    /// Time inside Redis plus the network to it, in nanoseconds: from the request's last byte
+    /// written upstream to the reply's last byte read (0 when ``sentNanos`` is not known).
+    public var upstreamNanos: UInt64 { sentNanos == 0 || sentNanos > endNanos ? 0 : endNanos &- sentNanos }
 }
 
 /// What a command does, for grouping metrics.
