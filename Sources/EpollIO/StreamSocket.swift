@@ -52,6 +52,9 @@ public final class StreamSocket {
     private var writeWantsRead = false
     /// Why TLS failed, when it did (reads fail with `EPROTO` then).
     package private(set) var tlsFailure: TLSFailure?
+    /// Bytes of output the kernel (or, with TLS, `SSL_write`) took so far: an owner compares
+    /// it with its own count to know which of the bytes it wrote have left.
+    package private(set) var bytesSent: UInt64 = 0
 
     package init(fd: Int32, loop: EpollLoop) {
         self.fd = fd
@@ -204,6 +207,7 @@ public final class StreamSocket {
         } else if wasEmpty && bytes.count >= Self.deferLimit {
             // Sent at once, without a copy; only what the kernel does not take is queued.
             let written = send(bytes)
+            bytesSent &+= UInt64(written)
             guard failure == nil else { return false }
             output.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
             return true
@@ -234,6 +238,7 @@ public final class StreamSocket {
         // Before the handshake finished, output waits (the owner writes only after it).
         if tls != nil && !tlsEstablished { return true }
         let written = send(output.bytes)
+        bytesSent &+= UInt64(written)
         guard failure == nil else { return false }
         output.consume(written)
         if output.isEmpty {

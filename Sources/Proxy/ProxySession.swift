@@ -50,6 +50,10 @@ final class ProxySession: EpollHandler {
     let rewritesReplies: Bool
     /// A rewritten frame outgrew the hold limit (logged once per session).
     private var loggedHoldOverflow = false
+    /// The upstream socket's ``StreamSocket/bytesSent`` when it was attached (its login and
+    /// reset went before the session's first byte) and when the session last looked.
+    private var upstreamSentBase: UInt64 = 0
+    private var upstreamSentSeen: UInt64 = 0
 
     init(
         client: StreamSocket, address: String, pool: UpstreamPool, sink: any CommandEventSink,
@@ -207,6 +211,9 @@ final class ProxySession: EpollHandler {
             logger.debug("malformed client input, passed on to Redis", metadata: ["error": "\(error)"])
         }
         upstream.write(bytes)
+        // Usually queued for the loop's flush (then the upstream's EPOLLOUT stamps the
+        // requests); a large write is sent at once.
+        upstreamSent()
         if upstream.isFull { machine.upstreamFull() }
     }
 
@@ -278,6 +285,17 @@ final class ProxySession: EpollHandler {
         return true
     }
 
+    /// The upstream took bytes (or may have): the requests they completed get the time now
+    /// as their `sentNanos` (one clock read per write that took bytes, none otherwise).
+    func upstreamSent() {
+        guard let upstream else { return }
+        let sent = upstream.socket.bytesSent
+        guard sent != upstreamSentSeen else { return }
+        upstreamSentSeen = sent
+        guard sent >= upstreamSentBase else { return }  // still the login's bytes
+        machine.upstreamSent(through: sent &- upstreamSentBase, at: loop.timestamp())
+    }
+
     /// The upstream's queued output drained: read the client again if it was held back.
     func upstreamHasRoom() {
         if machine.upstreamHasRoom() { readClient(drain: true) }
@@ -331,6 +349,8 @@ final class ProxySession: EpollHandler {
             return
         }
         self.lease = lease
+        upstreamSentBase = lease.value.socket.bytesSent &+ UInt64(lease.value.socket.pendingBytes)
+        upstreamSentSeen = lease.value.socket.bytesSent
         machine.attached()
         // What the client sent meanwhile waits in the socket.
         readClient(drain: true)

@@ -185,7 +185,10 @@ final class UpstreamConnection: EpollHandler {
         if machine.isSecuring { return continueHandshake() }
         if events & EPOLLOUT.rawValue != 0 {
             guard socket.flush() else { return endSoon() }
-            if let session, socket.hasRoom { session.upstreamHasRoom() }
+            if let session {
+                session.upstreamSent()
+                if socket.hasRoom { session.upstreamHasRoom() }
+            }
         }
         let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
         if events & (EPOLLIN.rawValue | hangUp) != 0 { readAvailable(drain: events & hangUp != 0) }

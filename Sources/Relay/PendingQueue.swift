@@ -11,6 +11,8 @@ package struct PendingQueue: ~Copyable {
     private var head = 0
     /// Number of entries.
     private(set) var count = 0
+    /// Leading entries whose request was sent upstream (``stampSent(through:at:)``).
+    private(set) var sentCount = 0
 
     /// An empty queue with room for `initialCapacity` entries (a power of two).
     package init(initialCapacity: Int = 16) {
@@ -50,6 +52,25 @@ package struct PendingQueue: ~Copyable {
         precondition(count > 0)
         head = (head &+ 1) & mask
         count &-= 1
+        if sentCount > 0 { sentCount &-= 1 }
+    }
+
+    /// The upstream took the first `offset` relayed bytes: every entry whose request ends
+    /// there or before, and was not sent yet, gets `now` as its `sentNanos`. Entries end in
+    /// order, so the sent ones are a prefix of the queue: each is stamped once, and `now` is
+    /// read only when one is.
+    @inline(__always)
+    package mutating func stampSent(through offset: UInt64, at now: @autoclosure () -> UInt64) {
+        guard sentCount < count else { return }
+        var slot = storage + ((head &+ sentCount) & mask)
+        guard slot.pointee.endOffset <= offset else { return }
+        let nanos = now()
+        repeat {
+            slot.pointee.event.sentNanos = nanos
+            sentCount &+= 1
+            guard sentCount < count else { return }
+            slot = storage + ((head &+ sentCount) & mask)
+        } while slot.pointee.endOffset <= offset
     }
 
     /// Adds an entry at the end.

@@ -15,10 +15,13 @@ package struct PendingRequest {
     /// nil while unknown (an unsubscribe naming no channel: one per subscription).
     package var expectedReplies: Int?
     package var repliesSeen = 0
+    /// Where the request ends in the bytes relayed to the upstream (counted from the first
+    /// byte relayed on this connection): once that many were sent, its `sentNanos` is set.
+    package var endOffset: UInt64
 
     package init(
         frame: RESPFrame, connectionID: UInt64, commandID: Int, role: CommandRole, startNanos: UInt64,
-        expectedReplies: Int?, queued: Bool = false
+        expectedReplies: Int?, queued: Bool = false, endOffset: UInt64 = 0
     ) {
         self.event = CommandEvent(
             name: frame.first,
@@ -41,6 +44,7 @@ package struct PendingRequest {
         )
         self.role = role
         self.expectedReplies = expectedReplies
+        self.endOffset = endOffset
     }
 
     /// Ends the command with `reply`, its last reply frame (`inout` only to be read in place).

@@ -68,13 +68,15 @@ package struct ReplyMatcher: ~Copyable {
     /// Records a forwarded request. Returns false for an empty command (no reply comes).
     /// `frame` is `inout` only to be read in place: by value, the caller copied each
     /// request's summary before its heads were copied into the queue
-    /// (`docs/decisions/0002-hand-written-epoll-data-path.md`).
+    /// (`docs/decisions/0002-hand-written-epoll-data-path.md`). `endOffset` is where the
+    /// request ends in the bytes relayed upstream (see ``sent(through:at:)``).
     @inline(__always)
     package mutating func request(
         _ frame: inout RESPFrame,
         role: CommandRole,
         commandID: Int = CommandTable.otherID,
         at now: UInt64,
+        endOffset: UInt64 = 0,
         sink: any CommandEventSink
     ) -> Bool {
         guard frame.count > 0 else { return false }
@@ -84,16 +86,24 @@ package struct ReplyMatcher: ~Copyable {
             pending.append(
                 PendingRequest(
                     frame: frame, connectionID: connectionID, commandID: commandID, role: role, startNanos: now,
-                    expectedReplies: 1))
+                    expectedReplies: 1, endOffset: endOffset))
         } else {
-            special(frame, role: role, commandID: commandID, at: now, sink: sink)
+            special(frame, role: role, commandID: commandID, at: now, endOffset: endOffset, sink: sink)
         }
         return true
     }
 
+    /// The upstream took the first `offset` relayed bytes: the pending requests that end
+    /// within them get `now` as their `sentNanos` (read once, and only if one does).
+    @inline(__always)
+    package mutating func sent(through offset: UInt64, at now: @autoclosure () -> UInt64) {
+        pending.stampSent(through: offset, at: now())
+    }
+
     /// Records a request that changes the connection's state or expects other than one reply.
     private mutating func special(
-        _ frame: RESPFrame, role: CommandRole, commandID: Int, at now: UInt64, sink: any CommandEventSink
+        _ frame: RESPFrame, role: CommandRole, commandID: Int, at now: UInt64, endOffset: UInt64,
+        sink: any CommandEventSink
     ) {
         var expected: Int? = 1
         let queued = inTransaction && !role.isNeverQueued
@@ -145,7 +155,7 @@ package struct ReplyMatcher: ~Copyable {
         }
         var entry = PendingRequest(
             frame: frame, connectionID: connectionID, commandID: commandID, role: queued ? .queued : role,
-            startNanos: now, expectedReplies: expected, queued: queued)
+            startNanos: now, expectedReplies: expected, queued: queued, endOffset: endOffset)
         if expected == 0 && pending.isEmpty {
             entry.end(.suppressed, at: now)
             endsTransactionUnseen(entry.role, at: now, sink: sink)

@@ -140,6 +140,8 @@ public struct SessionStateMachine: ~Copyable {
     /// The connection carries a replication stream (counted, no per-command telemetry).
     package private(set) var replicating = false
     private var matcher = ReplyMatcher()
+    /// Client bytes relayed upstream so far: where the next request's bytes start.
+    private var relayedBytes: UInt64 = 0
     private var requestScanner: RESPScanner
     private var replyScanner = RESPScanner(mode: .reply)
     /// Splits `EXEC`'s reply into its elements; made at the connection's first `EXEC`.
@@ -217,6 +219,8 @@ public struct SessionStateMachine: ~Copyable {
         _ bytes: UnsafeRawBufferPointer, at now: UInt64, table: CommandTable?, sink: any CommandEventSink
     ) -> RequestScan {
         var result = RequestScan()
+        let base = relayedBytes
+        relayedBytes &+= UInt64(bytes.count)
         if requestsRaw {
             if replicating { result.replicationBytes = bytes.count }
             return result
@@ -248,7 +252,8 @@ public struct SessionStateMachine: ~Copyable {
                     commandID = commandIDs.identify(
                         in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
                 }
-                _ = matcher.request(&frame, role: role, commandID: commandID, at: now, sink: sink)
+                _ = matcher.request(
+                    &frame, role: role, commandID: commandID, at: now, endOffset: base &+ UInt64(offset), sink: sink)
             }
         } catch {
             sink.clientProtocolError()
@@ -264,6 +269,14 @@ public struct SessionStateMachine: ~Copyable {
         requestsRaw = true
         upstreamReusable = false
         if !matcher.awaitingReplies { repliesRaw = true }
+    }
+
+    /// The upstream took the first `offset` bytes the session relayed to it (counted from
+    /// its first): the requests that end within them were sent at `now`, which is read only
+    /// when one was not stamped yet. Call it after each write that took bytes, so a request
+    /// held back (a full upstream, a TLS record in flight) gets the time it actually left.
+    package mutating func upstreamSent(through offset: UInt64, at now: @autoclosure () -> UInt64) {
+        matcher.sent(through: offset, at: now())
     }
 
     /// The upstream's output is full: stop reading the client.
