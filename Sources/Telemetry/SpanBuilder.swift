@@ -17,7 +17,7 @@ struct SpanBuilder {
     ) -> SpanRecord {
         let name = QueryText.spanName(event, label: summary.label)
         var attributes = common(connection: connection, database: database, operation: name)
-        attributes.reserveCapacity(attributes.count + 6)
+        attributes.reserveCapacity(attributes.count + 8)
         if let text = QueryText.render(event, summary: summary, mode: configuration.queryText) {
             attributes.append(SpanAttribute("db.query.text", .string(text)))
         }
@@ -26,6 +26,7 @@ struct SpanBuilder {
             attributes.append(SpanAttribute("redis.cache.hit", .bool(summary.misses == 0)))
         }
         attributes.append(SpanAttribute("redis.response.size", .int(Int64(event.replyBytes))))
+        appendTimeSplit(of: event, to: &attributes)
         appendOutcome(of: event, to: &attributes)
         return SpanRecord(
             traceIDHigh: trace.high, traceIDLow: trace.low, spanID: spanID, parentSpanID: parentSpanID, name: name,
@@ -80,6 +81,20 @@ struct SpanBuilder {
             }
         }
         return attributes
+    }
+
+    /// Where the command's time went, when the relay knows when its request left for Redis:
+    /// `redis_lens.upstream_duration_ns` from then to the reply's last byte (Redis and the
+    /// network), `redis_lens.proxy_duration_ns` the rest of the span (the proxy, and the wait
+    /// behind earlier requests or a full upstream). They add up to the span's duration.
+    private func appendTimeSplit(of event: CommandEvent, to attributes: inout [SpanAttribute]) {
+        guard event.sentNanos != 0, event.sentNanos >= event.startNanos, event.sentNanos <= event.endNanos else {
+            return
+        }
+        let upstream = event.upstreamNanos
+        attributes.append(SpanAttribute("redis_lens.upstream_duration_ns", .int(Int64(upstream))))
+        attributes.append(
+            SpanAttribute("redis_lens.proxy_duration_ns", .int(Int64(event.durationNanos &- upstream))))
     }
 
     private func appendOutcome(of event: CommandEvent, to attributes: inout [SpanAttribute]) {

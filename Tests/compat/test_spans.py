@@ -68,6 +68,25 @@ def test_a_command_becomes_a_span_with_every_attribute(redis_factory, lens_facto
     assert error["attributes"]["db.response.status_code"] == "WRONGTYPE"
     assert config["attributes"]["db.query.text"] == "CONFIG GET ?"
     assert config["attributes"]["redis.command.category"] == "admin"
+    for span in spans:
+        attributes = span["attributes"]
+        split = attributes["redis_lens.upstream_duration_ns"] + attributes["redis_lens.proxy_duration_ns"]
+        assert split == span["end"] - span["start"], span
+
+
+def test_the_time_splits_between_redis_and_the_proxy(redis_factory, lens_factory):
+    server = redis_factory("--enable-debug-command", "yes")
+    with OTLPReceiver() as receiver:
+        lens = lens_factory(server, "--otlp-endpoint", receiver.endpoint, "--trace-sample-ratio", "1", *FAST)
+        client = lens.client()
+        assert client.execute_command("DEBUG", "SLEEP", "0.05") in (True, b"OK")
+        span = receiver.wait_for_span(lambda s: s["name"] == "DEBUG", "the DEBUG SLEEP span")[-1]
+    attributes = span["attributes"]
+    upstream = attributes["redis_lens.upstream_duration_ns"]
+    proxy = attributes["redis_lens.proxy_duration_ns"]
+    assert upstream >= 50_000_000, attributes
+    assert 0 <= proxy < 1_000_000, attributes
+    assert upstream + proxy == span["end"] - span["start"]
 
 
 def test_ratio_zero_keeps_every_error_and_slow_command(redis_factory, lens_factory):
