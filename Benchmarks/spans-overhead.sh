@@ -2,10 +2,12 @@
 # Measures what spans cost: runs the same redis-benchmark suite through three redis-lens
 # processes (release build) in front of one redis-server: "off" (no OTLP endpoint, so no
 # span code runs), "r0.01" (--trace-sample-ratio 0.01) and "r1" (ratio 1.0), both
-# exporting to a local OTLP/HTTP sink (python http.server answering 200). Rotates the
-# order every round and prints each test's median requests/s, the ratios to "off", and
-# the exporters' span counters (exported, dropped). Starts everything on free loopback
-# ports and stops exactly what it started.
+# exporting to a local OTLP/HTTP sink (python http.server answering 200 in one write,
+# counting the spans it receives). Rotates the order every round and prints each test's
+# median requests/s, the ratios to "off", the spans per second that reached the sink
+# during the "r1" runs (median), and the exporters' span counters (exported, dropped).
+# Starts everything on free loopback ports and stops exactly what it started.
+# REDIS_LENS_BIN=path runs that binary instead of building the release one.
 #
 #   Benchmarks/spans-overhead.sh [ROUNDS] [redis-benchmark options...]
 #   Benchmarks/spans-overhead.sh 5 -t get,set -P 16 -n 400000
@@ -22,8 +24,11 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-scripts/build-release.sh redis-lens >/dev/null
-bin="$(swift build -c release --show-bin-path)/redis-lens"
+bin=${REDIS_LENS_BIN:-}
+if [ -z "$bin" ]; then
+    scripts/build-release.sh redis-lens >/dev/null
+    bin="$(swift build -c release --show-bin-path)/redis-lens"
+fi
 
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --logfile /dev/null \
@@ -31,18 +36,29 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --l
 pids+=($!)
 
 sink_port=$(free_port)
+# The sink must not be what limits the spans per second: it answers in one write with
+# TCP_NODELAY (http.server's headers and body in two writes met the exporter's delayed
+# ACK: one request per 40 ms), and counts spans as `"spanId"` occurrences, unparsed.
+# GET answers the count so far.
 python3 - "$sink_port" <<'PY' &
-import sys
+import socket, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+spans = 0
+lock = threading.Lock()
 class Sink(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
+        global spans
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with lock:
+            spans += body.count(b'"spanId"')
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+    def do_GET(self):
+        text = str(spans).encode()
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(text), text))
     def log_message(self, *args):
         pass
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
@@ -71,12 +87,18 @@ start_proxy --otlp-endpoint "http://127.0.0.1:$sink_port" --trace-sample-ratio 1
 all_port=$port all_admin=$admin
 
 run() { redis-benchmark -p "$1" -q "${@:2}" 2>/dev/null | tr '\r' '\n' | grep -E '^[A-Za-z_ ()0-9]+: [0-9.]+ requests per second' ; }
+sink_count() { curl -s "http://127.0.0.1:$sink_port/"; }
+now() { date +%s.%N; }
 results=$(mktemp)
+rates=$(mktemp)
 orders=("off r0.01 r1" "r0.01 r1 off" "r1 off r0.01")
 for round in $(seq 1 "$rounds"); do
     for target in ${orders[$(((round - 1) % 3))]}; do
         case $target in off) port=$off_port ;; r0.01) port=$low_port ;; r1) port=$all_port ;; esac
+        before=$(sink_count) started=$(now)
         run "$port" "$@" | sed -E "s/^([A-Za-z_ ()0-9]+): ([0-9.]+) requests per second.*/$target \1 \2/" >>"$results"
+        # Spans that reached the sink while the r1 run lasted, per second.
+        if [ "$target" = r1 ]; then echo "$before $(sink_count) $started $(now)" >>"$rates"; fi
     done
 done
 
@@ -93,8 +115,15 @@ for test, by in rows.items():
     o, l, a = (statistics.median(by[t]) for t in ("off", "r0.01", "r1"))
     print(f"{test:<16}{o:>11.0f}{l:>11.0f}{a:>11.0f}{l / o:>11.3f}{a / o:>9.3f}")
 PY
+python3 - "$rates" <<'PY'
+import statistics, sys
+rates = [(int(after) - int(before)) / (float(end) - float(start))
+         for before, after, start, end in (line.split() for line in open(sys.argv[1]))]
+print(f"r1: spans/s reaching the sink during the runs: median {statistics.median(rates):.0f} "
+      f"(runs: {', '.join(f'{r:.0f}' for r in rates)})")
+PY
 for name in r0.01 r1; do
     case $name in r0.01) admin=$low_admin ;; r1) admin=$all_admin ;; esac
     echo "$name: $(curl -s "http://127.0.0.1:$admin/metrics" | grep -E '^redislens_spans_(exported|dropped)_total' | tr '\n' ' ')"
 done
-rm -f "$results"
+rm -f "$results" "$rates"

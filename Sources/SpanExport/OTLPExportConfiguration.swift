@@ -16,6 +16,10 @@ public struct OTLPExportConfiguration: Sendable {
     public var flushIntervalSeconds: Double = 1
     /// Spans queued at most; more are dropped (default 8192).
     public var maxQueue = 8192
+    /// HTTP export requests in flight at most (default 4): with one, the endpoint's round
+    /// trip capped the spans exported per second
+    /// (`docs/decisions/0010-span-export-throughput.md`).
+    public var maxConcurrentExports = 4
     /// Also (or only) append each request as one JSON line to this file.
     public var filePath: String?
     /// Attempts per request on 429/502/503/504 and connection errors (default 5).

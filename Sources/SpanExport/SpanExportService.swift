@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Telemetry
 
 /// Sends queued spans in batches: when a batch is full or the flush interval passed, to
-/// the OTLP/HTTP endpoint and/or the `--otlp-file`. Failed requests are retried only on
+/// the OTLP/HTTP endpoint (several requests in flight) and/or the `--otlp-file`. Failed requests are retried only on
 /// 429/502/503/504 and connection errors. On graceful shutdown it sends what is queued
 /// (at most two attempts per batch), then stops.
 public final class SpanExportService: Service, Sendable {
@@ -17,7 +17,10 @@ public final class SpanExportService: Service, Sendable {
     private let policy = RetryPolicy()
     private let limiter: LogLimiter
     private let stopping = NIOLockedValueBox(false)
-    private let stopSignal = FlushSignal()
+    private let stopLatch = StopLatch()
+    /// Whether the last export that ended was dropped for good (the endpoint is failing):
+    /// then the spans still queued at shutdown are dropped without trying again.
+    private let failing = NIOLockedValueBox(false)
 
     /// Creates the service draining `queue`; HTTP runs on `group`.
     public init(
@@ -49,44 +52,86 @@ public final class SpanExportService: Service, Sendable {
             ])
         let interval = Duration.nanoseconds(Int64(configuration.flushIntervalSeconds * 1e9))
         await withGracefulShutdownHandler {
-            while !isStopping && !Task.isCancelled {
-                await queue.signal.wait(timeout: interval)
-                await drain(sender: sender, file: file, final: false)
+            await withTaskGroup(of: Void.self) { exports in
+                var inFlight = 0
+                while !isStopping && !Task.isCancelled {
+                    await queue.signal.wait(timeout: interval)
+                    await drain(sender: sender, file: file, exports: &exports, inFlight: &inFlight)
+                }
+                await exports.waitForAll()
             }
         } onGracefulShutdown: {
             self.stopping.withLockedValue { $0 = true }
-            self.stopSignal.signal()
+            self.stopLatch.open()
             self.queue.signal.signal()
         }
-        await drain(sender: sender, file: file, final: true)
+        await drainFinally(sender: sender, file: file)
         await sender?.shutdown()
     }
 
-    private func drain(sender: OTLPHTTPSender?, file: OTLPFileWriter?, final: Bool) async {
+    /// Sends what is queued while running: a batch, then more while full batches wait, with
+    /// up to ``OTLPExportConfiguration/maxConcurrentExports`` requests in flight (so the
+    /// endpoint's round trip does not cap the spans per second). Batches are encoded (and
+    /// written to the file) here, in order; only the HTTP requests overlap.
+    private func drain(
+        sender: OTLPHTTPSender?, file: OTLPFileWriter?, exports: inout TaskGroup<Void>, inFlight: inout Int
+    ) async {
+        while !Task.isCancelled && !isStopping {
+            let batch = queue.take(configuration.batchSize)
+            if batch.isEmpty { return }
+            let body = OTLPJSONEncoder.encode(batch, resource: configuration.resource)
+            file?.append(body)
+            if let sender {
+                if inFlight >= max(configuration.maxConcurrentExports, 1) {
+                    await exports.next()
+                    inFlight -= 1
+                }
+                let count = batch.count
+                exports.addTask { _ = await self.send(body, spans: count, sender: sender, final: false) }
+                inFlight += 1
+            } else {
+                metrics.exported(batch.count)
+            }
+            if queue.count < configuration.batchSize { return }
+        }
+    }
+
+    /// Sends what is still queued at shutdown, one request at a time (at most two attempts
+    /// per batch); when the endpoint fails, the rest is dropped at once.
+    private func drainFinally(sender: OTLPHTTPSender?, file: OTLPFileWriter?) async {
+        if sender != nil && file == nil && failing.withLockedValue({ $0 }) {
+            let rest = queue.take(Int.max).count
+            if rest > 0 { metrics.dropped(rest, reason: .exportFailed) }
+            return
+        }
         while !Task.isCancelled {
             let batch = queue.take(configuration.batchSize)
             if batch.isEmpty { return }
-            let delivered = await export(batch, sender: sender, file: file, final: final || isStopping)
-            if !delivered && (final || isStopping) {
+            let body = OTLPJSONEncoder.encode(batch, resource: configuration.resource)
+            file?.append(body)
+            guard let sender else {
+                metrics.exported(batch.count)
+                continue
+            }
+            if !(await send(body, spans: batch.count, sender: sender, final: true)) {
                 // The endpoint is failing and the proxy is stopping: drop the rest now.
                 let rest = queue.take(Int.max).count
                 if rest > 0 { metrics.dropped(rest, reason: .exportFailed) }
                 return
             }
-            if !final && !isStopping && queue.count < configuration.batchSize { return }
         }
     }
 
-    /// Sends one batch; false when it was dropped for good.
-    private func export(_ batch: [SpanRecord], sender: OTLPHTTPSender?, file: OTLPFileWriter?, final: Bool) async
-        -> Bool
-    {
-        let body = OTLPJSONEncoder.encode(batch, resource: configuration.resource)
-        file?.append(body)
-        guard let sender else {
-            metrics.exported(batch.count)
-            return true
-        }
+    /// Sends one encoded batch of `spans` spans; false when it was dropped for good.
+    private func send(_ body: [UInt8], spans: Int, sender: OTLPHTTPSender, final: Bool) async -> Bool {
+        let delivered = await attempts(body, spans: spans, sender: sender, final: final)
+        failing.withLockedValue { $0 = !delivered }
+        return delivered
+    }
+
+    /// Tries one batch until it is delivered or dropped: on graceful shutdown, a request
+    /// already in flight is not tried again, and the final ones at most twice.
+    private func attempts(_ body: [UInt8], spans: Int, sender: OTLPHTTPSender, final: Bool) async -> Bool {
         let buffer = ByteBuffer(bytes: body)
         var attempt = 1
         while true {
@@ -95,8 +140,8 @@ public final class SpanExportService: Service, Sendable {
             metrics.exportDuration(nanos: UInt64((NIODeadline.now() - started).nanoseconds))
             switch outcome {
             case .accepted(let response):
-                let rejected = Int(clamping: min(max(response.rejectedSpans, 0), Int64(batch.count)))
-                metrics.exported(batch.count - rejected)
+                let rejected = Int(clamping: min(max(response.rejectedSpans, 0), Int64(spans)))
+                metrics.exported(spans - rejected)
                 if rejected > 0 {
                     metrics.dropped(rejected, reason: .rejected)
                     warn("OTLP endpoint rejected spans", key: "partial", ["rejected": "\(rejected)"], response.message)
@@ -104,24 +149,25 @@ public final class SpanExportService: Service, Sendable {
                 return true
             case .failed(let status, let response):
                 metrics.exportError(status: status)
-                metrics.dropped(batch.count, reason: .exportFailed)
+                metrics.dropped(spans, reason: .exportFailed)
                 warn("OTLP export refused", key: "status-\(status)", ["status": "\(status)"], response.message)
                 return false
             case .retryable(let status, let retryAfter):
                 metrics.exportError(status: status)
                 let stopping = final || isStopping
-                if attempt >= configuration.maxAttempts || (stopping && attempt >= 2) || Task.isCancelled {
-                    metrics.dropped(batch.count, reason: .exportFailed)
+                let limit = final ? 2 : isStopping ? 1 : configuration.maxAttempts
+                if attempt >= limit || Task.isCancelled {
+                    metrics.dropped(spans, reason: .exportFailed)
                     warn(
                         "OTLP export failed; spans dropped", key: "retry-\(status)",
-                        ["status": "\(status)", "attempts": "\(attempt)", "spans": "\(batch.count)"], nil)
+                        ["status": "\(status)", "attempts": "\(attempt)", "spans": "\(spans)"], nil)
                     return false
                 }
                 let delay = policy.delay(
                     afterAttempt: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0...1))
                 logger.debug(
                     "retrying OTLP export", metadata: ["status": "\(status)", "delay_seconds": "\(delay)"])
-                if !stopping { await stopSignal.wait(timeout: .nanoseconds(Int64(delay * 1e9))) }
+                if !stopping { await stopLatch.wait(timeout: .nanoseconds(Int64(delay * 1e9))) }
                 attempt += 1
             }
         }
