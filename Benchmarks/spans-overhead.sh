@@ -40,7 +40,7 @@ sink_port=$(free_port)
 # TCP_NODELAY (http.server's headers and body in two writes met the exporter's delayed
 # ACK: one request per 40 ms), and counts spans as `"spanId"` occurrences, unparsed.
 # GET answers the count so far.
-python3 - "$sink_port" <<'PY' &
+${SINK_NICE:+nice -n $SINK_NICE} python3 - "$sink_port" <<'PY' &
 import socket, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 spans = 0

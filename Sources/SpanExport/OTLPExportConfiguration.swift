@@ -20,6 +20,9 @@ public struct OTLPExportConfiguration: Sendable {
     /// trip capped the spans exported per second
     /// (`docs/decisions/0010-span-export-throughput.md`).
     public var maxConcurrentExports = 4
+    /// Spans exported per second at most (0: no limit; default 60,000): beyond it spans are
+    /// dropped unbuilt (`queue_full`), which bounds what export takes from the data path.
+    public var maxSpansPerSecond = 60_000
     /// Also (or only) append each request as one JSON line to this file.
     public var filePath: String?
     /// Attempts per request on 429/502/503/504 and connection errors (default 5).

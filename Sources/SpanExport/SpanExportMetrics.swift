@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import Synchronization
 import Telemetry
 
 /// The exporter's own counters, rendered into `/metrics`:
@@ -24,6 +25,9 @@ public final class SpanExportMetrics: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// Spans dropped because the queue was full: counted apart, without the lock, since at a
+    /// high ratio most commands' spans end here, on every event loop at once.
+    private let queueFull = Atomic<UInt64>(0)
 
     /// Creates zeroed counters.
     public init() {}
@@ -35,6 +39,10 @@ public final class SpanExportMetrics: Sendable {
 
     /// Counts dropped spans.
     public func dropped(_ count: Int, reason: DropReason) {
+        if reason == .queueFull {
+            queueFull.add(UInt64(count), ordering: .relaxed)
+            return
+        }
         let index = DropReason.allCases.firstIndex(of: reason)!
         state.withLockedValue { $0.dropped[index] &+= UInt64(count) }
     }
@@ -54,6 +62,7 @@ public final class SpanExportMetrics: Sendable {
 
     /// Spans dropped so far for `reason`.
     public func droppedCount(_ reason: DropReason) -> UInt64 {
+        if reason == .queueFull { return queueFull.load(ordering: .relaxed) }
         let index = DropReason.allCases.firstIndex(of: reason)!
         return state.withLockedValue { $0.dropped[index] }
     }
@@ -63,7 +72,8 @@ public final class SpanExportMetrics: Sendable {
 
     /// Writes the exporter's families.
     public func render(into writer: inout PrometheusWriter) {
-        let data = state.withLockedValue { $0 }
+        var data = state.withLockedValue { $0 }
+        data.dropped[DropReason.allCases.firstIndex(of: .queueFull)!] = queueFull.load(ordering: .relaxed)
         writer.family("redislens_spans_exported_total", .counter, help: "Spans accepted by the OTLP endpoint.")
         writer.sample("redislens_spans_exported_total", [], data.exported)
         writer.family("redislens_spans_dropped_total", .counter, help: "Spans dropped, by reason.")

@@ -54,9 +54,11 @@ public final class SpanExportService: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { exports in
                 var inFlight = 0
+                var nextBatch = NIODeadline.now()
                 while !isStopping && !Task.isCancelled {
                     await queue.signal.wait(timeout: interval)
-                    await drain(sender: sender, file: file, exports: &exports, inFlight: &inFlight)
+                    await drain(
+                        sender: sender, file: file, exports: &exports, inFlight: &inFlight, nextBatch: &nextBatch)
                 }
                 await exports.waitForAll()
             }
@@ -72,13 +74,26 @@ public final class SpanExportService: Service, Sendable {
     /// Sends what is queued while running: a batch, then more while full batches wait, with
     /// up to ``OTLPExportConfiguration/maxConcurrentExports`` requests in flight (so the
     /// endpoint's round trip does not cap the spans per second). Batches are encoded (and
-    /// written to the file) here, in order; only the HTTP requests overlap.
+    /// written to the file) here, in order; only the HTTP requests overlap. Batches are
+    /// taken no faster than ``OTLPExportConfiguration/maxSpansPerSecond``: meanwhile the
+    /// queue fills, and the spans that find it full are dropped before they are built, so
+    /// the export's CPU (and the data path's loss to it) stays bounded.
     private func drain(
-        sender: OTLPHTTPSender?, file: OTLPFileWriter?, exports: inout TaskGroup<Void>, inFlight: inout Int
+        sender: OTLPHTTPSender?, file: OTLPFileWriter?, exports: inout TaskGroup<Void>, inFlight: inout Int,
+        nextBatch: inout NIODeadline
     ) async {
         while !Task.isCancelled && !isStopping {
+            if configuration.maxSpansPerSecond > 0 {
+                let now = NIODeadline.now()
+                if nextBatch > now { await stopLatch.wait(timeout: .nanoseconds((nextBatch - now).nanoseconds)) }
+                if isStopping { return }
+            }
             let batch = queue.take(configuration.batchSize)
             if batch.isEmpty { return }
+            if configuration.maxSpansPerSecond > 0 {
+                let spacing = Int64(Double(batch.count) * 1e9 / Double(configuration.maxSpansPerSecond))
+                nextBatch = max(nextBatch, NIODeadline.now()) + .nanoseconds(spacing)
+            }
             let body = OTLPJSONEncoder.encode(batch, resource: configuration.resource)
             file?.append(body)
             if let sender {

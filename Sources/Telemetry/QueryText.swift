@@ -19,7 +19,7 @@ public enum QueryText {
     /// `OTHER` for a name the table does not know (it could be a password sent by mistake).
     public static func spanName(_ event: CommandEvent, label: String) -> String {
         if label == "other" { return "OTHER" }
-        return label.contains("|")
+        return label.utf8.contains(UInt8(ascii: "|"))
             ? label.split(separator: "|").joined(separator: " ").uppercased() : label.uppercased()
     }
 
@@ -46,13 +46,13 @@ public enum QueryText {
         }
         if mayCarrySecret(event, label: label) {
             var words = [spanName(event, label: label)]
-            let shown = label.contains("|") ? 2 : 1
+            let shown = label.utf8.contains(UInt8(ascii: "|")) ? 2 : 1
             words += Array(repeating: "?", count: max(event.argumentCount - shown, 0))
             return words.joined(separator: " ")
         }
         var words = [spanName(event, label: label)]
         var remaining = event.argumentCount - 1
-        if label.contains("|") {
+        if label.utf8.contains(UInt8(ascii: "|")) {
             remaining -= 1
         } else if remaining > 0 {
             words.append(event.firstArgument.printable)

@@ -5,6 +5,10 @@ import RedisCommands
 struct SpanBuilder {
     let configuration: SpanConfiguration
 
+    /// Attributes a span has at most: 9 in common, 8 of a command's own (query text,
+    /// category, cache hit, response size, the time split, status code and error type).
+    static let attributeCapacity = 17
+
     /// Whether the command ended in an error reply or without its reply.
     static func isError(_ event: CommandEvent) -> Bool {
         event.error != nil || event.outcome == .aborted
@@ -17,7 +21,6 @@ struct SpanBuilder {
     ) -> SpanRecord {
         let name = QueryText.spanName(event, label: summary.label)
         var attributes = common(connection: connection, database: database, operation: name)
-        attributes.reserveCapacity(attributes.count + 8)
         if let text = QueryText.render(event, summary: summary, mode: configuration.queryText) {
             attributes.append(SpanAttribute("db.query.text", .string(text)))
         }
@@ -65,15 +68,16 @@ struct SpanBuilder {
     }
 
     private func common(connection: SpanConnectionState?, database: Int, operation: String) -> [SpanAttribute] {
-        var attributes: [SpanAttribute] = [
-            SpanAttribute("db.system.name", .string("redis")),
-            SpanAttribute("db.operation.name", .string(operation)),
-            SpanAttribute("db.namespace", .string(String(database))),
-            SpanAttribute("server.address", .string(configuration.serverAddress)),
-            SpanAttribute("server.port", .int(Int64(configuration.serverPort))),
-            SpanAttribute("network.peer.address", .string(configuration.serverAddress)),
-            SpanAttribute("network.peer.port", .int(Int64(configuration.serverPort))),
-        ]
+        // One allocation: room for these and the most a command or transaction span adds.
+        var attributes: [SpanAttribute] = []
+        attributes.reserveCapacity(Self.attributeCapacity)
+        attributes.append(SpanAttribute("db.system.name", .string("redis")))
+        attributes.append(SpanAttribute("db.operation.name", .string(operation)))
+        attributes.append(SpanAttribute("db.namespace", .string(String(database))))
+        attributes.append(SpanAttribute("server.address", .string(configuration.serverAddress)))
+        attributes.append(SpanAttribute("server.port", .int(Int64(configuration.serverPort))))
+        attributes.append(SpanAttribute("network.peer.address", .string(configuration.serverAddress)))
+        attributes.append(SpanAttribute("network.peer.port", .int(Int64(configuration.serverPort))))
         if let connection, !connection.clientAddress.isEmpty {
             attributes.append(SpanAttribute("client.address", .string(connection.clientAddress)))
             if connection.clientPort > 0 {

@@ -14,6 +14,11 @@ public final class SpanObserver: CommandObserver {
     private let sink: any SpanSink
     private var ids: TraceIDGenerator
     private var connections: [UInt64: SpanConnectionState] = [:]
+    /// Spans dropped unbuilt (the sink was full) and not yet reported to it: reported in
+    /// batches, since at a high ratio with the export behind most commands end here.
+    private var unreportedDrops = 0
+    /// Drops reported at once at most (the count shown lags by less than this per loop).
+    static let dropReportBatch = 64
 
     /// Creates an observer sending kept spans to `sink`; `seed` fixes the ids (tests).
     public init(configuration: SpanConfiguration, sink: any SpanSink, seed: UInt64? = nil) {
@@ -39,6 +44,12 @@ public final class SpanObserver: CommandObserver {
     /// Forgets the connection (an open transaction is dropped: it never ran).
     public func connectionClosed(id: UInt64) {
         connections[id] = nil
+        if unreportedDrops > 0 { reportDrops() }
+    }
+
+    private func reportDrops() {
+        sink.droppedUnbuilt(unreportedDrops)
+        unreportedDrops = 0
     }
 
     /// Samples one command and, if kept, builds and submits its span.
@@ -58,8 +69,10 @@ public final class SpanObserver: CommandObserver {
         let trace = (high: ids.next(), low: ids.nextNonZero())
         if sampler.keep(traceIDLow: trace.low, isError: SpanBuilder.isError(event), isSlow: summary.slow) {
             if sink.isFull {
-                sink.droppedUnbuilt(1)
+                unreportedDrops += 1
+                if unreportedDrops >= Self.dropReportBatch { reportDrops() }
             } else {
+                if unreportedDrops > 0 { reportDrops() }
                 sink.submit(
                     builder.span(
                         event, summary: summary, connection: connection, database: database, trace: trace,

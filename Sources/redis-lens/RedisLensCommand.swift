@@ -127,6 +127,9 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Spans queued for export at most; more are dropped and counted. (default: 8192)")
     var otlpMaxQueue: String?
 
+    @Option(help: "Spans exported per second at most, 0 for no limit; more are dropped and counted. (default: 60000)")
+    var otlpMaxSpansPerSecond: String?
+
     @Option(help: "Also append every export request as one JSON line to this file. (default: off)")
     var otlpFile: String?
 

@@ -79,6 +79,8 @@ extension RedisLensCommand {
         export.batchSize = try values.integer(otlpBatchSize, "otlp-batch-size", 512, in: 1...100_000)
         export.flushIntervalSeconds = try values.seconds(otlpFlushInterval, "otlp-flush-interval", 1)
         export.maxQueue = try values.integer(otlpMaxQueue, "otlp-max-queue", 8192, in: 1...10_000_000)
+        export.maxSpansPerSecond = try values.integer(
+            otlpMaxSpansPerSecond, "otlp-max-spans-per-second", 60_000, in: 0...100_000_000)
         if let (text, _) = values.standard(otlpFile, "otlp-file", otel: []), !text.isEmpty {
             export.filePath = text
         }
