@@ -150,7 +150,7 @@ public final class TelemetryRuntime: Sendable {
         return (writer.finish(), writer.contentType)
     }
 
-    /// `/metrics`, `/stats` and `/slowlog`; `serverStats` adds INFO's metrics and the
+    /// `/metrics`, `/stats`, `/slowlog` and the live page at `/`; `serverStats` adds INFO's metrics and the
     /// `/stats` `memory` section; `sentinel` the Sentinel families and `/stats` section.
     public func routes(
         pool: UpstreamPool, serverStats: ServerStatsState? = nil, sentinel: SentinelFollower? = nil
@@ -192,6 +192,7 @@ public final class TelemetryRuntime: Sendable {
                 return AdminResponse(
                     status: .ok, contentType: "application/json", body: self.hub.slowLog.json() + "\n")
             },
+            LivePage.route,
         ]
     }
 }
