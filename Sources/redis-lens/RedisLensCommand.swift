@@ -17,7 +17,9 @@ struct RedisLensCommand: ParsableCommand {
         commandName: "redis-lens",
         abstract: "A transparent Redis proxy that measures every command.",
         discussion: "Every option can also be set by an environment variable REDIS_LENS_<OPTION> "
-            + "(e.g. REDIS_LENS_UPSTREAM); a flag on the command line wins."
+            + "(e.g. REDIS_LENS_UPSTREAM); a flag on the command line wins.\n\n"
+            + "The live page is at http://ADMIN-LISTEN/ (default http://127.0.0.1:9122/). "
+            + "`redis-lens top [--admin HOST:PORT]` shows the same numbers in a terminal (see `redis-lens top --help`)."
     )
 
     @Option(
