@@ -52,7 +52,7 @@ public enum LivePage {
         th { color: var(--dim); font-weight: 500; font-size: .75rem; border-bottom: 1px solid var(--line); }
         td.key { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; max-width: 22rem;
           overflow: hidden; text-overflow: ellipsis; }
-        td.wrap { white-space: normal; word-break: break-all; text-align: left; }
+        td.wrap { white-space: normal; overflow-wrap: anywhere; text-align: left; }
         .off { color: var(--dim); font-style: italic; }
         .charts { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); }
         .chart svg { width: 100%; height: 70px; display: block; }
@@ -98,7 +98,7 @@ public enum LivePage {
           <section><h2>Hot keys</h2><div id="hotkeys" data-panel="hotkeys"></div></section>
           <section><h2>Big values</h2><div id="bigkeys" data-panel="bigkeys"></div></section>
           <section><h2>Clients</h2><div id="clients" data-panel="clients"></div></section>
-          <section><h2>Slow log</h2><div id="slowlog" data-panel="slowlog"></div></section>
+          <section class="wide"><h2>Slow log</h2><div id="slowlog" data-panel="slowlog"></div></section>
         </main>
         <script>
         "use strict";
@@ -238,6 +238,7 @@ public enum LivePage {
           document.getElementById("upstream").className = up > 0 ? "up" : "down";
           for (const k of ["pool_used", "pool_idle", "pool_waiting"]) setStat("proxy." + k, proxy[k], fmt.number(proxy[k]));
           for (const k of ["used_memory", "maxmemory", "used_memory_rss"]) setStat("memory." + k, memory[k], fmt.bytes(memory[k]));
+          if (memory.maxmemory === 0) setStat("memory.maxmemory", 0, "no limit");
           document.getElementById("ops-max").textContent = "max " + fmt.number(Math.max(0, ...history.ops));
           document.getElementById("errors-max").textContent = "max " + fmt.number(Math.max(0, ...history.errors));
           document.getElementById("hits-now").textContent = fmt.percent(stats.hit_ratio);
@@ -319,10 +320,10 @@ public enum LivePage {
 
         function renderSlowLog(doc) {
           if (!Array.isArray(doc)) return off("slowlog", "off");
-          on("slowlog", table(["when", "took", "command", "client"], doc.slice(0, 20).map((e) =>
+          on("slowlog", table(["when", "took", "command", "client"], doc.slice(0, 10).map((e) =>
             el("tr", {}, el("td", {}, new Date((e.time || 0) * 1000).toLocaleTimeString()),
               el("td", {}, fmt.duration(e.duration_seconds)),
-              el("td", { class: "wrap" }, (e.command || "") + " " + (e.arguments || "")), el("td", {}, e.client || ""))),
+              el("td", { class: "wrap" }, e.arguments || e.command || ""), el("td", {}, e.client || ""))),
             "no slow commands"));
         }
 

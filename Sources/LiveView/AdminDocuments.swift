@@ -68,7 +68,7 @@ public struct StatsDocument: Sendable, Equatable {
 public struct SlowEntry: Sendable, Equatable {
     /// Command label.
     public var command: String
-    /// The arguments as the slow log shows them (already sanitised by the proxy).
+    /// The command with its key, other arguments as `?` (`GET user:1`), as `/slowlog` has it.
     public var arguments: String
     /// How long it took, seconds.
     public var durationSeconds: Double

@@ -149,10 +149,13 @@ public struct TextScreen: Sendable {
         let title = "SLOW LOG"
         let rows = view.slowLog.map { entry in
             Self.columns(
-                [LiveFormat.duration(entry.durationSeconds), entry.command + " " + entry.arguments],
+                [
+                    LiveFormat.duration(entry.durationSeconds),
+                    entry.arguments.isEmpty ? entry.command : entry.arguments,
+                ],
                 widths: [9, max(8, width - 10)])
         }
-        return Section(title: title, rows: rows)
+        return Section(title: title, rows: rows.isEmpty ? ["(no slow commands)"] : rows)
     }
 
     /// Two sections as one, each `width` wide, separated by ` │ `.

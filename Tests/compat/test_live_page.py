@@ -1,0 +1,154 @@
+"""The live page at `/` on the admin port, in a real browser (headless Chromium over the
+DevTools Protocol): it updates from `/stats` and the other admin documents, its numbers are
+the endpoint's, it asks nothing of any other origin, and it fits a phone's width.
+
+Set LIVE_PAGE_SCREENSHOT=PATH to keep the screenshot (the README's is made this way:
+LIVE_PAGE_SCREENSHOT=docs/images/live-page.png).
+"""
+
+import base64
+import json
+import os
+import shutil
+import threading
+
+import pytest
+
+from cdp_support import Browser
+from conftest import LOOPBACK, http_get
+
+READ_STATS = """(() => {
+  const shown = {};
+  for (const node of document.querySelectorAll('[data-stat]')) {
+    shown[node.dataset.stat] = {value: node.dataset.value, text: node.textContent};
+  }
+  const panels = {};
+  for (const node of document.querySelectorAll('[data-panel]')) panels[node.dataset.panel] = node.dataset.state;
+  return {updates: window.updates, stats: window.lastStats, shown, panels};
+})()"""
+
+
+@pytest.fixture
+def browser(tmp_path):
+    browser = Browser(tmp_path)
+    yield browser
+    browser.close()
+
+
+def test_served_embedded(proxy):
+    status, headers, body = http_get(proxy.admin_port, "/")
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert body.startswith("<!DOCTYPE html>")
+    assert 'name="viewport"' in body
+    # No external assets: nothing is loaded from another origin, not even by mistake.
+    assert "http://" not in body.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in body
+    assert "<script src" not in body and "<link rel=\"stylesheet\"" not in body
+
+
+def test_live_page_in_chromium(server, lens_factory, browser, tmp_path):
+    # Commands slower than 20 ms go to the slow log: LRANGE over a long list is one.
+    lens = lens_factory(server, "--slow-threshold", "20ms")
+    client = lens.client()
+    client.set("greeting", "hello")
+    client.rpush("timeline", *range(50000))
+    for _ in range(40):
+        client.get("greeting")
+    client.get("missing")
+
+    stop = threading.Event()
+
+    def traffic():
+        c = lens.client()
+        n = 0
+        while not stop.is_set():
+            n += 1
+            c.incr("counter")  # INCRBY
+            c.get("greeting" if n % 5 else f"missing:{n}")
+            c.hset("profile", "name", "ada")
+            if n % 3 == 0:
+                c.mget("greeting", "counter")
+                c.lpush("queue", n)
+            if n % 500 == 0:
+                c.lrange("timeline", 0, -1)
+        c.close()
+
+    browser.call("Network.enable")
+    browser.call("Page.enable")
+    browser.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    origin = f"http://{LOOPBACK}:{lens.admin_port}"
+    browser.call("Page.navigate", url=origin + "/")
+    # The first update: /stats fetched and drawn.
+    browser.wait_for("window.updates >= 1", 60, "the page's first update")
+
+    # Some seconds of traffic for the charts (more for a screenshot to keep), then the
+    # screenshot of the whole page.
+    seconds = 30 if os.environ.get("LIVE_PAGE_SCREENSHOT") else 6
+    worker = threading.Thread(target=traffic, daemon=True)
+    worker.start()
+    try:
+        first = browser.evaluate("window.updates")
+        browser.wait_for(f"window.updates >= {first + seconds}", seconds + 60, f"{seconds} more updates under traffic")
+        height = browser.evaluate("document.documentElement.scrollHeight")
+        shot = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                            clip={"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1})
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+    png = base64.b64decode(shot["data"])
+    assert png.startswith(b"\x89PNG")
+    (tmp_path / "live-page.png").write_bytes(png)
+    if os.environ.get("LIVE_PAGE_SCREENSHOT"):
+        shutil.copyfile(tmp_path / "live-page.png", os.environ["LIVE_PAGE_SCREENSHOT"])
+
+    # Traffic stopped: once the page polls after that, its numbers are /stats' now.
+    quiet = json.loads(http_get(lens.admin_port, "/stats")[2])
+    expected_gets = quiet["commands"]["get"]["count"]
+    page = browser.wait_for(
+        f"window.lastStats && window.lastStats.commands.get.count === {expected_gets}"
+        f" && document.querySelector('[data-stat=\"ops_per_second\"]').dataset.value === '0' && ({READ_STATS})",
+        30, "an update after the traffic stopped")
+    stats = json.loads(http_get(lens.admin_port, "/stats")[2])
+    assert stats["commands"] == quiet["commands"]  # nothing ran meanwhile
+    shown = page["shown"]
+    assert page["stats"]["commands"] == stats["commands"]
+    for name, command in stats["commands"].items():
+        assert int(shown[f"commands.{name}.count"]["value"]) == command["count"], name
+        assert int(shown[f"commands.{name}.errors"]["value"]) == command["errors"], name
+        assert float(shown[f"commands.{name}.p99"]["value"]) == command["p99"], name
+        if command["count"] < 10000:
+            assert shown[f"commands.{name}.count"]["text"] == str(command["count"]), name
+    assert {"get", "set", "incrby", "hset"}  # redis-py sends INCR as INCRBY <= set(stats["commands"])
+    for name, category in stats["categories"].items():
+        assert int(shown[f"categories.{name}.count"]["value"]) == category["count"], name
+    assert int(shown["total.commands"]["value"]) == sum(c["count"] for c in stats["categories"].values())
+    assert float(shown["hit_ratio"]["value"]) == stats["hit_ratio"]
+    assert shown["hit_ratio"]["text"] == f"{stats['hit_ratio'] * 100:.1f}%"
+    assert float(shown["ops_per_second"]["value"]) == 0  # a poll after the traffic stopped
+    assert int(shown["proxy.pool_idle"]["value"]) == int(stats["proxy"]["pool_idle"])
+    assert shown["proxy.upstream_up"]["text"] == "up"
+
+    # Panels follow their endpoints: off when missing (404) or disabled.
+    for panel in ("hotkeys", "bigkeys", "clients"):
+        status, _, body = http_get(lens.admin_port, "/" + panel)
+        on = status == 200 and json.loads(body).get("enabled", True) is not False
+        assert page["panels"][panel] == ("on" if on else "off"), panel
+    assert page["panels"]["slowlog"] == "on"
+    slow_rows = browser.evaluate("document.querySelectorAll('#slowlog tbody tr').length")
+    assert slow_rows == min(10, len(json.loads(http_get(lens.admin_port, "/slowlog")[2])))
+
+    # Only the page's own origin was asked for anything.
+    urls = browser.requested_urls()
+    assert any(u == origin + "/stats" for u in urls), urls
+    assert any(u == origin + "/hotkeys" for u in urls), urls
+    external = [u for u in urls if not (u.startswith(origin + "/") or u.startswith("data:") or u == "about:blank")]
+    assert external == []
+
+
+def test_live_page_fits_a_phone(proxy, browser):
+    browser.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=3, mobile=True)
+    browser.call("Page.navigate", url=f"http://{LOOPBACK}:{proxy.admin_port}/")
+    browser.wait_for("window.updates >= 1", 60, "the page's first update")
+    width = browser.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px screen"
