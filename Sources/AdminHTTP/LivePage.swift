@@ -45,12 +45,12 @@ public enum LivePage {
         .cards { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); }
         .card .label { color: var(--dim); font-size: .75rem; }
         .card .value { font-size: 1.5rem; font-variant-numeric: tabular-nums; }
-        .card .sub { color: var(--dim); font-size: .75rem; }
+        .sub { color: var(--dim); font-size: .75rem; margin: 0 0 .25rem; }
         table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
         th, td { padding: .2rem .4rem; text-align: right; white-space: nowrap; }
         th:first-child, td:first-child { text-align: left; }
         th { color: var(--dim); font-weight: 500; font-size: .75rem; border-bottom: 1px solid var(--line); }
-        td.key { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; max-width: 22rem;
+        td.key { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; max-width: 12rem;
           overflow: hidden; text-overflow: ellipsis; }
         td.wrap { white-space: normal; overflow-wrap: anywhere; text-align: left; }
         .off { color: var(--dim); font-style: italic; }

@@ -108,6 +108,8 @@ class Browser:
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
         self.ws = None
         self.events = []
+        self.handlers = {}
+        self._pending = []
         self._id = 0
         try:
             port_file = os.path.join(self.profile, "DevToolsActivePort")
@@ -133,6 +135,9 @@ class Browser:
         return int(first) if first else None
 
     def call(self, method, **params):
+        """Sends one command and returns its result; events that arrive meanwhile are kept
+        in `events`, and those with a handler (`handlers[method](params)`) are handled once
+        the result is in."""
         self._id += 1
         ident = self._id
         self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
@@ -141,9 +146,16 @@ class Browser:
             if message.get("id") == ident:
                 if "error" in message:
                     raise AssertionError(f"{method}: {message['error']}")
-                return message.get("result", {})
+                result = message.get("result", {})
+                break
             if "method" in message:
                 self.events.append(message)
+                if message["method"] in self.handlers:
+                    self._pending.append(message)
+        while self._pending:
+            event = self._pending.pop(0)
+            self.handlers[event["method"]](event["params"])
+        return result
 
     def evaluate(self, expression):
         """The JSON value of a JavaScript expression in the page."""

@@ -152,3 +152,68 @@ def test_live_page_fits_a_phone(proxy, browser):
     browser.wait_for("window.updates >= 1", 60, "the page's first update")
     width = browser.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide on a 390px screen"
+
+
+# The documents of /hotkeys, /bigkeys and /clients as the shared contract (issue 28) shapes
+# them. Those endpoints are built beside this page; here the browser answers them with these
+# (the DevTools Protocol's Fetch domain), so the panels are checked on their own.
+CONTRACT = {
+    "/hotkeys": {
+        "enabled": True, "k": 100, "window_seconds": 60, "error_bound": "counts over by at most error",
+        "current": {"start": 1700000000, "elapsed_seconds": 12.5, "commands": 150, "keys": [
+            {"key": "user:1", "key_bytes": 6, "truncated": False, "count": 120, "error": 3,
+             "reads": 100, "writes": 20, "hits": 90, "misses": 10},
+            {"key": "<img src=x onerror=alert(1)>", "key_bytes": 28, "truncated": True, "count": 30, "error": 0,
+             "reads": 30, "writes": 0, "hits": 0, "misses": 30},
+        ]},
+        "previous": None,
+    },
+    "/bigkeys": {
+        "k": 100, "window_seconds": 60,
+        "requests": [{"key": "blob", "key_bytes": 4, "truncated": False, "command": "set", "bytes": 104857600,
+                      "time": 1700000000}],
+        "replies": [{"key": "report:\\x00", "key_bytes": 8, "truncated": False, "command": "get", "bytes": 2048,
+                     "time": 1700000000}],
+    },
+    "/clients": {
+        "label_by": "name", "max_labelled": 50,
+        "clients": [
+            {"label": "web", "connections": 3, "addresses": ["127.0.0.1:5555"], "addresses_total": 1,
+             "libraries": ["redis-py 5.0.1"], "commands": 1000, "errors": 2, "hits": 500, "misses": 20},
+            {"label": "", "connections": 1, "addresses": ["127.0.0.1:5556"], "addresses_total": 1,
+             "libraries": [], "commands": 10, "errors": 0, "hits": 0, "misses": 0},
+        ],
+    },
+}
+
+
+def test_live_page_panels_from_contract_documents(proxy, browser):
+    origin = f"http://{LOOPBACK}:{proxy.admin_port}"
+
+    def answer(params):
+        path = params["request"]["url"][len(origin):]
+        body = base64.b64encode(json.dumps(CONTRACT[path]).encode()).decode()
+        browser.call("Fetch.fulfillRequest", requestId=params["requestId"], responseCode=200,
+                     responseHeaders=[{"name": "Content-Type", "value": "application/json"}], body=body)
+
+    browser.handlers["Fetch.requestPaused"] = answer
+    browser.call("Fetch.enable", patterns=[{"urlPattern": origin + path} for path in CONTRACT])
+    browser.call("Page.navigate", url=origin + "/")
+    browser.wait_for("window.updates >= 1 && document.getElementById('clients').dataset.state === 'on'", 60,
+                     "the panels drawn from the contract's documents")
+    page = browser.evaluate(READ_STATS)
+    assert page["panels"] == {"hotkeys": "on", "bigkeys": "on", "clients": "on", "slowlog": "on"}
+    shown = page["shown"]
+    assert shown["hotkeys.0.key"]["text"] == "user:1"
+    assert shown["hotkeys.0.count"]["value"] == "120" and shown["hotkeys.0.reads"]["value"] == "100"
+    assert shown["hotkeys.0.hit_ratio"]["text"] == "90.0%"
+    # Keys are text, never markup; a truncated key ends in an ellipsis.
+    assert shown["hotkeys.1.key"]["text"] == "<img src=x onerror=alert(1)>…"
+    assert browser.evaluate("document.querySelectorAll('main img').length") == 0
+    assert shown["bigkeys.0.bytes"]["value"] == "104857600" and shown["bigkeys.0.bytes"]["text"] == "100.0 MiB"
+    assert shown["bigkeys.1.bytes"]["text"] == "2.0 KiB"
+    assert shown["clients.web.commands"]["value"] == "1000"
+    assert shown["clients.web.connections"]["value"] == "3"
+    assert shown["clients..commands"]["value"] == "10"
+    text = browser.evaluate("document.getElementById('clients').textContent")
+    assert "(unnamed)" in text and "redis-py 5.0.1" in text
