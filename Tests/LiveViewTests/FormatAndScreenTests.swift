@@ -94,6 +94,30 @@ import Testing
         #expect(text.contains("user:1"))
     }
 
+    @Test("Every panel on, long keys: still fits", arguments: [(160, 50), (100, 30), (60, 20)])
+    func everyPanel(width: Int, height: Int) {
+        let long = String(repeating: "k", count: 64)
+        var view = Self.view(
+            hotKeys: HotKeysDocument(
+                windowSeconds: 60, elapsedSeconds: 1, commands: 9,
+                keys: [.init(key: long, truncated: true, count: 5), .init(key: "user:1", count: 4)]))
+        view.bigKeys = BigKeysDocument(
+            requests: [.init(key: "blob", command: "set", bytes: 104_857_600)],
+            replies: [.init(key: long, command: "get", bytes: 2048)])
+        view.clients = ClientsDocument(
+            labelBy: "name",
+            clients: [.init(label: "web", connections: 3, commands: 1000), .init(label: "", commands: 1)])
+        view.slowLog = [.init(command: "get", arguments: "GET \(long)", durationSeconds: 0.2, client: "c", time: 0)]
+        let lines = TextScreen(width: width, height: height, source: "x").lines(view, status: "q quits")
+        #expect(lines.count == height)
+        #expect(lines.allSatisfy { Self.visible($0).count <= width })
+        let text = lines.map(Self.visible).joined(separator: "\n")
+        #expect(text.contains("blob"))
+        #expect(text.contains("100.0 MiB"))
+        #expect(text.contains("web"))
+        #expect(text.contains("(unnamed)") || height < 30)
+    }
+
     @Test("Unreachable: the problem in the title bar, the status line as given")
     func unreachable() {
         var model = LiveModel()
