@@ -3,6 +3,7 @@ endpoint shows, `q` and Ctrl-C quit with the terminal restored, an unreachable e
 one line on the status line while it retries, and bad flags are one-line errors (exit 2)."""
 
 import os
+import signal
 import subprocess
 
 import pytest
@@ -102,6 +103,16 @@ def test_top_redraws_at_the_new_size(lens_bin, proxy, tmux, tmp_path):
     assert all(len(line) <= 60 for line in tmux.screen().splitlines())
     tmux.keys("q")
     assert_restored(tmux, tmp_path, "resized")
+
+
+def test_top_sigterm_restores_the_terminal(lens_bin, proxy, tmux, tmp_path):
+    tmux.type(f"{lens_bin} top --admin {LOOPBACK}:{proxy.admin_port}")
+    wait_until(lambda: "q quits" in tmux.screen(), 30, "top's status line")
+    shell = int(tmux.run("display-message", "-p", "-t", "top", "#{pane_pid}").strip())
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(shell)], capture_output=True, text=True).stdout.split()
+    assert len(children) == 1, children
+    os.kill(int(children[0]), signal.SIGTERM)
+    assert_restored(tmux, tmp_path, "sigterm")
 
 
 def test_top_unreachable_admin_keeps_retrying(lens_bin, tmux, tmp_path):
