@@ -70,6 +70,8 @@ def test_named_clients_get_one_label_each_and_unnamed_none(server, lens_factory)
     assert expo.get("redislens_command_duration_seconds_count", command="set", category="write", client="web") == 5
     code, output = promtool_check(expo.text)
     assert code == 0, output
+    openmetrics = scrape(lens, openmetrics=True)  # parsed strictly
+    assert client_labels(openmetrics) == {None, "web", "worker", "cron"}
 
     report = clients_report(lens)
     assert report["label_by"] == "name" and report["max_labelled"] == 50
