@@ -7,14 +7,25 @@ public enum CommandMetricsRenderer {
     /// `nodes` (Redis Cluster mode) adds each node's commands to the per-command families
     /// with a `node` label (its address); `data` is then the traffic of no node. The
     /// key-prefix, client and transaction families count all of it together.
+    ///
+    /// Commands of labelled connections (``ShardSnapshot/clients``) are apart in the
+    /// per-command families, with a `client` label (its value from `clientLabels`, by id);
+    /// the others carry none.
     public static func render(
         _ data: ShardSnapshot, nodes: [(node: String, snapshot: ShardSnapshot)] = [], table: CommandTable,
-        prefixLabels: [String], into writer: inout PrometheusWriter
+        prefixLabels: [String], clientLabels: [String] = [], into writer: inout PrometheusWriter
     ) {
-        var series: [(labels: [(String, String)], data: ShardSnapshot)] = [([], data)]
+        var series: [(labels: [(String, String)], data: ShardSnapshot)] = []
+        func add(_ labels: [(String, String)], _ snapshot: ShardSnapshot) {
+            guard !snapshot.clients.isEmpty else { return series.append((labels, snapshot)) }
+            for (id, part) in snapshot.clients.enumerated() where id == 0 || id < clientLabels.count {
+                series.append((id == 0 ? labels : labels + [("client", clientLabels[id])], part))
+            }
+        }
+        add([], data)
         var total = data
         for (node, snapshot) in nodes {
-            series.append(([("node", node)], snapshot))
+            add([("node", node)], snapshot)
             total.merge(snapshot)
         }
         renderCommands(series, table: table, into: &writer)

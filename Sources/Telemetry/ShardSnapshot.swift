@@ -33,12 +33,36 @@ public struct ShardSnapshot: Sendable {
     public var protocolErrors: UInt64 = 0
     /// `MULTI` transactions by outcome, and their durations.
     public var transactions = TransactionCounts()
+    /// The per-command counters by `client` label id (``TelemetryHub/clientLabelValues``;
+    /// 0: connections without a label), only their per-command arrays filled. Empty when
+    /// no command had a label: the per-command arrays above always count every command.
+    public var clients: [ShardSnapshot] = []
 
     /// An empty snapshot.
     public init() {}
 
+    /// The per-command counters alone, as one entry of ``clients``.
+    public var perCommand: ShardSnapshot {
+        var part = self
+        part.clients = []
+        part.prefixes = []
+        part.latencies = []
+        return part
+    }
+
+    /// ``clients``, or, when no command had a label, the per-command counters as those of
+    /// label id 0.
+    public var byClient: [ShardSnapshot] { clients.isEmpty ? [perCommand] : clients }
+
     /// Adds another snapshot's counts to this one.
     public mutating func merge(_ other: ShardSnapshot) {
+        if !clients.isEmpty || !other.clients.isEmpty {
+            var mine = byClient
+            for (id, part) in other.byClient.enumerated() {
+                if id < mine.count { mine[id].merge(part) } else { mine.append(part) }
+            }
+            clients = mine
+        }
         Self.add(&commands, other.commands)
         Self.add(&errors, other.errors)
         Self.add(&buckets, other.buckets)

@@ -6,6 +6,10 @@ public struct TelemetryConfiguration: Sendable {
     public var slowLogSize = 128
     /// Key-prefix metrics; nil (the default) turns them off.
     public var keyPrefixes: KeyPrefixConfiguration?
+    /// What the `client` label of the per-command families shows (default: the name).
+    public var clientLabel = ClientLabelMode.name
+    /// Distinct `client` label values at most (default 50); later ones are `other`.
+    public var maxClientsLabelled = 50
 
     /// The defaults.
     public init() {}
@@ -24,4 +28,15 @@ public struct KeyPrefixConfiguration: Sendable {
 
     /// The defaults.
     public init() {}
+}
+
+/// What a connection's `client` label shows (`--client-label`). Connections without
+/// one carry no `client` label.
+public enum ClientLabelMode: String, Sendable, CaseIterable {
+    /// The name from `CLIENT SETNAME` or `HELLO ... SETNAME`.
+    case name
+    /// The library from `CLIENT SETINFO LIB-NAME` (without its version).
+    case lib
+    /// No `client` label.
+    case none
 }

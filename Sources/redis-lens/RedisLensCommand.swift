@@ -105,6 +105,12 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Distinct key prefixes tracked; the rest count as 'other'. (default: 100)")
     var maxPrefixes: String?
 
+    @Option(help: "The client label of command metrics: name, lib (CLIENT SETINFO LIB-NAME) or none. (default: name)")
+    var clientLabel: String?
+
+    @Option(help: "Distinct client label values; later ones count as 'other'. (default: 50)")
+    var maxClientsLabelled: String?
+
     @Option(help: "OTLP/HTTP base URL; spans go to URL/v1/traces (OTEL_EXPORTER_OTLP_ENDPOINT). (default: off)")
     var otlpEndpoint: String?
 
@@ -228,6 +234,15 @@ struct RedisLensCommand: ParsableCommand {
         telemetry.slowThresholdNanos = UInt64(threshold * 1e9)
         telemetry.slowLogSize = try values.integer(slowlogSize, "slowlog-size", 128, in: 0...100_000)
         let depth = try values.integer(keyPrefixDepth, "key-prefix-depth", 0, in: 0...16)
+        telemetry.clientLabel = try values.parse(clientLabel, "client-label", "name") {
+            text throws(ConfigurationError) in
+            guard let mode = ClientLabelMode(rawValue: text.lowercased()) else {
+                throw ConfigurationError("'\(text)' is not a client label (name, lib, none)")
+            }
+            return mode
+        }
+        telemetry.maxClientsLabelled = try values.integer(
+            maxClientsLabelled, "max-clients-labelled", 50, in: 0...10_000)
         if depth > 0 {
             var prefixes = KeyPrefixConfiguration()
             prefixes.depth = depth
