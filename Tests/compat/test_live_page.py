@@ -60,7 +60,7 @@ def test_live_page_in_chromium(server, lens_factory, browser, tmp_path):
     stop = threading.Event()
 
     def traffic():
-        c = lens.client()
+        c = lens.client(client_name="web")  # CLIENT SETNAME: the clients panel's "web"
         n = 0
         while not stop.is_set():
             n += 1
@@ -135,6 +135,9 @@ def test_live_page_in_chromium(server, lens_factory, browser, tmp_path):
         on = status == 200 and json.loads(body).get("enabled", True) is not False
         assert page["panels"][panel] == ("on" if on else "off"), panel
     assert page["panels"]["slowlog"] == "on"
+    clients = json.loads(http_get(lens.admin_port, "/clients")[2])["clients"]
+    web = next(c for c in clients if c["label"] == "web")
+    assert int(shown["clients.web.commands"]["value"]) == web["commands"] > 0
     slow_rows = browser.evaluate("document.querySelectorAll('#slowlog tbody tr').length")
     assert slow_rows == min(10, len(json.loads(http_get(lens.admin_port, "/slowlog")[2])))
 

@@ -67,7 +67,7 @@ def assert_restored(tmux, tmp_path, name):
 
 def test_top_shows_commands_and_quits(lens_bin, server, lens_factory, tmux, tmp_path):
     lens = lens_factory(server)
-    client = lens.client()
+    client = lens.client(client_name="checkout")  # CLIENT SETNAME: a row in the clients section
     tmux.type(f"{lens_bin} top --admin {LOOPBACK}:{lens.admin_port}")
     wait_until(lambda: TITLE in tmux.screen(), 30, "top's title bar")
     assert tmux.alternate()
@@ -81,6 +81,7 @@ def test_top_shows_commands_and_quits(lens_bin, server, lens_factory, tmux, tmp_
     assert "COMMAND" in screen and "OPS/S" in screen
     assert "upstream up" in screen
     assert "q quits" in screen
+    wait_until(lambda: "checkout" in tmux.screen(), 30, "the named client in the clients section")
     lines = screen.splitlines()
     assert len(lines) <= 40 and all(len(line) <= 120 for line in lines)
 
