@@ -158,8 +158,9 @@ def test_live_page_fits_a_phone(proxy, browser):
 
 
 # The documents of /hotkeys, /bigkeys and /clients as the shared contract (issue 28) shapes
-# them. Those endpoints are built beside this page; here the browser answers them with these
-# (the DevTools Protocol's Fetch domain), so the panels are checked on their own.
+# them. /hotkeys and /bigkeys are built beside this page; here the browser answers all three
+# with these fixed documents (the DevTools Protocol's Fetch domain), so each panel's rendering
+# (truncated keys, markup in keys, unnamed clients, sizes) is checked on known values.
 CONTRACT = {
     "/hotkeys": {
         "enabled": True, "k": 100, "window_seconds": 60, "error_bound": "counts over by at most error",
