@@ -19,6 +19,8 @@ public final class MetricsShard: CommandEventSink {
     /// From the configuration, read once: per command, not through the hub.
     private let slowThresholdNanos: UInt64
     private let keyPrefixes: KeyPrefixConfiguration?
+    /// Hot keys and big keys of keyed commands, per window.
+    private let keyWindows: KeyWindows
     private static let prefixCacheLimit = 4096
 
     init(hub: TelemetryHub) {
@@ -27,12 +29,14 @@ public final class MetricsShard: CommandEventSink {
         self.observers = hub.observerFactories.map { $0() }
         self.slowThresholdNanos = hub.configuration.slowThresholdNanos
         self.keyPrefixes = hub.configuration.keyPrefixes
+        self.keyWindows = KeyWindows(hub.configuration.keyWindows)
     }
 
     /// A copy of the counters so far.
     public func snapshot() -> ShardSnapshot {
         var copy = data
         counters.copy(into: &copy)
+        copy.keyWindows = keyWindows.snapshots()
         return copy
     }
 
@@ -72,17 +76,22 @@ public final class MetricsShard: CommandEventSink {
         let (hits, misses) = counters.hitRule(id).count(event)
         let slow = duration >= slowThresholdNanos
         // One mutating call: a single access to `data` for all of a command's counters.
-        counters.add(id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow)
+        counters.add(
+            id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow,
+            sizes: (event.requestBytes, event.replyBytes), upstreamNanos: event.upstreamNanos)
         if slow {
             hub.recordSlow(
                 event, label: table.commands[id].label, firstKey: table.firstKeys[id],
                 address: addresses[event.connectionID])
         }
-        if let prefixes = keyPrefixes, table.firstKeys[id] == 1, event.argumentCount > 1 {
-            let prefixID = prefixID(of: event.firstArgument, prefixes)
-            data.prefixes[prefixID].commands &+= 1
-            data.prefixes[prefixID].hits &+= UInt64(hits)
-            data.prefixes[prefixID].misses &+= UInt64(misses)
+        if table.firstKeys[id] == 1 && event.argumentCount > 1 {
+            keyWindows.record(&event, category: table.commands[id].category, hits: hits, misses: misses)
+            if let prefixes = keyPrefixes {
+                let prefixID = prefixID(of: event.firstArgument, prefixes)
+                data.prefixes[prefixID].commands &+= 1
+                data.prefixes[prefixID].hits &+= UInt64(hits)
+                data.prefixes[prefixID].misses &+= UInt64(misses)
+            }
         }
         return (hits, misses, slow)
     }

@@ -19,7 +19,13 @@ struct ShardCounters: ~Copyable {
     private static let errors = buckets + DurationBuckets.count
     /// `RedisErrorPrefix.allCases.count`, as a literal so the offsets fold to constants.
     private static let errorKinds = 27
-    private static let stride = errors + errorKinds
+    private static let requestBytes = errors + errorKinds
+    private static let replyBytes = requestBytes + 1
+    private static let upstreamNanos = replyBytes + 1
+    private static let requestBuckets = upstreamNanos + 1
+    private static let replyBuckets = requestBuckets + SizeBuckets.count
+    private static let upstreamBuckets = replyBuckets + SizeBuckets.count
+    private static let stride = upstreamBuckets + DurationBuckets.count
 
     private var words: UnsafeMutablePointer<UInt64>
     /// Each id's ``LatencyCounts`` slots, allocated at its first command.
@@ -73,12 +79,23 @@ struct ShardCounters: ~Copyable {
 
     /// Counts one answered command; `id` must be below ``capacity``.
     @inline(__always)
-    mutating func add(id: Int, durationNanos: UInt64, error: RedisErrorPrefix?, hits: Int, misses: Int, slow: Bool) {
+    mutating func add(
+        id: Int, durationNanos: UInt64, error: RedisErrorPrefix?, hits: Int, misses: Int, slow: Bool,
+        sizes: (request: Int, reply: Int), upstreamNanos: UInt64
+    ) {
         precondition(id >= 0 && id < capacity)
         let block = words + id &* Self.stride
         block[Self.commands] &+= 1
         block[Self.durationNanos] &+= durationNanos
         block[Self.buckets &+ DurationBuckets.index(nanos: durationNanos)] &+= 1
+        block[Self.requestBytes] &+= UInt64(truncatingIfNeeded: sizes.request)
+        block[Self.requestBuckets &+ SizeBuckets.index(bytes: sizes.request)] &+= 1
+        block[Self.replyBytes] &+= UInt64(truncatingIfNeeded: sizes.reply)
+        block[Self.replyBuckets &+ SizeBuckets.index(bytes: sizes.reply)] &+= 1
+        if upstreamNanos != 0 {
+            block[Self.upstreamNanos] &+= upstreamNanos
+            block[Self.upstreamBuckets &+ DurationBuckets.index(nanos: upstreamNanos)] &+= 1
+        }
         if let error { block[Self.errors &+ Int(error.rawValue)] &+= 1 }
         block[Self.hits] &+= UInt64(hits)
         block[Self.misses] &+= UInt64(misses)
@@ -111,6 +128,12 @@ struct ShardCounters: ~Copyable {
         snapshot.slow = column(Self.slow)
         snapshot.buckets = block(Self.buckets, DurationBuckets.count)
         snapshot.errors = block(Self.errors, Self.errorKinds)
+        snapshot.requestBytes = column(Self.requestBytes)
+        snapshot.replyBytes = column(Self.replyBytes)
+        snapshot.upstreamNanos = column(Self.upstreamNanos)
+        snapshot.requestBuckets = block(Self.requestBuckets, SizeBuckets.count)
+        snapshot.replyBuckets = block(Self.replyBuckets, SizeBuckets.count)
+        snapshot.upstreamBuckets = block(Self.upstreamBuckets, DurationBuckets.count)
         snapshot.latencies = (0..<capacity).map { id in latencies[id].map { LatencyCounts.histogram(of: $0) } }
     }
 }

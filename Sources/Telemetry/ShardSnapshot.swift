@@ -17,6 +17,22 @@ public struct ShardSnapshot: Sendable {
     public var misses: [UInt64] = []
     /// Slow commands per id.
     public var slow: [UInt64] = []
+    /// Request bytes per id (sum).
+    public var requestBytes: [UInt64] = []
+    /// Reply bytes per id (sum).
+    public var replyBytes: [UInt64] = []
+    /// Request size bucket counts (``SizeBuckets``, not cumulative): `[id * SizeBuckets.count + bucket]`.
+    public var requestBuckets: [UInt64] = []
+    /// Reply size bucket counts, like ``requestBuckets``.
+    public var replyBuckets: [UInt64] = []
+    /// Upstream duration bucket counts (``DurationBuckets``), of commands whose write
+    /// upstream was timed (`CommandEvent.sentNanos != 0`).
+    public var upstreamBuckets: [UInt64] = []
+    /// Sum of upstream durations per id, in nanoseconds.
+    public var upstreamNanos: [UInt64] = []
+    /// Each shard's hot and big key windows, as recorded (merged by key when rendered:
+    /// ``KeyWindowsReport``).
+    public var keyWindows: [KeyWindowSnapshot] = []
     /// Latency distribution per id in microseconds, for quantiles.
     public var latencies: [Histogram<UInt64>?] = []
     /// Per key prefix (by admitted prefix id): commands, hits, misses.
@@ -46,6 +62,13 @@ public struct ShardSnapshot: Sendable {
         Self.add(&hits, other.hits)
         Self.add(&misses, other.misses)
         Self.add(&slow, other.slow)
+        Self.add(&requestBytes, other.requestBytes)
+        Self.add(&replyBytes, other.replyBytes)
+        Self.add(&requestBuckets, other.requestBuckets)
+        Self.add(&replyBuckets, other.replyBuckets)
+        Self.add(&upstreamBuckets, other.upstreamBuckets)
+        Self.add(&upstreamNanos, other.upstreamNanos)
+        keyWindows += other.keyWindows
         if latencies.count < other.latencies.count {
             latencies += Array(repeating: nil, count: other.latencies.count - latencies.count)
         }
