@@ -138,6 +138,9 @@ public final class TelemetryRuntime: Sendable {
         var writer = PrometheusWriter(openMetrics: openMetrics)
         CommandMetricsRenderer.render(
             data, nodes: nodes, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
+        var keyWindows = data
+        keyWindows.keyWindows += nodes.flatMap(\.snapshot.keyWindows)
+        KeyWindowsReport(keyWindows, configuration: hub.configuration.keyWindows).render(into: &writer)
         PoolMetricsRenderer.render(
             pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
         if let sentinel { SentinelMetricsRenderer.render(sentinel.snapshot, into: &writer) }
@@ -150,7 +153,7 @@ public final class TelemetryRuntime: Sendable {
         return (writer.finish(), writer.contentType)
     }
 
-    /// `/metrics`, `/stats` and `/slowlog`; `serverStats` adds INFO's metrics and the
+    /// `/metrics`, `/stats`, `/hotkeys`, `/bigkeys` and `/slowlog`; `serverStats` adds INFO's metrics and the
     /// `/stats` `memory` section; `sentinel` the Sentinel families and `/stats` section.
     public func routes(
         pool: UpstreamPool, serverStats: ServerStatsState? = nil, sentinel: SentinelFollower? = nil
@@ -186,6 +189,18 @@ public final class TelemetryRuntime: Sendable {
                     ServerStatsRenderer.memorySection($0.snapshot, now: WallClock.unixSeconds())
                 }
                 return AdminResponse(status: .ok, contentType: "application/json", body: report.json() + "\n")
+            },
+            { head in
+                guard head.path == "/hotkeys" else { return nil }
+                let report = KeyWindowsReport(await self.snapshot(), configuration: self.hub.configuration.keyWindows)
+                return AdminResponse(status: .ok, contentType: "application/json", body: report.hotKeysJSON() + "\n")
+            },
+            { head in
+                guard head.path == "/bigkeys" else { return nil }
+                let report = KeyWindowsReport(await self.snapshot(), configuration: self.hub.configuration.keyWindows)
+                return AdminResponse(
+                    status: .ok, contentType: "application/json",
+                    body: report.bigKeysJSON(table: self.hub.commandTable) + "\n")
             },
             { head in
                 guard head.path == "/slowlog" else { return nil }

@@ -103,6 +103,9 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Distinct key prefixes tracked; the rest count as 'other'. (default: 100)")
     var maxPrefixes: String?
 
+    @OptionGroup(title: "Hot keys and big keys")
+    var hotKeys: HotKeyOptions
+
     @Option(help: "OTLP/HTTP base URL; spans go to URL/v1/traces (OTEL_EXPORTER_OTLP_ENDPOINT). (default: off)")
     var otlpEndpoint: String?
 
@@ -239,6 +242,7 @@ struct RedisLensCommand: ParsableCommand {
             prefixes.maxPrefixes = try values.integer(maxPrefixes, "max-prefixes", 100, in: 1...10_000)
             telemetry.keyPrefixes = prefixes
         }
+        telemetry.keyWindows = try hotKeys.configuration(values)
         return telemetry
     }
 
