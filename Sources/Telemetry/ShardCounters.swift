@@ -30,6 +30,8 @@ struct ShardCounters: ~Copyable {
     private var words: UnsafeMutablePointer<UInt64>
     /// Each id's ``LatencyCounts`` slots, allocated at its first command.
     private var latencies: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
+    /// Each id's upstream ``LatencyCounts`` slots, allocated at its first timed command.
+    private var upstreamLatencies: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
     /// Each id's hit rule, copied from the command table (read per command).
     private var rules: UnsafeMutablePointer<HitRule>
     /// Ids that have room.
@@ -40,13 +42,18 @@ struct ShardCounters: ~Copyable {
         assert(Self.errorKinds == RedisErrorPrefix.allCases.count)
         words = .allocate(capacity: 0)
         latencies = .allocate(capacity: 0)
+        upstreamLatencies = .allocate(capacity: 0)
         rules = .allocate(capacity: 0)
     }
 
     deinit {
         words.deallocate()
-        for id in 0..<capacity { latencies[id]?.deallocate() }
+        for id in 0..<capacity {
+            latencies[id]?.deallocate()
+            upstreamLatencies[id]?.deallocate()
+        }
         latencies.deallocate()
+        upstreamLatencies.deallocate()
         rules.deallocate()
     }
 
@@ -67,6 +74,11 @@ struct ShardCounters: ~Copyable {
         (newLatencies + capacity).initialize(repeating: nil, count: count - capacity)
         latencies.deallocate()
         latencies = newLatencies
+        let newUpstream = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: count)
+        newUpstream.moveInitialize(from: upstreamLatencies, count: capacity)
+        (newUpstream + capacity).initialize(repeating: nil, count: count - capacity)
+        upstreamLatencies.deallocate()
+        upstreamLatencies = newUpstream
         capacity = count
     }
 
@@ -95,6 +107,14 @@ struct ShardCounters: ~Copyable {
         if upstreamNanos != 0 {
             block[Self.upstreamNanos] &+= upstreamNanos
             block[Self.upstreamBuckets &+ DurationBuckets.index(nanos: upstreamNanos)] &+= 1
+            let upstream: UnsafeMutablePointer<UInt64>
+            if let existing = upstreamLatencies[id] {
+                upstream = existing
+            } else {
+                upstream = LatencyCounts.allocate()
+                upstreamLatencies[id] = upstream
+            }
+            LatencyCounts.record(upstreamNanos / 1_000, in: upstream)
         }
         if let error { block[Self.errors &+ Int(error.rawValue)] &+= 1 }
         block[Self.hits] &+= UInt64(hits)
@@ -135,5 +155,8 @@ struct ShardCounters: ~Copyable {
         snapshot.replyBuckets = block(Self.replyBuckets, SizeBuckets.count)
         snapshot.upstreamBuckets = block(Self.upstreamBuckets, DurationBuckets.count)
         snapshot.latencies = (0..<capacity).map { id in latencies[id].map { LatencyCounts.histogram(of: $0) } }
+        snapshot.upstreamLatencies = (0..<capacity).map { id in
+            upstreamLatencies[id].map { LatencyCounts.histogram(of: $0) }
+        }
     }
 }

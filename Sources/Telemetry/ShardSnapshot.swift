@@ -35,6 +35,8 @@ public struct ShardSnapshot: Sendable {
     public var keyWindows: [KeyWindowSnapshot] = []
     /// Latency distribution per id in microseconds, for quantiles.
     public var latencies: [Histogram<UInt64>?] = []
+    /// Upstream duration distribution per id in microseconds (timed commands only).
+    public var upstreamLatencies: [Histogram<UInt64>?] = []
     /// Per key prefix (by admitted prefix id): commands, hits, misses.
     public var prefixes: [PrefixCounts] = []
     /// Client connections opened.
@@ -69,13 +71,8 @@ public struct ShardSnapshot: Sendable {
         Self.add(&upstreamBuckets, other.upstreamBuckets)
         Self.add(&upstreamNanos, other.upstreamNanos)
         keyWindows += other.keyWindows
-        if latencies.count < other.latencies.count {
-            latencies += Array(repeating: nil, count: other.latencies.count - latencies.count)
-        }
-        for (id, histogram) in other.latencies.enumerated() {
-            guard let histogram else { continue }
-            if latencies[id] == nil { latencies[id] = histogram } else { latencies[id]!.add(histogram) }
-        }
+        Self.add(&latencies, other.latencies)
+        Self.add(&upstreamLatencies, other.upstreamLatencies)
         if prefixes.count < other.prefixes.count {
             prefixes += Array(repeating: PrefixCounts(), count: other.prefixes.count - prefixes.count)
         }
@@ -90,6 +87,14 @@ public struct ShardSnapshot: Sendable {
         bytesSent += other.bytesSent
         protocolErrors += other.protocolErrors
         transactions.merge(other.transactions)
+    }
+
+    private static func add(_ lhs: inout [Histogram<UInt64>?], _ rhs: [Histogram<UInt64>?]) {
+        if lhs.count < rhs.count { lhs += Array(repeating: nil, count: rhs.count - lhs.count) }
+        for (id, histogram) in rhs.enumerated() {
+            guard let histogram else { continue }
+            if lhs[id] == nil { lhs[id] = histogram } else { lhs[id]!.add(histogram) }
+        }
     }
 
     private static func add(_ lhs: inout [UInt64], _ rhs: [UInt64]) {

@@ -43,6 +43,23 @@ import Testing
         #expect(text.contains("redislens_command_duration_seconds_count{\(labels)} 2\n"))
     }
 
+    @Test func statsShowUpstreamQuantilesOfTimedCommands() throws {
+        let hub = makeHub()
+        let shard = hub.makeShard()
+        for millis: UInt64 in [1, 2, 3, 4, 40] {
+            var event = Events.make(["GET", "k"], reply: "$1\r\nv\r\n", nanos: 50_000_000)
+            event.sentNanos = event.endNanos - millis * 1_000_000
+            shard.record(event)
+        }
+        shard.record(Events.make(["SET", "k", "v"], reply: "+OK\r\n"))
+        let report = StatsReport(shard.snapshot(), table: hub.commandTable)
+        let get = try #require(report.commands["get"])
+        #expect(abs(try #require(get.upstreamP50) - 0.003) < 0.0001)
+        #expect(abs(try #require(get.upstreamP99) - 0.040) < 0.001)
+        #expect(report.commands["set"]?.upstreamP50 == nil)
+        #expect(report.json().contains("\"upstream_p50\""))
+    }
+
     @Test func requestAndReplySizesPerCommand() {
         let value = String(repeating: "v", count: 2_000)
         let set = Events.make(["SET", "k", value], reply: "+OK\r\n")

@@ -175,6 +175,16 @@ def test_hot_keys_off_by_default(proxy):
     assert get_json(proxy, "/bigkeys")["requests"][0]["key"] == "k"
 
 
+def test_hot_keys_from_the_environment(server, lens_factory):
+    lens = lens_factory(server, env={"REDIS_LENS_HOTKEYS": "1", "REDIS_LENS_HOTKEYS_K": "7",
+                                     "REDIS_LENS_HOTKEYS_WINDOW": "90s", "REDIS_LENS_HOTKEYS_METRICS": "2"})
+    lens.client().set("from-env", "v")
+    doc = get_json(lens, "/hotkeys")
+    assert (doc["enabled"], doc["k"], doc["window_seconds"]) == (True, 7, 90)
+    assert keys_of(doc["current"])["from-env"]["count"] == 1
+    assert len(scrape(lens).series("redislens_hotkey_commands")) == 1
+
+
 def bucket_of(size):
     return bisect.bisect_left(SIZE_BOUNDS, size)
 
