@@ -168,6 +168,9 @@ public final class TelemetryRuntime: Sendable {
         CommandMetricsRenderer.render(
             data, nodes: nodes, table: hub.commandTable, prefixLabels: hub.prefixLabels,
             clientLabels: hub.clientLabelValues, into: &writer)
+        var keyWindows = data
+        keyWindows.keyWindows += nodes.flatMap(\.snapshot.keyWindows)
+        KeyWindowsReport(keyWindows, configuration: hub.configuration.keyWindows).render(into: &writer)
         PoolMetricsRenderer.render(
             pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
         if let sentinel { SentinelMetricsRenderer.render(sentinel.snapshot, into: &writer) }
@@ -180,9 +183,9 @@ public final class TelemetryRuntime: Sendable {
         return (writer.finish(), writer.contentType)
     }
 
-    /// `/metrics`, `/stats`, `/slowlog`, `/clients` and the live page at `/`; `serverStats` adds
-    /// INFO's metrics and the `/stats` `memory` section; `sentinel` the Sentinel families and
-    /// `/stats` section.
+    /// `/metrics`, `/stats`, `/hotkeys`, `/bigkeys`, `/slowlog`, `/clients` and the live page at `/`;
+    /// `serverStats` adds INFO's metrics and the `/stats` `memory` section; `sentinel` the Sentinel
+    /// families and `/stats` section.
     public func routes(
         pool: UpstreamPool, serverStats: ServerStatsState? = nil, sentinel: SentinelFollower? = nil
     ) -> [AdminServer.Route] {
@@ -217,6 +220,18 @@ public final class TelemetryRuntime: Sendable {
                     ServerStatsRenderer.memorySection($0.snapshot, now: WallClock.unixSeconds())
                 }
                 return AdminResponse(status: .ok, contentType: "application/json", body: report.json() + "\n")
+            },
+            { head in
+                guard head.path == "/hotkeys" else { return nil }
+                let report = KeyWindowsReport(await self.snapshot(), configuration: self.hub.configuration.keyWindows)
+                return AdminResponse(status: .ok, contentType: "application/json", body: report.hotKeysJSON() + "\n")
+            },
+            { head in
+                guard head.path == "/bigkeys" else { return nil }
+                let report = KeyWindowsReport(await self.snapshot(), configuration: self.hub.configuration.keyWindows)
+                return AdminResponse(
+                    status: .ok, contentType: "application/json",
+                    body: report.bigKeysJSON(table: self.hub.commandTable) + "\n")
             },
             { head in
                 guard head.path == "/slowlog" else { return nil }

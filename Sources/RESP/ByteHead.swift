@@ -9,6 +9,16 @@ public struct ByteHead: Sendable, Hashable {
     public private(set) var count: Int = 0
     /// The full length of the value the bytes came from.
     public private(set) var totalLength: Int = 0
+    /// FNV-1a over the bytes past ``capacity`` (at most ``tailHashLimit`` of them), so values
+    /// longer than what is stored still tell apart; 0 when not computed. Only the scanner's
+    /// first-argument head (a command's key) computes it, with the `…HashingTail` methods.
+    public private(set) var tailHash: UInt64 = 0
+
+    /// Bytes past ``capacity`` that ``tailHash`` covers: keys that agree on their first
+    /// `capacity + tailHashLimit` bytes and their length are one key to telemetry.
+    public static let tailHashLimit = 480
+    private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let fnvPrime: UInt64 = 0x100_0000_01b3
 
     /// An empty head.
     public init() {}
@@ -16,6 +26,12 @@ public struct ByteHead: Sendable, Hashable {
     /// A head holding the first bytes of `bytes` (for tests and lookups).
     public init(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { append(byte) }
+    }
+
+    /// A head holding the first bytes of `bytes` and the ``tailHash`` of the rest, as the
+    /// scanner fills a command's first argument (for tests and lookups).
+    public init(hashingTail bytes: some Sequence<UInt8>) {
+        for byte in bytes { appendHashingTail(byte) }
     }
 
     /// Whether the value was longer than what is stored.
@@ -42,6 +58,44 @@ public struct ByteHead: Sendable, Hashable {
             count += take
         }
         totalLength += bytes.count
+    }
+
+    /// Adds one byte of the value, hashing it into ``tailHash`` when past ``capacity``.
+    public mutating func appendHashingTail(_ byte: UInt8) {
+        let offset = totalLength
+        append(byte)
+        if offset >= Self.capacity && offset < Self.capacity + Self.tailHashLimit {
+            tailHash = ((tailHash == 0 ? Self.fnvOffset : tailHash) ^ UInt64(byte)) &* Self.fnvPrime
+        }
+    }
+
+    /// Adds a run of the value's bytes, hashing those past ``capacity`` into ``tailHash``.
+    @inline(__always)
+    public mutating func appendHashingTail(_ bytes: UnsafeRawBufferPointer) {
+        let offset = totalLength
+        append(bytes)
+        let end = Swift.min(totalLength, Self.capacity + Self.tailHashLimit)
+        let start = Swift.max(offset, Self.capacity)
+        if start < end { hashTail(bytes.baseAddress! + (start &- offset), count: end &- start) }
+    }
+
+    /// ``fillEmpty(from:length:)``, also hashing the bytes past ``capacity`` into ``tailHash``
+    /// (one branch for values that fit).
+    @inline(__always)
+    mutating func fillEmptyHashingTail(from source: UnsafeRawPointer, length: Int) {
+        fillEmpty(from: source, length: length)
+        if length > Self.capacity {
+            hashTail(source + Self.capacity, count: Swift.min(length &- Self.capacity, Self.tailHashLimit))
+        }
+    }
+
+    /// FNV-1a, a byte at a time: the same hash whether the bytes come in one run or several.
+    private mutating func hashTail(_ source: UnsafeRawPointer, count: Int) {
+        var hash = tailHash == 0 ? Self.fnvOffset : tailHash
+        for index in 0..<count {
+            hash = (hash ^ UInt64(source.load(fromByteOffset: index, as: UInt8.self))) &* Self.fnvPrime
+        }
+        tailHash = hash
     }
 
     /// Fills an empty head with the first bytes of a value of `length` bytes at `source`.
@@ -94,6 +148,7 @@ public struct ByteHead: Sendable, Hashable {
         storage = (0, 0, 0, 0)
         count = 0
         totalLength = 0
+        tailHash = 0
     }
 
     /// The stored byte at `index` (`index < count`).
@@ -125,11 +180,24 @@ public struct ByteHead: Sendable, Hashable {
     /// The stored bytes as text (invalid UTF-8 repaired); allocates, for logs and tests.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Equal when the stored bytes and the full lengths are equal. Compares whole words:
-    /// storage past `count` is always zero.
+    /// Equal when the stored bytes, the full lengths and the tail hashes are equal. Compares
+    /// whole words: storage past `count` is always zero.
     @inlinable
     public static func == (lhs: ByteHead, rhs: ByteHead) -> Bool {
         lhs.totalLength == rhs.totalLength && lhs.count == rhs.count && lhs.storage == rhs.storage
+            && lhs.tailHash == rhs.tailHash
+    }
+
+    /// A 64-bit fingerprint of the value (stored words, length, tail hash), for hash tables
+    /// on the data path; equal heads have equal fingerprints.
+    @inlinable
+    public var fingerprint: UInt64 {
+        var hash = UInt64(truncatingIfNeeded: totalLength) &* 0x9E37_79B9_7F4A_7C15
+        hash = (hash ^ storage.0) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ storage.1) &* 0x94D0_49BB_1331_11EB
+        hash = (hash ^ storage.2) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ storage.3 ^ tailHash) &* 0x94D0_49BB_1331_11EB
+        return hash ^ (hash >> 31)
     }
 
     /// The first eight stored bytes as one word (zero-padded), for cheap hashing.
@@ -139,6 +207,7 @@ public struct ByteHead: Sendable, Hashable {
     /// Hashes the stored bytes and the full length.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(totalLength)
+        hasher.combine(tailHash)
         withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 

@@ -79,6 +79,42 @@ public enum CommandMetricsRenderer {
             }
         }
 
+        writer.family(
+            "redislens_upstream_duration_seconds", .histogram,
+            help:
+                "Time from a request's last byte written to Redis to its reply's last byte read (Redis and the network)."
+        )
+        for (extra, data, ids) in sorted {
+            for id in ids {
+                let start = id * DurationBuckets.count
+                let buckets = data.upstreamBuckets[start..<(start + DurationBuckets.count)]
+                guard buckets.contains(where: { $0 > 0 }) else { continue }
+                writer.durationHistogram(
+                    "redislens_upstream_duration_seconds", labels(id, extra), buckets: buckets,
+                    sumNanos: data.upstreamNanos[id])
+            }
+        }
+
+        let sizes: [(String, String, KeyPath<ShardSnapshot, [UInt64]>, KeyPath<ShardSnapshot, [UInt64]>)] = [
+            (
+                "redislens_command_request_bytes", "Request sizes on the wire, in bytes.", \.requestBuckets,
+                \.requestBytes
+            ),
+            ("redislens_command_reply_bytes", "Reply sizes on the wire, in bytes.", \.replyBuckets, \.replyBytes),
+        ]
+        for (name, help, bucketPath, sumPath) in sizes {
+            writer.family(name, .histogram, help: help)
+            for (extra, data, ids) in sorted {
+                for id in ids {
+                    let start = id * SizeBuckets.count
+                    writer.sizeHistogram(
+                        name, labels(id, extra),
+                        buckets: data[keyPath: bucketPath][start..<(start + SizeBuckets.count)],
+                        sumBytes: data[keyPath: sumPath][id])
+                }
+            }
+        }
+
         writer.family("redislens_cache_hits_total", .counter, help: "Keys found by key-reading commands.")
         for (extra, data, ids) in sorted {
             for id in ids where table.commands[id].hitRule != .none {

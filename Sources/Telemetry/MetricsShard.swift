@@ -27,6 +27,8 @@ public final class MetricsShard: CommandEventSink {
     private var librariesSeen: [Int: ClientUsage] = [:]
     private let clientLabelMode: ClientLabelMode
     private let observers: [any CommandObserver]
+    /// Hot keys and big keys of keyed commands, per window.
+    private let keyWindows: KeyWindows
     /// From the configuration, read once: per command, not through the hub.
     private let slowThresholdNanos: UInt64
     private let keyPrefixes: KeyPrefixConfiguration?
@@ -39,12 +41,14 @@ public final class MetricsShard: CommandEventSink {
         self.slowThresholdNanos = hub.configuration.slowThresholdNanos
         self.keyPrefixes = hub.configuration.keyPrefixes
         self.clientLabelMode = hub.configuration.clientLabel
+        self.keyWindows = KeyWindows(hub.configuration.keyWindows)
     }
 
     /// A copy of the counters so far.
     public func snapshot() -> ShardSnapshot {
         var copy = data
         counters.copy(into: &copy)
+        copy.keyWindows = keyWindows.snapshots()
         guard labelledCounters.contains(where: { $0 != nil }) else { return copy }
         var parts = [copy.perCommand]
         for box in labelledCounters.dropFirst() {
@@ -114,18 +118,23 @@ public final class MetricsShard: CommandEventSink {
             if id >= counters.capacity { grow(to: id) }
             (hits, misses) = counters.hitRule(id).count(event)
             // One mutating call: a single access to `data` for all of a command's counters.
-            counters.add(id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow)
+            counters.add(
+                id: id, durationNanos: duration, error: event.error, hits: hits, misses: misses, slow: slow,
+                sizes: (event.requestBytes, event.replyBytes), upstreamNanos: event.upstreamNanos)
         }
         if slow {
             hub.recordSlow(
                 event, label: table.commands[id].label, firstKey: table.firstKeys[id],
                 address: addresses[event.connectionID])
         }
-        if let prefixes = keyPrefixes, table.firstKeys[id] == 1, event.argumentCount > 1 {
-            let prefixID = prefixID(of: event.firstArgument, prefixes)
-            data.prefixes[prefixID].commands &+= 1
-            data.prefixes[prefixID].hits &+= UInt64(hits)
-            data.prefixes[prefixID].misses &+= UInt64(misses)
+        if table.firstKeys[id] == 1 && event.argumentCount > 1 {
+            keyWindows.record(&event, category: table.commands[id].category, hits: hits, misses: misses)
+            if let prefixes = keyPrefixes {
+                let prefixID = prefixID(of: event.firstArgument, prefixes)
+                data.prefixes[prefixID].commands &+= 1
+                data.prefixes[prefixID].hits &+= UInt64(hits)
+                data.prefixes[prefixID].misses &+= UInt64(misses)
+            }
         }
         return (hits, misses, slow)
     }
@@ -148,7 +157,8 @@ public final class MetricsShard: CommandEventSink {
         if id >= box.counters.capacity { box.counters.reserve(ids: max(id + 1, table.commands.count), table: table) }
         let (hits, misses) = box.counters.hitRule(id).count(event)
         box.counters.add(
-            id: id, durationNanos: event.durationNanos, error: event.error, hits: hits, misses: misses, slow: slow)
+            id: id, durationNanos: event.durationNanos, error: event.error, hits: hits, misses: misses, slow: slow,
+            sizes: (event.requestBytes, event.replyBytes), upstreamNanos: event.upstreamNanos)
         return (hits, misses)
     }
 

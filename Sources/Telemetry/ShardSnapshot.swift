@@ -17,8 +17,26 @@ public struct ShardSnapshot: Sendable {
     public var misses: [UInt64] = []
     /// Slow commands per id.
     public var slow: [UInt64] = []
+    /// Request bytes per id (sum).
+    public var requestBytes: [UInt64] = []
+    /// Reply bytes per id (sum).
+    public var replyBytes: [UInt64] = []
+    /// Request size bucket counts (``SizeBuckets``, not cumulative): `[id * SizeBuckets.count + bucket]`.
+    public var requestBuckets: [UInt64] = []
+    /// Reply size bucket counts, like ``requestBuckets``.
+    public var replyBuckets: [UInt64] = []
+    /// Upstream duration bucket counts (``DurationBuckets``), of commands whose write
+    /// upstream was timed (`CommandEvent.sentNanos != 0`).
+    public var upstreamBuckets: [UInt64] = []
+    /// Sum of upstream durations per id, in nanoseconds.
+    public var upstreamNanos: [UInt64] = []
+    /// Each shard's hot and big key windows, as recorded (merged by key when rendered:
+    /// ``KeyWindowsReport``).
+    public var keyWindows: [KeyWindowSnapshot] = []
     /// Latency distribution per id in microseconds, for quantiles.
     public var latencies: [Histogram<UInt64>?] = []
+    /// Upstream duration distribution per id in microseconds (timed commands only).
+    public var upstreamLatencies: [Histogram<UInt64>?] = []
     /// Per key prefix (by admitted prefix id): commands, hits, misses.
     public var prefixes: [PrefixCounts] = []
     /// Client connections opened.
@@ -47,6 +65,8 @@ public struct ShardSnapshot: Sendable {
         part.clients = []
         part.prefixes = []
         part.latencies = []
+        part.upstreamLatencies = []
+        part.keyWindows = []
         return part
     }
 
@@ -70,13 +90,15 @@ public struct ShardSnapshot: Sendable {
         Self.add(&hits, other.hits)
         Self.add(&misses, other.misses)
         Self.add(&slow, other.slow)
-        if latencies.count < other.latencies.count {
-            latencies += Array(repeating: nil, count: other.latencies.count - latencies.count)
-        }
-        for (id, histogram) in other.latencies.enumerated() {
-            guard let histogram else { continue }
-            if latencies[id] == nil { latencies[id] = histogram } else { latencies[id]!.add(histogram) }
-        }
+        Self.add(&requestBytes, other.requestBytes)
+        Self.add(&replyBytes, other.replyBytes)
+        Self.add(&requestBuckets, other.requestBuckets)
+        Self.add(&replyBuckets, other.replyBuckets)
+        Self.add(&upstreamBuckets, other.upstreamBuckets)
+        Self.add(&upstreamNanos, other.upstreamNanos)
+        keyWindows += other.keyWindows
+        Self.add(&latencies, other.latencies)
+        Self.add(&upstreamLatencies, other.upstreamLatencies)
         if prefixes.count < other.prefixes.count {
             prefixes += Array(repeating: PrefixCounts(), count: other.prefixes.count - prefixes.count)
         }
@@ -91,6 +113,14 @@ public struct ShardSnapshot: Sendable {
         bytesSent += other.bytesSent
         protocolErrors += other.protocolErrors
         transactions.merge(other.transactions)
+    }
+
+    private static func add(_ lhs: inout [Histogram<UInt64>?], _ rhs: [Histogram<UInt64>?]) {
+        if lhs.count < rhs.count { lhs += Array(repeating: nil, count: rhs.count - lhs.count) }
+        for (id, histogram) in rhs.enumerated() {
+            guard let histogram else { continue }
+            if lhs[id] == nil { lhs[id] = histogram } else { lhs[id]!.add(histogram) }
+        }
     }
 
     private static func add(_ lhs: inout [UInt64], _ rhs: [UInt64]) {

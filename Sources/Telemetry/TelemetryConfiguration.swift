@@ -10,6 +10,8 @@ public struct TelemetryConfiguration: Sendable {
     public var clientLabel = ClientLabelMode.name
     /// Distinct `client` label values at most (default 50); later ones are `other`.
     public var maxClientsLabelled = 50
+    /// Hot keys (off by default) and the largest requests and replies by key (always on).
+    public var keyWindows = KeyWindowConfiguration()
 
     /// The defaults.
     public init() {}
@@ -39,4 +41,22 @@ public enum ClientLabelMode: String, Sendable, CaseIterable {
     case lib
     /// No `client` label.
     case none
+}
+
+/// Hot keys and big keys: how many, over which window (`docs/decisions/0008-hot-keys.md`).
+public struct KeyWindowConfiguration: Sendable {
+    /// Whether hot keys are counted (`--hotkeys`, default off).
+    public var hotKeys = false
+    /// Hot keys reported, and big requests and replies kept, per window (default 100).
+    public var topK = 100
+    /// The tumbling window, in nanoseconds (default 60 s).
+    public var windowNanos: UInt64 = 60_000_000_000
+    /// Hot keys exported as `redislens_hotkey_commands` (default 0: none).
+    public var metricsTopN = 0
+    /// Space-Saving counters kept per reported key: more counters, a smaller error bound
+    /// (`N / (topK * countersPerK)` per shard window) for a little memory.
+    public static let countersPerK = 4
+
+    /// The defaults.
+    public init() {}
 }

@@ -111,6 +111,9 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "Distinct client label values; later ones count as 'other'. (default: 50)")
     var maxClientsLabelled: String?
 
+    @OptionGroup(title: "Hot keys and big keys")
+    var hotKeys: HotKeyOptions
+
     @Option(help: "OTLP/HTTP base URL; spans go to URL/v1/traces (OTEL_EXPORTER_OTLP_ENDPOINT). (default: off)")
     var otlpEndpoint: String?
 
@@ -256,6 +259,7 @@ struct RedisLensCommand: ParsableCommand {
             prefixes.maxPrefixes = try values.integer(maxPrefixes, "max-prefixes", 100, in: 1...10_000)
             telemetry.keyPrefixes = prefixes
         }
+        telemetry.keyWindows = try hotKeys.configuration(values)
         return telemetry
     }
 

@@ -67,20 +67,38 @@ let benchmarks: @Sendable () -> Void = {
         spans.sampleRatio = 0
         record(observers: [SpanObserver.factory(configuration: spans, sink: DiscardingSpanSink())], benchmark)
     }
+
+    // Hot keys on, over 1,000 keys (more than the 400 counters: replacements too), with the
+    // upstream time set: what `--hotkeys` and the size and upstream histograms cost.
+    Benchmark("Metric recording with hot keys on, 1,000 keys (per command)") { benchmark in
+        var configuration = TelemetryConfiguration()
+        configuration.keyWindows.hotKeys = true
+        record(observers: [], configuration: configuration, keys: 1_000, benchmark)
+    }
 }
 
 /// Records a `GET` hit per measured command into one shard with `observers`, after one
 /// warm-up record that grows the shard's arrays (steady state is what counts).
-func record(observers: [@Sendable () -> any CommandObserver], _ benchmark: Benchmark) {
-    let hub = TelemetryHub(
-        configuration: TelemetryConfiguration(), logger: Logger(label: "micro"), observers: observers)
+///
+/// With `keys`, the key cycles through that many (`key:0`, ... with a skew: every other
+/// command takes one of the first 16).
+func record(
+    observers: [@Sendable () -> any CommandObserver], configuration: TelemetryConfiguration = TelemetryConfiguration(),
+    keys: Int = 0, _ benchmark: Benchmark
+) {
+    let hub = TelemetryHub(configuration: configuration, logger: Logger(label: "micro"), observers: observers)
     let shard = hub.makeShard()
     shard.connectionOpened(id: 1, address: "127.0.0.1:50000")
     var event = Events.get(table: hub.commandTable)
     shard.record(&event)
+    let heads = (0..<keys).map { ByteHead(Array("key:\($0)".utf8)) }
     benchmark.startMeasurement()
     for iteration in benchmark.scaledIterations {
         event.endNanos = event.startNanos &+ 20_000 &+ UInt64(iteration & 1023) &* 97
+        if keys > 0 {
+            event.firstArgument = heads[iteration & 1 == 0 ? iteration % 16 : iteration % keys]
+            event.sentNanos = event.startNanos &+ 5_000
+        }
         // In place, as the data path passes its events.
         shard.record(&event)
     }
