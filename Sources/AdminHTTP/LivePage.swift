@@ -289,9 +289,10 @@ public enum LivePage {
           const current = doc.current || {};
           on("hotkeys", el("p", { class: "sub" }, "window " + fmt.number(doc.window_seconds) + " s, " +
             fmt.number(current.elapsed_seconds) + " s in, " + fmt.number(current.commands) + " keyed commands"),
-            table(["key", "count", "reads", "writes", "hit"], (current.keys || []).map((k, i) =>
+            table(["key", "count", "±", "reads", "writes", "hit"], (current.keys || []).slice(0, 15).map((k, i) =>
               el("tr", {}, el("td", { class: "key", title: keyText(k), "data-stat": "hotkeys." + i + ".key" }, keyText(k)),
                 cell("hotkeys." + i + ".count", k.count, fmt.number(k.count)),
+                cell("hotkeys." + i + ".error", k.error, k.error ? fmt.number(k.error) : ""),
                 cell("hotkeys." + i + ".reads", k.reads, fmt.number(k.reads)),
                 cell("hotkeys." + i + ".writes", k.writes, fmt.number(k.writes)),
                 cell("hotkeys." + i + ".hit_ratio", null,
@@ -301,7 +302,7 @@ public enum LivePage {
         function renderBigKeys(doc) {
           if (!doc || doc.enabled === false) return off("bigkeys", "off");
           const rows = [...(doc.replies || []).map((v) => ["reply", v]), ...(doc.requests || []).map((v) => ["request", v])]
-            .sort((a, b) => (b[1].bytes || 0) - (a[1].bytes || 0));
+            .sort((a, b) => (b[1].bytes || 0) - (a[1].bytes || 0)).slice(0, 10);
           on("bigkeys", table(["key", "command", "", "bytes"], rows.map(([kind, v], i) =>
             el("tr", {}, el("td", { class: "key", title: keyText(v) }, keyText(v)), el("td", {}, v.command ?? ""),
               el("td", {}, kind), cell("bigkeys." + i + ".bytes", v.bytes, fmt.bytes(v.bytes)))), "nothing large yet"));
@@ -309,7 +310,7 @@ public enum LivePage {
 
         function renderClients(doc) {
           if (!doc || doc.enabled === false) return off("clients", "off");
-          on("clients", table(["client", "conns", "commands", "errors", "hit", "library"], (doc.clients || []).map((c) =>
+          on("clients", table(["client", "conns", "commands", "errors", "hit", "library"], (doc.clients || []).slice(0, 15).map((c) =>
             el("tr", {}, el("td", { class: "key" }, c.label === "" ? "(unnamed)" : c.label ?? ""),
               cell("clients." + c.label + ".connections", c.connections, fmt.number(c.connections)),
               cell("clients." + c.label + ".commands", c.commands, fmt.number(c.commands)),

@@ -49,7 +49,7 @@ def test_served_embedded(proxy):
 
 def test_live_page_in_chromium(server, lens_factory, browser, tmp_path):
     # Commands slower than 20 ms go to the slow log: LRANGE over a long list is one.
-    lens = lens_factory(server, "--slow-threshold", "20ms")
+    lens = lens_factory(server, "--slow-threshold", "20ms", "--hotkeys", "--hotkeys-window", "10m")
     client = lens.client()
     client.set("greeting", "hello")
     client.rpush("timeline", *range(50000))
@@ -67,6 +67,7 @@ def test_live_page_in_chromium(server, lens_factory, browser, tmp_path):
             c.incr("counter")  # INCRBY
             c.get("greeting" if n % 5 else f"missing:{n}")
             c.hset("profile", "name", "ada")
+            c.get(f"user:{n % 7 * (n % 7)}")  # a few hot keys, unevenly
             if n % 3 == 0:
                 c.mget("greeting", "counter")
                 c.lpush("queue", n)
@@ -135,6 +136,9 @@ def test_live_page_in_chromium(server, lens_factory, browser, tmp_path):
         on = status == 200 and json.loads(body).get("enabled", True) is not False
         assert page["panels"][panel] == ("on" if on else "off"), panel
     assert page["panels"]["slowlog"] == "on"
+    hot = json.loads(http_get(lens.admin_port, "/hotkeys")[2])["current"]["keys"]
+    assert int(shown["hotkeys.0.count"]["value"]) == hot[0]["count"] > 0
+    assert shown["hotkeys.0.key"]["text"] in {k["key"] for k in hot if k["count"] == hot[0]["count"]}
     clients = json.loads(http_get(lens.admin_port, "/clients")[2])["clients"]
     web = next(c for c in clients if c["label"] == "web")
     assert int(shown["clients.web.commands"]["value"]) == web["commands"] > 0
