@@ -75,20 +75,29 @@ let benchmarks: @Sendable () -> Void = {
         configuration.keyWindows.hotKeys = true
         record(observers: [], configuration: configuration, keys: 1_000, benchmark)
     }
+
+    // Everything of issue 28 at once: hot keys, sizes, upstream time, and a connection named
+    // by `CLIENT SETNAME` (its commands count under its `client` label).
+    Benchmark("Metric recording with hot keys on and a named client (per command)") { benchmark in
+        var configuration = TelemetryConfiguration()
+        configuration.keyWindows.hotKeys = true
+        record(observers: [], configuration: configuration, keys: 1_000, clientName: "web", benchmark)
+    }
 }
 
 /// Records a `GET` hit per measured command into one shard with `observers`, after one
 /// warm-up record that grows the shard's arrays (steady state is what counts).
 ///
 /// With `keys`, the key cycles through that many (`key:0`, ... with a skew: every other
-/// command takes one of the first 16).
+/// command takes one of the first 16). With `clientName`, the connection has that name.
 func record(
     observers: [@Sendable () -> any CommandObserver], configuration: TelemetryConfiguration = TelemetryConfiguration(),
-    keys: Int = 0, _ benchmark: Benchmark
+    keys: Int = 0, clientName: String? = nil, _ benchmark: Benchmark
 ) {
     let hub = TelemetryHub(configuration: configuration, logger: Logger(label: "micro"), observers: observers)
     let shard = hub.makeShard()
     shard.connectionOpened(id: 1, address: "127.0.0.1:50000")
+    if let clientName { shard.clientIdentified(id: 1, .name(ClientText(Array(clientName.utf8)))) }
     var event = Events.get(table: hub.commandTable)
     shard.record(&event)
     let heads = (0..<keys).map { ByteHead(Array("key:\($0)".utf8)) }
