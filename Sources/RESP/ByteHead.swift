@@ -9,16 +9,18 @@ public struct ByteHead: Sendable, Hashable {
     public private(set) var count: Int = 0
     /// The full length of the value the bytes came from.
     public private(set) var totalLength: Int = 0
-    /// FNV-1a over the bytes past ``capacity`` (at most ``tailHashLimit`` of them), so values
+    /// A hash of the bytes past ``capacity`` (at most ``tailHashLimit`` of them), so values
     /// longer than what is stored still tell apart; 0 when not computed. Only the scanner's
     /// first-argument head (a command's key) computes it, with the `…HashingTail` methods.
+    ///
+    /// The sum over the tail's 8-byte words of word × an odd constant per word position:
+    /// linear, so a value that arrives in several runs hashes as one that arrives whole,
+    /// and a word at a time (the products are independent: a few cycles per 8 bytes).
     public private(set) var tailHash: UInt64 = 0
 
     /// Bytes past ``capacity`` that ``tailHash`` covers: keys that agree on their first
     /// `capacity + tailHashLimit` bytes and their length are one key to telemetry.
     public static let tailHashLimit = 480
-    private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let fnvPrime: UInt64 = 0x100_0000_01b3
 
     /// An empty head.
     public init() {}
@@ -65,7 +67,7 @@ public struct ByteHead: Sendable, Hashable {
         let offset = totalLength
         append(byte)
         if offset >= Self.capacity && offset < Self.capacity + Self.tailHashLimit {
-            tailHash = ((tailHash == 0 ? Self.fnvOffset : tailHash) ^ UInt64(byte)) &* Self.fnvPrime
+            tailHash &+= Self.tailTerm(byte, at: offset &- Self.capacity)
         }
     }
 
@@ -76,7 +78,9 @@ public struct ByteHead: Sendable, Hashable {
         append(bytes)
         let end = Swift.min(totalLength, Self.capacity + Self.tailHashLimit)
         let start = Swift.max(offset, Self.capacity)
-        if start < end { hashTail(bytes.baseAddress! + (start &- offset), count: end &- start) }
+        if start < end {
+            hashTail(bytes.baseAddress! + (start &- offset), count: end &- start, at: start &- Self.capacity)
+        }
     }
 
     /// ``fillEmpty(from:length:)``, also hashing the bytes past ``capacity`` into ``tailHash``
@@ -85,17 +89,45 @@ public struct ByteHead: Sendable, Hashable {
     mutating func fillEmptyHashingTail(from source: UnsafeRawPointer, length: Int) {
         fillEmpty(from: source, length: length)
         if length > Self.capacity {
-            hashTail(source + Self.capacity, count: Swift.min(length &- Self.capacity, Self.tailHashLimit))
+            hashTail(source + Self.capacity, count: Swift.min(length &- Self.capacity, Self.tailHashLimit), at: 0)
         }
     }
 
-    /// FNV-1a, a byte at a time: the same hash whether the bytes come in one run or several.
-    private mutating func hashTail(_ source: UnsafeRawPointer, count: Int) {
-        var hash = tailHash == 0 ? Self.fnvOffset : tailHash
-        for index in 0..<count {
-            hash = (hash ^ UInt64(source.load(fromByteOffset: index, as: UInt8.self))) &* Self.fnvPrime
+    /// Adds `count` tail bytes at `source`, the first at tail position `position`: whole
+    /// words at once, the bytes of a word cut by a run's edge one by one (the same terms).
+    private mutating func hashTail(_ source: UnsafeRawPointer, count: Int, at position: Int) {
+        var hash = tailHash
+        var index = 0
+        var position = position
+        while index < count && position & 7 != 0 {
+            hash &+= Self.tailTerm(source.load(fromByteOffset: index, as: UInt8.self), at: position)
+            index &+= 1
+            position &+= 1
+        }
+        while count &- index >= 8 {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            hash &+= word &* Self.wordConstant(position &>> 3)
+            index &+= 8
+            position &+= 8
+        }
+        while index < count {
+            hash &+= Self.tailTerm(source.load(fromByteOffset: index, as: UInt8.self), at: position)
+            index &+= 1
+            position &+= 1
         }
         tailHash = hash
+    }
+
+    /// One byte's term: the byte in its place within its word, times the word's constant.
+    @inline(__always)
+    private static func tailTerm(_ byte: UInt8, at position: Int) -> UInt64 {
+        (UInt64(byte) &<< UInt64((position & 7) &* 8)) &* wordConstant(position &>> 3)
+    }
+
+    /// The odd multiplier of the tail's `word`-th 8-byte word.
+    @inline(__always)
+    private static func wordConstant(_ word: Int) -> UInt64 {
+        (UInt64(truncatingIfNeeded: word) &<< 1 | 1) &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// Fills an empty head with the first bytes of a value of `length` bytes at `source`.
