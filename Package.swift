@@ -19,7 +19,9 @@ import PackageDescription
 ///   fed bytes and events, returning actions; knows nothing of `epoll` or sockets.
 /// - `CHiredis`, `ControlPlane`, `ServerStats`: the proxy's own traffic to Redis (`INFO`,
 ///   `COMMAND`) on one thread: its socket, hiredis's parser.
-/// - `AdminHTTP`: the admin HTTP server.
+/// - `AdminHTTP`: the admin HTTP server and the live page it serves at `/`.
+/// - `LiveView`: what the live page and `redis-lens top` show, read from the admin JSON
+///   documents (rates, formats, the text screen; pure, Foundation only).
 /// - `Proxy`: the handlers that perform the relay's actions on `EpollIO` sockets, and the
 ///   wiring (server, pool, telemetry runtime, routes).
 /// - `redis-lens`: the command line.
@@ -175,12 +177,14 @@ let package = Package(
             ]
         ),
         .target(name: "DurationText"),
+        .target(name: "LiveView"),
         .executableTarget(
             name: "redis-lens",
             dependencies: [
                 "ControlPlane",
                 "DurationText",
                 "AdminHTTP",
+                "LiveView",
                 "EpollIO",
                 "Proxy",
                 "ServerStats",
@@ -272,6 +276,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DurationTextTests", dependencies: ["DurationText"]),
+        .testTarget(name: "LiveViewTests", dependencies: ["LiveView"]),
         .testTarget(
             name: "ProxyTests",
             dependencies: [

@@ -2,7 +2,8 @@
 # Compares, in one interleaved run on loopback, Redis directly ("direct") with four proxies
 # in front of the same redis-server: haproxy in `mode tcp` with one thread (a pure byte
 # relay), twemproxy (Debian's nutcracker, server_connections: 1; it parses every command),
-# redis-lens with all telemetry on ("lens") and redis-lens --no-telemetry ("lens-bare").
+# redis-lens with all telemetry on ("lens"), the same with hot keys on too ("lens-insight":
+# --hotkeys --hotkeys-metrics 20; issue 28) and redis-lens --no-telemetry ("lens-bare").
 #
 # Every round runs each test of each redis-benchmark suite against every target, rotating
 # the target order per round (A B C, B C A, ...), and reads each proxy's CPU time (utime +
@@ -222,6 +223,7 @@ EOF
     wait_ready "$twem_port" twemproxy "$tmp/nutcracker.log"
 
     start_lens lens
+    start_lens lens-insight --hotkeys --hotkeys-metrics 20
     start_lens lens-bare --no-telemetry
 }
 

@@ -16,7 +16,7 @@ import json
 import math
 import statistics
 
-TARGETS = ["direct", "haproxy", "twemproxy", "lens", "lens-bare"]
+TARGETS = ["direct", "haproxy", "twemproxy", "lens", "lens-insight", "lens-bare"]
 PROXIES = TARGETS[1:]
 TLS_TARGETS = ["direct-tls", "haproxy-tls", "lens-tls"]
 ALL_TARGETS = TARGETS + TLS_TARGETS
@@ -192,6 +192,9 @@ def throughput_suite(suite, tests, tick_us, checks):
         if bare in targets:
             checks.append((f"{suite} {t}: telemetry on within 5% of --no-telemetry",
                            *ratio_check(tests[t], lens, bare, 0.95)))
+        if "lens-insight" in targets and "-P 16" in suite:
+            checks.append((f"{suite} {t}: hot keys on within 5% of off",
+                           *ratio_check(tests[t], "lens-insight", lens, 0.95)))
     # The CPU bound is issue 6's, for plaintext; TLS's crypto is most of a TLS proxy's CPU.
     if "-P 16" in suite and roles is PLAIN_ROLES:
         cpu = cpu_per_request(tests, lens, tick_us)

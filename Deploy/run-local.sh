@@ -31,8 +31,15 @@ if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
 fi
 
 swift build -c release --product redis-lens
-echo "redis-lens: clients connect to 127.0.0.1:6380; health at http://127.0.0.1:9122/readyz" >&2
+echo "redis-lens: clients connect to 127.0.0.1:6380; live page at http://127.0.0.1:9122/ (or: redis-lens top)" >&2
 "$(swift build -c release --show-bin-path)/redis-lens" --upstream redis://127.0.0.1:6379 "$@" &
 proxy=$!
+# On a desktop, open the live page once the admin endpoint answers.
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v xdg-open >/dev/null; then
+    for _ in $(seq 1 100); do
+        if (exec 3<>/dev/tcp/127.0.0.1/9122) 2>/dev/null; then xdg-open http://127.0.0.1:9122/ >/dev/null 2>&1 || true; break; fi
+        sleep 0.1
+    done
+fi
 trap 'kill -TERM $proxy 2>/dev/null; wait $proxy; cleanup' INT TERM
 wait $proxy

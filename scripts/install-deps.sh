@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what redis-lens's tests and local runs need, if missing:
-# redis-server, redis-sentinel, redis-tools, libhiredis-dev, libssl-dev, prometheus (for promtool) and openssl from Debian,
+# redis-server, redis-sentinel, redis-tools, libhiredis-dev, libssl-dev, prometheus (for promtool), openssl,
+# chromium (the live page's test) and tmux (redis-lens top's test) from Debian,
 # pytest, redis-py and PyYAML from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,8 @@ command -v redis-sentinel >/dev/null || missing+=(redis-sentinel)  # the Sentine
 [ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v openssl >/dev/null || missing+=(openssl)  # the TLS tests make their certificates with it
+command -v chromium >/dev/null || missing+=(chromium)  # the live page's test
+command -v tmux >/dev/null || missing+=(tmux)  # redis-lens top's test
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     "${sudo_cmd[@]}" apt-get update -qq

@@ -24,4 +24,9 @@ public final class NodeTelemetry: Sendable {
     func snapshot() async -> ShardSnapshot {
         await TelemetryRuntime.merged(shards)
     }
+
+    /// Every shard's client usage, merged.
+    func clientUsage() async -> [ClientUsage] {
+        await TelemetryRuntime.clientUsage(shards)
+    }
 }

@@ -84,6 +84,35 @@ public final class TelemetryRuntime: Sendable {
         return merged
     }
 
+    /// Who is connected, by `client` label id: every shard's, each read on its loop, merged
+    /// (the cluster nodes' too).
+    func clientUsage() async -> [ClientUsage] {
+        var merged = await Self.clientUsage(shards)
+        let nodes = self.nodes.withLockedValue { Array($0.values) }
+        for node in nodes { ClientUsage.merge(&merged, await node.clientUsage()) }
+        return merged
+    }
+
+    /// `shards`' client usage, each read on its loop, merged.
+    static func clientUsage(_ shards: [ObjectIdentifier: NIOLoopBound<MetricsShard>]) async -> [ClientUsage] {
+        var merged: [ClientUsage] = []
+        for shard in shards.values {
+            if let usage = try? await shard.eventLoop.submit({ shard.value.clientUsage() }).get() {
+                ClientUsage.merge(&merged, usage)
+            }
+        }
+        return merged
+    }
+
+    /// The `/clients` document.
+    public func clientsReport() async -> ClientsReport {
+        let usage = await clientUsage()
+        let data = await snapshot()
+        return ClientsReport(
+            data, usage: usage, labels: hub.clientLabelValues, mode: hub.configuration.clientLabel,
+            maxLabelled: hub.configuration.maxClientsLabelled)
+    }
+
     /// Redis Cluster mode: the telemetry of the node at `node` (its address, as the `node`
     /// label shows it), made on first use. Commands recorded through its sinks appear in
     /// `/metrics` with the `node` label on the per-command families, and in `/stats` totals.
@@ -137,7 +166,11 @@ public final class TelemetryRuntime: Sendable {
         let nodes = await nodeSnapshots()
         var writer = PrometheusWriter(openMetrics: openMetrics)
         CommandMetricsRenderer.render(
-            data, nodes: nodes, table: hub.commandTable, prefixLabels: hub.prefixLabels, into: &writer)
+            data, nodes: nodes, table: hub.commandTable, prefixLabels: hub.prefixLabels,
+            clientLabels: hub.clientLabelValues, into: &writer)
+        var keyWindows = data
+        keyWindows.keyWindows += nodes.flatMap(\.snapshot.keyWindows)
+        KeyWindowsReport(keyWindows, configuration: hub.configuration.keyWindows).render(into: &writer)
         PoolMetricsRenderer.render(
             pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
         if let sentinel { SentinelMetricsRenderer.render(sentinel.snapshot, into: &writer) }
@@ -150,8 +183,9 @@ public final class TelemetryRuntime: Sendable {
         return (writer.finish(), writer.contentType)
     }
 
-    /// `/metrics`, `/stats` and `/slowlog`; `serverStats` adds INFO's metrics and the
-    /// `/stats` `memory` section; `sentinel` the Sentinel families and `/stats` section.
+    /// `/metrics`, `/stats`, `/hotkeys`, `/bigkeys`, `/slowlog`, `/clients` and the live page at `/`;
+    /// `serverStats` adds INFO's metrics and the `/stats` `memory` section; `sentinel` the Sentinel
+    /// families and `/stats` section.
     public func routes(
         pool: UpstreamPool, serverStats: ServerStatsState? = nil, sentinel: SentinelFollower? = nil
     ) -> [AdminServer.Route] {
@@ -188,10 +222,28 @@ public final class TelemetryRuntime: Sendable {
                 return AdminResponse(status: .ok, contentType: "application/json", body: report.json() + "\n")
             },
             { head in
+                guard head.path == "/hotkeys" else { return nil }
+                let report = KeyWindowsReport(await self.snapshot(), configuration: self.hub.configuration.keyWindows)
+                return AdminResponse(status: .ok, contentType: "application/json", body: report.hotKeysJSON() + "\n")
+            },
+            { head in
+                guard head.path == "/bigkeys" else { return nil }
+                let report = KeyWindowsReport(await self.snapshot(), configuration: self.hub.configuration.keyWindows)
+                return AdminResponse(
+                    status: .ok, contentType: "application/json",
+                    body: report.bigKeysJSON(table: self.hub.commandTable) + "\n")
+            },
+            { head in
                 guard head.path == "/slowlog" else { return nil }
                 return AdminResponse(
                     status: .ok, contentType: "application/json", body: self.hub.slowLog.json() + "\n")
             },
+            { head in
+                guard head.path == "/clients" else { return nil }
+                return AdminResponse(
+                    status: .ok, contentType: "application/json", body: await self.clientsReport().json() + "\n")
+            },
+            LivePage.route,
         ]
     }
 }

@@ -9,6 +9,18 @@ public struct ByteHead: Sendable, Hashable {
     public private(set) var count: Int = 0
     /// The full length of the value the bytes came from.
     public private(set) var totalLength: Int = 0
+    /// A hash of the bytes past ``capacity`` (at most ``tailHashLimit`` of them), so values
+    /// longer than what is stored still tell apart; 0 when not computed. Only the scanner's
+    /// first-argument head (a command's key) computes it, with the `…HashingTail` methods.
+    ///
+    /// The sum over the tail's 8-byte words of word × an odd constant per word position:
+    /// linear, so a value that arrives in several runs hashes as one that arrives whole,
+    /// and a word at a time (the products are independent: a few cycles per 8 bytes).
+    public private(set) var tailHash: UInt64 = 0
+
+    /// Bytes past ``capacity`` that ``tailHash`` covers: keys that agree on their first
+    /// `capacity + tailHashLimit` bytes and their length are one key to telemetry.
+    public static let tailHashLimit = 480
 
     /// An empty head.
     public init() {}
@@ -16,6 +28,12 @@ public struct ByteHead: Sendable, Hashable {
     /// A head holding the first bytes of `bytes` (for tests and lookups).
     public init(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { append(byte) }
+    }
+
+    /// A head holding the first bytes of `bytes` and the ``tailHash`` of the rest, as the
+    /// scanner fills a command's first argument (for tests and lookups).
+    public init(hashingTail bytes: some Sequence<UInt8>) {
+        for byte in bytes { appendHashingTail(byte) }
     }
 
     /// Whether the value was longer than what is stored.
@@ -42,6 +60,74 @@ public struct ByteHead: Sendable, Hashable {
             count += take
         }
         totalLength += bytes.count
+    }
+
+    /// Adds one byte of the value, hashing it into ``tailHash`` when past ``capacity``.
+    public mutating func appendHashingTail(_ byte: UInt8) {
+        let offset = totalLength
+        append(byte)
+        if offset >= Self.capacity && offset < Self.capacity + Self.tailHashLimit {
+            tailHash &+= Self.tailTerm(byte, at: offset &- Self.capacity)
+        }
+    }
+
+    /// Adds a run of the value's bytes, hashing those past ``capacity`` into ``tailHash``.
+    @inline(__always)
+    public mutating func appendHashingTail(_ bytes: UnsafeRawBufferPointer) {
+        let offset = totalLength
+        append(bytes)
+        let end = Swift.min(totalLength, Self.capacity + Self.tailHashLimit)
+        let start = Swift.max(offset, Self.capacity)
+        if start < end {
+            hashTail(bytes.baseAddress! + (start &- offset), count: end &- start, at: start &- Self.capacity)
+        }
+    }
+
+    /// ``fillEmpty(from:length:)``, also hashing the bytes past ``capacity`` into ``tailHash``
+    /// (one branch for values that fit).
+    @inline(__always)
+    mutating func fillEmptyHashingTail(from source: UnsafeRawPointer, length: Int) {
+        fillEmpty(from: source, length: length)
+        if length > Self.capacity {
+            hashTail(source + Self.capacity, count: Swift.min(length &- Self.capacity, Self.tailHashLimit), at: 0)
+        }
+    }
+
+    /// Adds `count` tail bytes at `source`, the first at tail position `position`: whole
+    /// words at once, the bytes of a word cut by a run's edge one by one (the same terms).
+    private mutating func hashTail(_ source: UnsafeRawPointer, count: Int, at position: Int) {
+        var hash = tailHash
+        var index = 0
+        var position = position
+        while index < count && position & 7 != 0 {
+            hash &+= Self.tailTerm(source.load(fromByteOffset: index, as: UInt8.self), at: position)
+            index &+= 1
+            position &+= 1
+        }
+        while count &- index >= 8 {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            hash &+= word &* Self.wordConstant(position &>> 3)
+            index &+= 8
+            position &+= 8
+        }
+        while index < count {
+            hash &+= Self.tailTerm(source.load(fromByteOffset: index, as: UInt8.self), at: position)
+            index &+= 1
+            position &+= 1
+        }
+        tailHash = hash
+    }
+
+    /// One byte's term: the byte in its place within its word, times the word's constant.
+    @inline(__always)
+    private static func tailTerm(_ byte: UInt8, at position: Int) -> UInt64 {
+        (UInt64(byte) &<< UInt64((position & 7) &* 8)) &* wordConstant(position &>> 3)
+    }
+
+    /// The odd multiplier of the tail's `word`-th 8-byte word.
+    @inline(__always)
+    private static func wordConstant(_ word: Int) -> UInt64 {
+        (UInt64(truncatingIfNeeded: word) &<< 1 | 1) &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// Fills an empty head with the first bytes of a value of `length` bytes at `source`.
@@ -94,6 +180,7 @@ public struct ByteHead: Sendable, Hashable {
         storage = (0, 0, 0, 0)
         count = 0
         totalLength = 0
+        tailHash = 0
     }
 
     /// The stored byte at `index` (`index < count`).
@@ -125,11 +212,24 @@ public struct ByteHead: Sendable, Hashable {
     /// The stored bytes as text (invalid UTF-8 repaired); allocates, for logs and tests.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Equal when the stored bytes and the full lengths are equal. Compares whole words:
-    /// storage past `count` is always zero.
+    /// Equal when the stored bytes, the full lengths and the tail hashes are equal. Compares
+    /// whole words: storage past `count` is always zero.
     @inlinable
     public static func == (lhs: ByteHead, rhs: ByteHead) -> Bool {
         lhs.totalLength == rhs.totalLength && lhs.count == rhs.count && lhs.storage == rhs.storage
+            && lhs.tailHash == rhs.tailHash
+    }
+
+    /// A 64-bit fingerprint of the value (stored words, length, tail hash), for hash tables
+    /// on the data path; equal heads have equal fingerprints.
+    @inlinable
+    public var fingerprint: UInt64 {
+        var hash = UInt64(truncatingIfNeeded: totalLength) &* 0x9E37_79B9_7F4A_7C15
+        hash = (hash ^ storage.0) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ storage.1) &* 0x94D0_49BB_1331_11EB
+        hash = (hash ^ storage.2) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ storage.3 ^ tailHash) &* 0x94D0_49BB_1331_11EB
+        return hash ^ (hash >> 31)
     }
 
     /// The first eight stored bytes as one word (zero-padded), for cheap hashing.
@@ -139,6 +239,7 @@ public struct ByteHead: Sendable, Hashable {
     /// Hashes the stored bytes and the full length.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(totalLength)
+        hasher.combine(tailHash)
         withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 

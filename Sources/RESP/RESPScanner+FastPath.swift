@@ -40,7 +40,7 @@ extension RESPScanner {
             // The heads are empty: `frame` was just reset.
             switch element {
             case 0: frame.first.fillEmpty(from: base + position, length: length)
-            case 1: frame.second.fillEmpty(from: base + position, length: length)
+            case 1: frame.second.fillEmptyHashingTail(from: base + position, length: length)
             case 2: frame.third.fillEmpty(from: base + position, length: length)
             default: break
             }

@@ -477,7 +477,7 @@ public struct RESPScanner: Sendable {
     private mutating func appendInline(_ byte: UInt8) {
         switch tokens {
         case 0: frame.first.append(byte)
-        case 1: frame.second.append(byte)
+        case 1: frame.second.appendHashingTail(byte)
         case 2: frame.third.append(byte)
         default: break
         }
@@ -488,7 +488,9 @@ public struct RESPScanner: Sendable {
     private mutating func appendHead(_ bytes: UnsafeRawBufferPointer) {
         switch captureSlot {
         case 0: frame.first.append(bytes)
-        case 1: frame.second.append(bytes)
+        case 1:
+            // A request's first argument (a key, for keyed commands) is told apart by its whole content.
+            if mode == .request { frame.second.appendHashingTail(bytes) } else { frame.second.append(bytes) }
         case 2: frame.third.append(bytes)
         default: break
         }

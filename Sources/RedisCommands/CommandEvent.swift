@@ -172,6 +172,10 @@ public protocol CommandEventSink: AnyObject {
     /// A `MULTI` transaction ended; `durationNanos` runs from `MULTI`'s last request byte
     /// to the last byte of the reply that ended it.
     func transactionEnded(_ outcome: TransactionOutcome, durationNanos: UInt64)
+    /// Redis accepted a connection's new name or library (`CLIENT SETNAME`, `HELLO ...
+    /// SETNAME`, `CLIENT SETINFO`, `RESET`); reported after that command's event, so the
+    /// connection's later commands carry it.
+    func clientIdentified(id: UInt64, _ change: ClientIdentityChange)
 }
 
 extension CommandEventSink {
@@ -187,6 +191,8 @@ extension CommandEventSink {
     public func clientProtocolError() {}
     /// Does nothing.
     public func transactionEnded(_ outcome: TransactionOutcome, durationNanos: UInt64) {}
+    /// Does nothing.
+    public func clientIdentified(id: UInt64, _ change: ClientIdentityChange) {}
 }
 
 /// A sink that ignores every event.

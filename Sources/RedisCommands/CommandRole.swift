@@ -33,14 +33,31 @@ public enum CommandRole: Sendable, Equatable {
     /// answered `+QUEUED`, its result is its element of `EXEC`'s reply.
     case queued
     /// Sets connection state that `RESET` does not clear (`CLIENT NO-EVICT`,
-    /// `CLIENT NO-TOUCH`, `CLIENT SETINFO`): the connection must not be reused.
+    /// `CLIENT NO-TOUCH`): the connection must not be reused.
     case unresettable
+    /// `CLIENT SETNAME name`: names the connection once Redis answers `+OK`.
+    case clientSetName
+    /// `CLIENT SETINFO LIB-NAME|LIB-VER value`: like ``unresettable`` (`RESET` keeps it),
+    /// and names the connection's library once Redis answers `+OK`.
+    case clientSetInfo
+    /// `HELLO` with arguments after the protocol version (`AUTH`, `SETNAME`): may name
+    /// the connection once Redis answers.
+    case hello
 
     /// Commands Redis runs at once even inside `MULTI`, never queued: `MULTI` (refused
     /// there), `EXEC`, `DISCARD`, `RESET` (which also ends the transaction) and `QUIT`.
     public var isNeverQueued: Bool {
         switch self {
         case .multi, .endTransaction, .reset, .quit: true
+        default: false
+        }
+    }
+
+    /// Whether the command may name the connection or its library (`CLIENT SETNAME`,
+    /// `CLIENT SETINFO`, `HELLO`).
+    public var mayIdentifyClient: Bool {
+        switch self {
+        case .clientSetName, .clientSetInfo, .hello: true
         default: false
         }
     }
@@ -74,6 +91,8 @@ public enum CommandRole: Sendable, Equatable {
                 self = .multi
             } else if name.equalsCaseInsensitive("PSYNC") {
                 self = .replication
+            } else if frame.count >= 4 && name.equalsCaseInsensitive("HELLO") {
+                self = .hello
             } else {
                 self = .ordinary
             }
@@ -100,11 +119,11 @@ public enum CommandRole: Sendable, Equatable {
     /// inlined caller copy every request's summary.
     @usableFromInline
     static func client(subcommand sub: ByteHead, argument: ByteHead, count: Int) -> CommandRole {
-        if sub.equalsCaseInsensitive("NO-EVICT") || sub.equalsCaseInsensitive("NO-TOUCH")
-            || sub.equalsCaseInsensitive("SETINFO")
-        {
+        if sub.equalsCaseInsensitive("NO-EVICT") || sub.equalsCaseInsensitive("NO-TOUCH") {
             return .unresettable
         }
+        if sub.equalsCaseInsensitive("SETINFO") { return count == 4 ? .clientSetInfo : .unresettable }
+        if count == 3 && sub.equalsCaseInsensitive("SETNAME") { return .clientSetName }
         guard count == 3, sub.equalsCaseInsensitive("REPLY") else { return .ordinary }
         if argument.equalsCaseInsensitive("OFF") { return .clientReplyOff }
         if argument.equalsCaseInsensitive("SKIP") { return .clientReplySkip }

@@ -36,6 +36,11 @@ package struct ReplyMatcher: ~Copyable {
     private var suppressed = 0
     /// The open `MULTI`'s queued commands, waiting for `EXEC`'s reply.
     private var transaction = TransactionPairing()
+    /// What each pending `CLIENT SETNAME`/`SETINFO` or `HELLO` (with a reply coming, not
+    /// queued) would change, in order; applied when Redis accepts it.
+    private var identityChanges: [ClientIdentityChange?] = []
+    /// Whether Redis accepted a name for the connection (so `RESET` reports clearing it).
+    private var named = false
 
     /// A matcher with nothing pending, for a new connection.
     package init() {}
@@ -100,10 +105,21 @@ package struct ReplyMatcher: ~Copyable {
         pending.stampSent(through: offset, at: now())
     }
 
+    /// Records a request that may name the connection or its library (`CLIENT SETNAME`,
+    /// `CLIENT SETINFO`, `HELLO`): `change` is reported once Redis accepts it. `endOffset` as
+    /// in ``request(_:role:commandID:at:endOffset:sink:)``.
+    package mutating func identityRequest(
+        _ frame: inout RESPFrame, role: CommandRole, commandID: Int, change: ClientIdentityChange?, at now: UInt64,
+        endOffset: UInt64 = 0, sink: any CommandEventSink
+    ) {
+        special(
+            frame, role: role, commandID: commandID, at: now, endOffset: endOffset, sink: sink, identityChange: change)
+    }
+
     /// Records a request that changes the connection's state or expects other than one reply.
     private mutating func special(
         _ frame: RESPFrame, role: CommandRole, commandID: Int, at now: UInt64, endOffset: UInt64,
-        sink: any CommandEventSink
+        sink: any CommandEventSink, identityChange: ClientIdentityChange? = nil
     ) {
         var expected: Int? = 1
         let queued = inTransaction && !role.isNeverQueued
@@ -162,6 +178,7 @@ package struct ReplyMatcher: ~Copyable {
             sink.record(&entry.event)
         } else {
             if expected != 0 { owed += 1 } else { suppressed += 1 }
+            if expected != 0 && !queued && role.mayIdentifyClient { identityChanges.append(identityChange) }
             pending.append(entry)
         }
     }
@@ -205,11 +222,14 @@ package struct ReplyMatcher: ~Copyable {
         head.pointee.event.replyBytes += frame.byteCount
         if frame.type.isError || head.pointee.repliesSeen >= (head.pointee.expectedReplies ?? 1) {
             owed -= 1
-            if !frame.type.isError { applyEffects(of: head.pointee.role) }
+            let role = head.pointee.role
+            if !frame.type.isError { applyEffects(of: role) }
+            let change = role.mayIdentifyClient || role == .reset ? identityChange(of: role, &frame) : nil
             head.pointee.complete(reply: &frame, at: now)
             noteTransactionEnd(head.pointee, at: now, sink: sink)
             sink.record(&head.pointee.event)
             pending.dropFirst()
+            if let change { sink.clientIdentified(id: connectionID, change) }
             flushSuppressed(at: now, sink: sink)
         }
         return .matched
@@ -298,9 +318,24 @@ package struct ReplyMatcher: ~Copyable {
         }
     }
 
+    /// What the head command, answered by `reply`, changed of the connection's identity:
+    /// `CLIENT SETNAME`/`SETINFO` and `HELLO` when accepted, the name `RESET` clears.
+    private mutating func identityChange(of role: CommandRole, _ reply: inout RESPFrame) -> ClientIdentityChange? {
+        if role == .reset {
+            guard !reply.type.isError, named else { return nil }
+            named = false
+            return .name(ClientText([UInt8]()))
+        }
+        let change = identityChanges.isEmpty ? nil : identityChanges.removeFirst()
+        guard let change, !reply.type.isError else { return nil }
+        if case .name(let text) = change { named = !text.isEmpty }
+        return change
+    }
+
     /// Ends every pending command without a reply (the connection is gone); returns how
     /// many of them were owed a reply.
     package mutating func abortAll(at now: UInt64, sink: any CommandEventSink) -> Int {
+        identityChanges.removeAll()
         transaction.close(.aborted, transaction: nil, at: now, sink: sink)
         transaction.execsPending = 0
         while var entry = pending.popFirst() {

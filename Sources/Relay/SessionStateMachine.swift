@@ -244,14 +244,17 @@ public struct SessionStateMachine: ~Copyable {
                     return result
                 case .quit, .unresettable:
                     upstreamReusable = false
+                case .clientSetName, .clientSetInfo, .hello:
+                    if role == .clientSetInfo { upstreamReusable = false }
+                    let change = ClientIdentityParser.change(role: role, frame: frame, chunk: bytes, end: offset)
+                    matcher.identityRequest(
+                        &frame, role: role, commandID: identify(frame, table), change: change, at: now,
+                        endOffset: base &+ UInt64(offset), sink: sink)
+                    continue
                 default:
                     break
                 }
-                var commandID = CommandTable.otherID
-                if let table {
-                    commandID = commandIDs.identify(
-                        in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
-                }
+                let commandID = identify(frame, table)
                 _ = matcher.request(
                     &frame, role: role, commandID: commandID, at: now, endOffset: base &+ UInt64(offset), sink: sink)
             }
@@ -261,6 +264,13 @@ public struct SessionStateMachine: ~Copyable {
             stopScanningRequests()
         }
         return result
+    }
+
+    /// The request's id in `table` (`other` without a table).
+    @inline(__always)
+    private mutating func identify(_ frame: borrowing RESPFrame, _ table: CommandTable?) -> Int {
+        guard let table else { return CommandTable.otherID }
+        return commandIDs.identify(in: table, name: frame.first, subcommand: frame.second, argumentCount: frame.count)
     }
 
     /// Client input is relayed unscanned from now on; replies follow once the ones owed

@@ -18,7 +18,7 @@ public struct OTLPExportConfiguration: Sendable {
     public var maxQueue = 8192
     /// HTTP export requests in flight at most (default 4): with one, the endpoint's round
     /// trip capped the spans exported per second
-    /// (`docs/decisions/0010-span-export-throughput.md`).
+    /// (`docs/decisions/0011-span-export-throughput.md`).
     public var maxConcurrentExports = 4
     /// Spans exported per second at most (0: no limit; default 60,000): beyond it spans are
     /// dropped unbuilt (`queue_full`), which bounds what export takes from the data path.

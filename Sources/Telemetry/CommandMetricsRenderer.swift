@@ -7,14 +7,25 @@ public enum CommandMetricsRenderer {
     /// `nodes` (Redis Cluster mode) adds each node's commands to the per-command families
     /// with a `node` label (its address); `data` is then the traffic of no node. The
     /// key-prefix, client and transaction families count all of it together.
+    ///
+    /// Commands of labelled connections (``ShardSnapshot/clients``) are apart in the
+    /// per-command families, with a `client` label (its value from `clientLabels`, by id);
+    /// the others carry none.
     public static func render(
         _ data: ShardSnapshot, nodes: [(node: String, snapshot: ShardSnapshot)] = [], table: CommandTable,
-        prefixLabels: [String], into writer: inout PrometheusWriter
+        prefixLabels: [String], clientLabels: [String] = [], into writer: inout PrometheusWriter
     ) {
-        var series: [(labels: [(String, String)], data: ShardSnapshot)] = [([], data)]
+        var series: [(labels: [(String, String)], data: ShardSnapshot)] = []
+        func add(_ labels: [(String, String)], _ snapshot: ShardSnapshot) {
+            guard !snapshot.clients.isEmpty else { return series.append((labels, snapshot)) }
+            for (id, part) in snapshot.clients.enumerated() where id == 0 || id < clientLabels.count {
+                series.append((id == 0 ? labels : labels + [("client", clientLabels[id])], part))
+            }
+        }
+        add([], data)
         var total = data
         for (node, snapshot) in nodes {
-            series.append(([("node", node)], snapshot))
+            add([("node", node)], snapshot)
             total.merge(snapshot)
         }
         renderCommands(series, table: table, into: &writer)
@@ -65,6 +76,42 @@ public enum CommandMetricsRenderer {
                 writer.durationHistogram(
                     "redislens_command_duration_seconds", labels(id, extra),
                     buckets: data.buckets[start..<(start + DurationBuckets.count)], sumNanos: data.durationNanos[id])
+            }
+        }
+
+        writer.family(
+            "redislens_upstream_duration_seconds", .histogram,
+            help:
+                "Time from a request's last byte written to Redis to its reply's last byte read (Redis and the network)."
+        )
+        for (extra, data, ids) in sorted {
+            for id in ids {
+                let start = id * DurationBuckets.count
+                let buckets = data.upstreamBuckets[start..<(start + DurationBuckets.count)]
+                guard buckets.contains(where: { $0 > 0 }) else { continue }
+                writer.durationHistogram(
+                    "redislens_upstream_duration_seconds", labels(id, extra), buckets: buckets,
+                    sumNanos: data.upstreamNanos[id])
+            }
+        }
+
+        let sizes: [(String, String, KeyPath<ShardSnapshot, [UInt64]>, KeyPath<ShardSnapshot, [UInt64]>)] = [
+            (
+                "redislens_command_request_bytes", "Request sizes on the wire, in bytes.", \.requestBuckets,
+                \.requestBytes
+            ),
+            ("redislens_command_reply_bytes", "Reply sizes on the wire, in bytes.", \.replyBuckets, \.replyBytes),
+        ]
+        for (name, help, bucketPath, sumPath) in sizes {
+            writer.family(name, .histogram, help: help)
+            for (extra, data, ids) in sorted {
+                for id in ids {
+                    let start = id * SizeBuckets.count
+                    writer.sizeHistogram(
+                        name, labels(id, extra),
+                        buckets: data[keyPath: bucketPath][start..<(start + SizeBuckets.count)],
+                        sumBytes: data[keyPath: sumPath][id])
+                }
             }
         }
 

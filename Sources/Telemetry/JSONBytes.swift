@@ -1,7 +1,7 @@
 /// Appends JSON tokens to one growing buffer: escaped strings, decimal and lowercase-hex
 /// numbers. Hand-written so the OTLP encoding allocates one buffer per batch and writes
 /// through a pointer: appending to an array byte by byte (a capacity and uniqueness check
-/// per byte) was most of the encoder's time (`docs/decisions/0010-span-export-throughput.md`).
+/// per byte) was most of the encoder's time (`docs/decisions/0011-span-export-throughput.md`).
 /// Noncopyable, so the buffer has exactly one owner and is freed with it.
 struct JSONBytes: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>

@@ -76,6 +76,20 @@ public struct PrometheusWriter {
         sample(name + "_count", labels, cumulative)
     }
 
+    /// Writes one histogram series over ``SizeBuckets``: cumulative `_bucket` samples,
+    /// `_sum` in bytes, and `_count`.
+    public mutating func sizeHistogram(
+        _ name: String, _ labels: [(String, String)], buckets: ArraySlice<UInt64>, sumBytes: UInt64
+    ) {
+        var cumulative: UInt64 = 0
+        for (bound, count) in zip(SizeBuckets.bounds + ["+Inf"], buckets) {
+            cumulative += count
+            sample(name + "_bucket", labels + [("le", bound)], cumulative)
+        }
+        sample(name + "_sum", labels, sumBytes)
+        sample(name + "_count", labels, cumulative)
+    }
+
     /// The finished text (OpenMetrics ends with `# EOF`).
     public mutating func finish() -> String {
         if openMetrics { output += "# EOF\n" }

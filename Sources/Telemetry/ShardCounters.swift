@@ -19,11 +19,19 @@ struct ShardCounters: ~Copyable {
     private static let errors = buckets + DurationBuckets.count
     /// `RedisErrorPrefix.allCases.count`, as a literal so the offsets fold to constants.
     private static let errorKinds = 27
-    private static let stride = errors + errorKinds
+    private static let requestBytes = errors + errorKinds
+    private static let replyBytes = requestBytes + 1
+    private static let upstreamNanos = replyBytes + 1
+    private static let requestBuckets = upstreamNanos + 1
+    private static let replyBuckets = requestBuckets + SizeBuckets.count
+    private static let upstreamBuckets = replyBuckets + SizeBuckets.count
+    private static let stride = upstreamBuckets + DurationBuckets.count
 
     private var words: UnsafeMutablePointer<UInt64>
     /// Each id's ``LatencyCounts`` slots, allocated at its first command.
     private var latencies: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
+    /// Each id's upstream ``LatencyCounts`` slots, allocated at its first timed command.
+    private var upstreamLatencies: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
     /// Each id's hit rule, copied from the command table (read per command).
     private var rules: UnsafeMutablePointer<HitRule>
     /// Ids that have room.
@@ -34,13 +42,18 @@ struct ShardCounters: ~Copyable {
         assert(Self.errorKinds == RedisErrorPrefix.allCases.count)
         words = .allocate(capacity: 0)
         latencies = .allocate(capacity: 0)
+        upstreamLatencies = .allocate(capacity: 0)
         rules = .allocate(capacity: 0)
     }
 
     deinit {
         words.deallocate()
-        for id in 0..<capacity { latencies[id]?.deallocate() }
+        for id in 0..<capacity {
+            latencies[id]?.deallocate()
+            upstreamLatencies[id]?.deallocate()
+        }
         latencies.deallocate()
+        upstreamLatencies.deallocate()
         rules.deallocate()
     }
 
@@ -61,6 +74,11 @@ struct ShardCounters: ~Copyable {
         (newLatencies + capacity).initialize(repeating: nil, count: count - capacity)
         latencies.deallocate()
         latencies = newLatencies
+        let newUpstream = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: count)
+        newUpstream.moveInitialize(from: upstreamLatencies, count: capacity)
+        (newUpstream + capacity).initialize(repeating: nil, count: count - capacity)
+        upstreamLatencies.deallocate()
+        upstreamLatencies = newUpstream
         capacity = count
     }
 
@@ -73,12 +91,31 @@ struct ShardCounters: ~Copyable {
 
     /// Counts one answered command; `id` must be below ``capacity``.
     @inline(__always)
-    mutating func add(id: Int, durationNanos: UInt64, error: RedisErrorPrefix?, hits: Int, misses: Int, slow: Bool) {
+    mutating func add(
+        id: Int, durationNanos: UInt64, error: RedisErrorPrefix?, hits: Int, misses: Int, slow: Bool,
+        sizes: (request: Int, reply: Int), upstreamNanos: UInt64
+    ) {
         precondition(id >= 0 && id < capacity)
         let block = words + id &* Self.stride
         block[Self.commands] &+= 1
         block[Self.durationNanos] &+= durationNanos
         block[Self.buckets &+ DurationBuckets.index(nanos: durationNanos)] &+= 1
+        block[Self.requestBytes] &+= UInt64(truncatingIfNeeded: sizes.request)
+        block[Self.requestBuckets &+ SizeBuckets.index(bytes: sizes.request)] &+= 1
+        block[Self.replyBytes] &+= UInt64(truncatingIfNeeded: sizes.reply)
+        block[Self.replyBuckets &+ SizeBuckets.index(bytes: sizes.reply)] &+= 1
+        if upstreamNanos != 0 {
+            block[Self.upstreamNanos] &+= upstreamNanos
+            block[Self.upstreamBuckets &+ DurationBuckets.index(nanos: upstreamNanos)] &+= 1
+            let upstream: UnsafeMutablePointer<UInt64>
+            if let existing = upstreamLatencies[id] {
+                upstream = existing
+            } else {
+                upstream = LatencyCounts.allocate()
+                upstreamLatencies[id] = upstream
+            }
+            LatencyCounts.record(upstreamNanos / 1_000, in: upstream)
+        }
         if let error { block[Self.errors &+ Int(error.rawValue)] &+= 1 }
         block[Self.hits] &+= UInt64(hits)
         block[Self.misses] &+= UInt64(misses)
@@ -111,6 +148,15 @@ struct ShardCounters: ~Copyable {
         snapshot.slow = column(Self.slow)
         snapshot.buckets = block(Self.buckets, DurationBuckets.count)
         snapshot.errors = block(Self.errors, Self.errorKinds)
+        snapshot.requestBytes = column(Self.requestBytes)
+        snapshot.replyBytes = column(Self.replyBytes)
+        snapshot.upstreamNanos = column(Self.upstreamNanos)
+        snapshot.requestBuckets = block(Self.requestBuckets, SizeBuckets.count)
+        snapshot.replyBuckets = block(Self.replyBuckets, SizeBuckets.count)
+        snapshot.upstreamBuckets = block(Self.upstreamBuckets, DurationBuckets.count)
         snapshot.latencies = (0..<capacity).map { id in latencies[id].map { LatencyCounts.histogram(of: $0) } }
+        snapshot.upstreamLatencies = (0..<capacity).map { id in
+            upstreamLatencies[id].map { LatencyCounts.histogram(of: $0) }
+        }
     }
 }

@@ -16,6 +16,9 @@ public struct StatsReport: Codable, Sendable {
         public var hitRatio: Double?
         /// Slow commands.
         public var slow: UInt64
+        /// Upstream duration quantiles in seconds (Redis and the network), absent until a
+        /// command's upstream write was timed.
+        public var upstreamP50: Double?, upstreamP99: Double?
     }
 
     /// One category's numbers.
@@ -69,6 +72,7 @@ public struct StatsReport: Codable, Sendable {
             let descriptor = table.commands[id]
             let errors = data.errors[(id * kinds)..<((id + 1) * kinds)].reduce(0, +)
             let histogram = data.latencies[id]
+            let upstream = id < data.upstreamLatencies.count ? data.upstreamLatencies[id] : nil
             func quantile(_ percentile: Double) -> Double {
                 Double(histogram?.valueAtPercentile(percentile) ?? 0) / 1e6
             }
@@ -80,7 +84,9 @@ public struct StatsReport: Codable, Sendable {
                 count: data.commands[id], errors: errors, p50: quantile(50), p95: quantile(95), p99: quantile(99),
                 p999: quantile(99.9),
                 hitRatio: idHits + idMisses > 0 ? Double(idHits) / Double(idHits + idMisses) : nil,
-                slow: data.slow[id])
+                slow: data.slow[id],
+                upstreamP50: upstream.map { Double($0.valueAtPercentile(50)) / 1e6 },
+                upstreamP99: upstream.map { Double($0.valueAtPercentile(99)) / 1e6 })
             categories[descriptor.category.label, default: Category(count: 0, errors: 0)].count += data.commands[id]
             categories[descriptor.category.label, default: Category(count: 0, errors: 0)].errors += errors
         }

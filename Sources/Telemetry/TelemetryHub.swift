@@ -13,6 +13,7 @@ public final class TelemetryHub: Sendable {
     /// Makes each shard's ``CommandObserver``s (span export, activity log); empty by default.
     public let observerFactories: [@Sendable () -> any CommandObserver]
     let prefixes: PrefixAdmission
+    let clientLabels: ClientLabelAdmission
     private let table: NIOLockedValueBox<CommandTable>
     private let logger: Logger
 
@@ -26,6 +27,7 @@ public final class TelemetryHub: Sendable {
         self.configuration = configuration
         self.slowLog = SlowLog(capacity: configuration.slowLogSize)
         self.prefixes = PrefixAdmission(limit: configuration.keyPrefixes?.maxPrefixes ?? 0)
+        self.clientLabels = ClientLabelAdmission(limit: configuration.maxClientsLabelled)
         self.table = NIOLockedValueBox(CommandTable.builtin)
         self.logger = logger
     }
@@ -41,6 +43,10 @@ public final class TelemetryHub: Sendable {
 
     /// Labels of admitted key prefixes by id (0 is `other`).
     public var prefixLabels: [String] { prefixes.labels }
+
+    /// `client` label values by id (``ShardSnapshot/clients``): 0 is the empty value of
+    /// unlabelled connections, 1 is `other`.
+    public var clientLabelValues: [String] { clientLabels.labels }
 
     func recordSlow(_ event: CommandEvent, label: String, firstKey: Int, address: String?) {
         let arguments = Self.sanitized(event, label: label, showKey: firstKey == 1)

@@ -23,6 +23,7 @@ import Telemetry
 @main
 enum Main {
     static func main() async {
+        if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "top" { top() }
         let settings: Settings
         do {
             let command = try RedisLensCommand.parse(Array(CommandLine.arguments.dropFirst()))
@@ -45,6 +46,23 @@ enum Main {
         } catch {
             fail("\(error)", code: 1)
         }
+    }
+
+    /// `redis-lens top [--admin HOST:PORT]`: parsed on its own, so the proxy's flags stay at
+    /// the root; bad input as for the proxy (one line, exit 2).
+    static func top() -> Never {
+        let address: HostPort
+        do {
+            let command = try TopCommand.parse(Array(CommandLine.arguments.dropFirst(2)))
+            address = try command.endpoint(environment: ProcessInfo.environment)
+        } catch let error as ConfigurationError {
+            fail(error.message, code: 2)
+        } catch {
+            if TopCommand.exitCode(for: error) == .success { TopCommand.exit(withError: error) }
+            fail(TopCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)", code: 2)
+        }
+        TopRunner.run(address: address)
+        exit(0)
     }
 
     static func run(_ settings: Settings) async throws {

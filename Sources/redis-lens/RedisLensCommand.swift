@@ -17,7 +17,9 @@ struct RedisLensCommand: ParsableCommand {
         commandName: "redis-lens",
         abstract: "A transparent Redis proxy that measures every command.",
         discussion: "Every option can also be set by an environment variable REDIS_LENS_<OPTION> "
-            + "(e.g. REDIS_LENS_UPSTREAM); a flag on the command line wins."
+            + "(e.g. REDIS_LENS_UPSTREAM); a flag on the command line wins.\n\n"
+            + "The live page is at http://ADMIN-LISTEN/ (default http://127.0.0.1:9122/). "
+            + "`redis-lens top [--admin HOST:PORT]` shows the same numbers in a terminal (see `redis-lens top --help`)."
     )
 
     @Option(
@@ -102,6 +104,15 @@ struct RedisLensCommand: ParsableCommand {
 
     @Option(help: "Distinct key prefixes tracked; the rest count as 'other'. (default: 100)")
     var maxPrefixes: String?
+
+    @Option(help: "The client label of command metrics: name, lib (CLIENT SETINFO LIB-NAME) or none. (default: name)")
+    var clientLabel: String?
+
+    @Option(help: "Distinct client label values; later ones count as 'other'. (default: 50)")
+    var maxClientsLabelled: String?
+
+    @OptionGroup(title: "Hot keys and big keys")
+    var hotKeys: HotKeyOptions
 
     @Option(help: "OTLP/HTTP base URL; spans go to URL/v1/traces (OTEL_EXPORTER_OTLP_ENDPOINT). (default: off)")
     var otlpEndpoint: String?
@@ -229,6 +240,15 @@ struct RedisLensCommand: ParsableCommand {
         telemetry.slowThresholdNanos = UInt64(threshold * 1e9)
         telemetry.slowLogSize = try values.integer(slowlogSize, "slowlog-size", 128, in: 0...100_000)
         let depth = try values.integer(keyPrefixDepth, "key-prefix-depth", 0, in: 0...16)
+        telemetry.clientLabel = try values.parse(clientLabel, "client-label", "name") {
+            text throws(ConfigurationError) in
+            guard let mode = ClientLabelMode(rawValue: text.lowercased()) else {
+                throw ConfigurationError("'\(text)' is not a client label (name, lib, none)")
+            }
+            return mode
+        }
+        telemetry.maxClientsLabelled = try values.integer(
+            maxClientsLabelled, "max-clients-labelled", 50, in: 0...10_000)
         if depth > 0 {
             var prefixes = KeyPrefixConfiguration()
             prefixes.depth = depth
@@ -242,6 +262,7 @@ struct RedisLensCommand: ParsableCommand {
             prefixes.maxPrefixes = try values.integer(maxPrefixes, "max-prefixes", 100, in: 1...10_000)
             telemetry.keyPrefixes = prefixes
         }
+        telemetry.keyWindows = try hotKeys.configuration(values)
         return telemetry
     }
 

@@ -211,7 +211,9 @@ struct RequestGenerator {
             }
         var bytes = wire("*\(arguments.count)\r\n")
         for argument in arguments { bytes += wire("$\(argument.count)\r\n") + argument + crlf }
-        let heads = arguments.prefix(3).map { ByteHead($0) }
+        let heads = arguments.prefix(3).enumerated().map {
+            $0.offset == 1 ? ByteHead(hashingTail: $0.element) : ByteHead($0.element)
+        }
         let frame = summary(.array, count: arguments.count, bytes: bytes.count, children: arguments.count, heads: heads)
         return (bytes, frame)
     }
@@ -246,7 +248,9 @@ struct RequestGenerator {
             .inlineCommand,
             count: arguments.count,
             bytes: bytes.count,
-            heads: arguments.prefix(3).map(head)
+            heads: arguments.prefix(3).enumerated().map {
+                $0.offset == 1 ? ByteHead(hashingTail: $0.element.utf8) : head($0.element)
+            }
         )
         return (bytes, frame)
     }

@@ -74,7 +74,11 @@ struct WireVector: Sendable, CustomTestStringConvertible {
         children: Int = 0,
         heads: [String] = []
     ) -> WireVector {
-        single(name, .request, wire(text), type, count: count, children: children, heads: heads.map(head))
+        // The first argument's head carries the hash of its bytes past the stored ones.
+        let heads = heads.enumerated().map {
+            $0.offset == 1 ? ByteHead(hashingTail: $0.element.utf8) : head($0.element)
+        }
+        return single(name, .request, wire(text), type, count: count, children: children, heads: heads)
     }
 
     /// All of `vectors` of one mode back to back, as one input.

@@ -18,7 +18,7 @@ import Testing
         (["client", "reply", "off"], .clientReplyOff),
         (["CLIENT", "REPLY", "skip"], .clientReplySkip),
         (["CLIENT", "REPLY", "ON"], .clientReplyOn),
-        (["CLIENT", "SETNAME", "off"], .ordinary),
+        (["CLIENT", "SETNAME", "off"], .clientSetName),
         (["CLIENT", "REPLY"], .ordinary),
         (["multi"], .multi),
         (["EXEC"], .endTransaction),
@@ -28,7 +28,12 @@ import Testing
         (["SUBSCRIBEX", "a"], .ordinary),
         (["CLIENT", "NO-EVICT", "on"], .unresettable),
         (["client", "no-touch", "on"], .unresettable),
-        (["CLIENT", "SETINFO", "LIB-NAME", "x"], .unresettable),
+        (["CLIENT", "SETINFO", "LIB-NAME", "x"], .clientSetInfo),
+        (["CLIENT", "SETINFO", "LIB-NAME"], .unresettable),
+        (["client", "setname", "web"], .clientSetName),
+        (["CLIENT", "SETNAME"], .ordinary),
+        (["HELLO", "3", "SETNAME", "web"], .hello),
+        (["HELLO", "3"], .ordinary),
     ])
     func role(arguments: [String], expected: CommandRole) {
         #expect(CommandRole(request: Frames.request(arguments)) == expected)

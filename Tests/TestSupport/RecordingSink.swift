@@ -8,6 +8,7 @@ public final class RecordingSink: CommandEventSink, Sendable {
         var events: [CommandEvent] = []
         var transactions: [TransactionOutcome] = []
         var transactionNanos: [UInt64] = []
+        var identities: [(id: UInt64, change: ClientIdentityChange, afterEvents: Int)] = []
     }
 
     private let recorded = Mutex(Record())
@@ -26,6 +27,16 @@ public final class RecordingSink: CommandEventSink, Sendable {
             $0.transactions.append(outcome)
             $0.transactionNanos.append(durationNanos)
         }
+    }
+
+    /// Keeps the identity change, and how many events came before it.
+    public func clientIdentified(id: UInt64, _ change: ClientIdentityChange) {
+        recorded.withLock { $0.identities.append((id, change, $0.events.count)) }
+    }
+
+    /// The identity changes so far: the connection, the change, and how many events preceded it.
+    public var identities: [(id: UInt64, change: ClientIdentityChange, afterEvents: Int)] {
+        recorded.withLock { $0.identities }
     }
 
     /// The events so far.

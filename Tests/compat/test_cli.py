@@ -43,6 +43,11 @@ BAD_VALUES = [
     pytest.param(["--slow-threshold", "2h"], None, "--slow-threshold", id="slow-threshold-range"),
     pytest.param(["--slowlog-size", "100001"], None, "--slowlog-size", id="slowlog-size-range"),
     pytest.param(["--key-prefix-depth", "17"], None, "--key-prefix-depth", id="key-prefix-depth-range"),
+    pytest.param(["--client-label", "ip"], None, "invalid --client-label: 'ip' is not a client label",
+                 id="client-label-value"),
+    pytest.param([], {"REDIS_LENS_CLIENT_LABEL": "x"}, "invalid REDIS_LENS_CLIENT_LABEL:", id="client-label-env"),
+    pytest.param(["--max-clients-labelled", "-1"], None, "--max-clients-labelled", id="max-clients-labelled-negative"),
+    pytest.param(["--max-clients-labelled", "many"], None, "--max-clients-labelled", id="max-clients-labelled-text"),
     pytest.param(["--key-prefix-depth", "1", "--max-prefixes", "0"], None, "--max-prefixes", id="max-prefixes-zero"),
     pytest.param(["--key-prefix-depth", "1", "--key-prefix-delimiter", "::"], None, "--key-prefix-delimiter",
                  id="key-prefix-delimiter-two-bytes"),
@@ -142,6 +147,16 @@ BAD_VALUES = [
     pytest.param([], {"OTEL_EXPORTER_OTLP_HEADERS": "a"}, "OTEL_EXPORTER_OTLP_HEADERS", id="env-otel-headers"),
     pytest.param([], {"OTEL_RESOURCE_ATTRIBUTES": "=x"}, "OTEL_RESOURCE_ATTRIBUTES", id="env-otel-resource"),
     pytest.param([], {"REDIS_LENS_TRACE_SAMPLE_RATIO": "x"}, "REDIS_LENS_TRACE_SAMPLE_RATIO", id="env-sample-ratio"),
+    pytest.param(["--hotkeys-k", "0"], None, "--hotkeys-k", id="hotkeys-k-zero"),
+    pytest.param(["--hotkeys-k", "many"], None, "--hotkeys-k", id="hotkeys-k-text"),
+    pytest.param(["--hotkeys-window", "0s"], None, "--hotkeys-window", id="hotkeys-window-zero"),
+    pytest.param(["--hotkeys-window", "soon"], None, "--hotkeys-window", id="hotkeys-window-text"),
+    pytest.param(["--hotkeys", "--hotkeys-metrics", "-1"], None, "--hotkeys-metrics", id="hotkeys-metrics-negative"),
+    pytest.param(["--hotkeys", "--hotkeys-k", "10", "--hotkeys-metrics", "11"], None, "--hotkeys-metrics",
+                 id="hotkeys-metrics-above-k"),
+    pytest.param(["--hotkeys-metrics", "5"], None, "--hotkeys-metrics needs --hotkeys", id="hotkeys-metrics-without"),
+    pytest.param([], {"REDIS_LENS_HOTKEYS_WINDOW": "-1"}, "REDIS_LENS_HOTKEYS_WINDOW", id="env-hotkeys-window"),
+    pytest.param([], {"REDIS_LENS_HOTKEYS_K": "x"}, "REDIS_LENS_HOTKEYS_K", id="env-hotkeys-k"),
 ]
 
 

@@ -67,20 +67,47 @@ let benchmarks: @Sendable () -> Void = {
         spans.sampleRatio = 0
         record(observers: [SpanObserver.factory(configuration: spans, sink: DiscardingSpanSink())], benchmark)
     }
+
+    // Hot keys on, over 1,000 keys (more than the 400 counters: replacements too), with the
+    // upstream time set: what `--hotkeys` and the size and upstream histograms cost.
+    Benchmark("Metric recording with hot keys on, 1,000 keys (per command)") { benchmark in
+        var configuration = TelemetryConfiguration()
+        configuration.keyWindows.hotKeys = true
+        record(observers: [], configuration: configuration, keys: 1_000, benchmark)
+    }
+
+    // Everything of issue 28 at once: hot keys, sizes, upstream time, and a connection named
+    // by `CLIENT SETNAME` (its commands count under its `client` label).
+    Benchmark("Metric recording with hot keys on and a named client (per command)") { benchmark in
+        var configuration = TelemetryConfiguration()
+        configuration.keyWindows.hotKeys = true
+        record(observers: [], configuration: configuration, keys: 1_000, clientName: "web", benchmark)
+    }
 }
 
 /// Records a `GET` hit per measured command into one shard with `observers`, after one
 /// warm-up record that grows the shard's arrays (steady state is what counts).
-func record(observers: [@Sendable () -> any CommandObserver], _ benchmark: Benchmark) {
-    let hub = TelemetryHub(
-        configuration: TelemetryConfiguration(), logger: Logger(label: "micro"), observers: observers)
+///
+/// With `keys`, the key cycles through that many (`key:0`, ... with a skew: every other
+/// command takes one of the first 16). With `clientName`, the connection has that name.
+func record(
+    observers: [@Sendable () -> any CommandObserver], configuration: TelemetryConfiguration = TelemetryConfiguration(),
+    keys: Int = 0, clientName: String? = nil, _ benchmark: Benchmark
+) {
+    let hub = TelemetryHub(configuration: configuration, logger: Logger(label: "micro"), observers: observers)
     let shard = hub.makeShard()
     shard.connectionOpened(id: 1, address: "127.0.0.1:50000")
+    if let clientName { shard.clientIdentified(id: 1, .name(ClientText(Array(clientName.utf8)))) }
     var event = Events.get(table: hub.commandTable)
     shard.record(&event)
+    let heads = (0..<keys).map { ByteHead(Array("key:\($0)".utf8)) }
     benchmark.startMeasurement()
     for iteration in benchmark.scaledIterations {
         event.endNanos = event.startNanos &+ 20_000 &+ UInt64(iteration & 1023) &* 97
+        if keys > 0 {
+            event.firstArgument = heads[iteration & 1 == 0 ? iteration % 16 : iteration % keys]
+            event.sentNanos = event.startNanos &+ 5_000
+        }
         // In place, as the data path passes its events.
         shard.record(&event)
     }
