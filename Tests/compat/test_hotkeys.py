@@ -222,8 +222,11 @@ def test_sizes_and_big_keys(server, lens_factory):
     get_labels = {"command": "get", "category": "read"}
     assert expo.get("redislens_command_request_bytes_bucket", le="64", **get_labels) == 4
     assert expo.get("redislens_command_reply_bytes_bucket", le="16", command="set", category="write") == 4
-    # No relay in this build times the upstream write yet: no upstream series.
-    assert expo.series("redislens_upstream_duration_seconds_count") == []
+    # The relay times each request from its upstream write: Redis's share of the duration.
+    for labels in (get_labels, {"command": "set", "category": "write"}):
+        assert check_histogram(expo, "redislens_upstream_duration_seconds", labels) == 4
+        upstream = expo.get("redislens_upstream_duration_seconds_sum", **labels)
+        assert 0 < upstream <= expo.get("redislens_command_duration_seconds_sum", **labels)
 
     doc = get_json(lens, "/bigkeys")
     assert doc["k"] == 100 and doc["window_seconds"] == 60
