@@ -248,6 +248,11 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         return clockNanos
     }
 
+    /// Makes the next ``timestamp()`` read the clock. For a socket read outside its own event:
+    /// its bytes may be newer than the clock read when `epoll_wait` returned (a session that
+    /// just got its upstream connection reads what its client sent meanwhile).
+    package func clockMayBeStale() { sentSinceClock = true }
+
     @usableFromInline func readClock() {
         clockNanos = NIODeadline.now().uptimeNanoseconds
         sentSinceClock = false

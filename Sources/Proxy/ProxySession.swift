@@ -352,7 +352,9 @@ final class ProxySession: EpollHandler {
         upstreamSentBase = lease.value.socket.bytesSent &+ UInt64(lease.value.socket.pendingBytes)
         upstreamSentSeen = lease.value.socket.bytesSent
         machine.attached()
-        // What the client sent meanwhile waits in the socket.
+        // What the client sent meanwhile waits in the socket, and may have come after the
+        // loop last read the clock (this runs in another socket's event or a task).
+        loop.clockMayBeStale()
         readClient(drain: true)
     }
 
