@@ -12,14 +12,7 @@ extension ByteHead {
             return String(decoding: raw, as: UTF8.self)
         }
         if let plain { return isTruncated ? plain + "…" : plain }
-        var text = ""
-        for byte in bytes {
-            if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
-                text.unicodeScalars.append(UnicodeScalar(byte))
-            } else {
-                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }
-        }
+        let text = EscapedBytes.text(bytes)
         return isTruncated ? text + "…" : text
     }
 }

@@ -58,9 +58,6 @@ public struct ClientsReport: Encodable, Sendable {
 
     /// The report as pretty-printed JSON with snake_case keys.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+        AdminJSON.encode(self)
     }
 }

@@ -7,15 +7,7 @@ import RESP
 enum KeyText {
     /// The escaped stored bytes of `key`.
     static func escaped(_ key: ByteHead) -> String {
-        var text = ""
-        for byte in key.bytes.prefix(64) {
-            if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
-                text.unicodeScalars.append(UnicodeScalar(byte))
-            } else {
-                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }
-        }
-        return text
+        EscapedBytes.text(key.bytes.prefix(64))
     }
 
     /// A metric label value: ``escaped(_:)``, and for a truncated key `…` and 8 hex digits

@@ -75,7 +75,7 @@ public struct KeyWindowsReport: Sendable {
                 document.previous = window(index: currentIndex - 1, elapsed: windowSeconds)
             }
         }
-        return Self.encode(document)
+        return AdminJSON.encode(document)
     }
 
     /// The `/bigkeys` document: the current and previous windows together (one to two
@@ -99,7 +99,7 @@ public struct KeyWindowsReport: Sendable {
                 }
         }
         let since = unixTime(monotonic: (currentIndex > 0 ? currentIndex - 1 : 0) * windowNanos)
-        return Self.encode(
+        return AdminJSON.encode(
             BigKeyDocument(
                 k: configuration.topK, windowSeconds: windowSeconds, since: since, requests: entries(\.requests),
                 replies: entries(\.replies)))
@@ -134,13 +134,6 @@ public struct KeyWindowsReport: Sendable {
                     truncated: counter.key.isTruncated, count: counter.count, error: counter.error,
                     reads: counter.reads, writes: counter.writes, hits: counter.hits, misses: counter.misses)
             })
-    }
-
-    private static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 }
 

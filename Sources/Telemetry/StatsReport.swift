@@ -95,10 +95,7 @@ public struct StatsReport: Codable, Sendable {
 
     /// Pretty, key-sorted JSON.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+        AdminJSON.encode(self)
     }
 }
 
@@ -112,14 +109,11 @@ extension SlowLog {
             var client: String
             var time: Double
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         let entries = entries.map {
             Entry(
                 command: $0.command, arguments: $0.arguments, durationSeconds: $0.durationSeconds,
                 client: $0.clientAddress, time: $0.unixTime)
         }
-        return (try? String(decoding: encoder.encode(entries), as: UTF8.self)) ?? "[]"
+        return AdminJSON.encode(entries, fallback: "[]")
     }
 }
