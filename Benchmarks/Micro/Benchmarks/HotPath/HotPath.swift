@@ -99,6 +99,7 @@ func record(
     shard.connectionOpened(id: 1, address: "127.0.0.1:50000")
     if let clientName { shard.clientIdentified(id: 1, .name(ClientText(Array(clientName.utf8)))) }
     var event = Events.get(table: hub.commandTable)
+    if keys > 0 { event.sentNanos = event.startNanos &+ 5_000 }  // the upstream histogram's slots, too
     shard.record(&event)
     let heads = (0..<keys).map { ByteHead(Array("key:\($0)".utf8)) }
     benchmark.startMeasurement()
