@@ -1,15 +1,17 @@
 import NIOConcurrencyHelpers
+import NIOCore
 import Synchronization
 import Telemetry
 
 /// The bounded hand-off from the event loops to the exporter. Submitting takes a short
-/// lock and never blocks: when the queue is full, spans are dropped and counted.
+/// lock and never blocks: when the queue is full, spans are dropped and counted. A ring
+/// buffer: taking a batch from a full queue moves only the batch, not what stays.
 public final class SpanQueue: SpanSink {
     /// Spans held at most (`--otlp-max-queue`).
     public let capacity: Int
     private let batchSize: Int
     private let metrics: SpanExportMetrics
-    private let state: NIOLockedValueBox<[SpanRecord]>
+    private let state: NIOLockedValueBox<CircularBuffer<SpanRecord>>
     /// The queue's length, readable without the lock (updated under it).
     private let length = Atomic<Int>(0)
     let signal = FlushSignal()
@@ -19,9 +21,7 @@ public final class SpanQueue: SpanSink {
         self.capacity = capacity
         self.batchSize = batchSize
         self.metrics = metrics
-        var spans: [SpanRecord] = []
-        spans.reserveCapacity(min(capacity, 1024))
-        self.state = NIOLockedValueBox(spans)
+        self.state = NIOLockedValueBox(CircularBuffer(initialCapacity: min(capacity, 1024)))
     }
 
     /// Enqueues one span, or drops it (reason `queue_full`) when the queue is full.
@@ -41,7 +41,7 @@ public final class SpanQueue: SpanSink {
         let (accepted, wake) = state.withLockedValue { spans -> (Int, Bool) in
             let room = max(capacity - spans.count, 0)
             let before = spans.count
-            spans.append(contentsOf: batch.prefix(room))
+            for span in batch.prefix(room) { spans.append(span) }
             length.store(spans.count, ordering: .relaxed)
             return (spans.count - before, before < batchSize && spans.count >= batchSize)
         }
@@ -53,14 +53,10 @@ public final class SpanQueue: SpanSink {
     func take(_ limit: Int) -> [SpanRecord] {
         state.withLockedValue { spans in
             defer { length.store(spans.count, ordering: .relaxed) }
-            if spans.count <= limit {
-                // Hand the whole buffer over: nothing is copied under the lock.
-                var taken: [SpanRecord] = []
-                swap(&taken, &spans)
-                return taken
-            }
-            defer { spans.removeFirst(limit) }
-            return Array(spans.prefix(limit))
+            var taken: [SpanRecord] = []
+            taken.reserveCapacity(min(limit, spans.count))
+            while taken.count < limit, let span = spans.popFirst() { taken.append(span) }
+            return taken
         }
     }
 

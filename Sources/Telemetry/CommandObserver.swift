@@ -13,7 +13,7 @@ public protocol CommandObserver: AnyObject {
 }
 
 /// What telemetry derived from one ``CommandEvent``, handed to each ``CommandObserver``.
-public struct CommandSummary {
+public struct CommandSummary: Sendable {
     /// The command's label in the table (`get`, `config|get`, `other`).
     public var label: String
     /// Its category.

@@ -15,6 +15,9 @@ struct JSONBytes: ~Copyable {
 
     deinit { base.deallocate() }
 
+    /// The last byte written (0 when none).
+    var lastByte: UInt8 { count > 0 ? base[count - 1] : 0 }
+
     /// A copy of what was appended.
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 

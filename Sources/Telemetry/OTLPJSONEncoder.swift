@@ -58,7 +58,29 @@ public enum OTLPJSONEncoder {
             json.raw("\"")
         }
         json.raw(",\"name\":")
-        json.string(span.name)
+        switch span.content {
+        case .text(let name, let attributes):
+            json.string(name)
+            times(of: span, into: &json)
+            Self.attributes(attributes, into: &json)
+        case .command(let source):
+            let name = source.name
+            json.string(name)
+            times(of: span, into: &json)
+            json.raw("[")
+            source.write(name: name, into: &json)
+            json.raw("]")
+        }
+        if span.isError {
+            json.raw(",\"status\":{\"code\":")
+            json.decimal(errorStatus)
+            json.raw("}")
+        }
+        json.raw("}")
+    }
+
+    /// The kind, the times, and the opening of the attributes.
+    private static func times(of span: SpanRecord, into json: inout JSONBytes) {
         json.raw(",\"kind\":")
         json.decimal(clientKind)
         json.raw(",\"startTimeUnixNano\":")
@@ -66,13 +88,6 @@ public enum OTLPJSONEncoder {
         json.raw(",\"endTimeUnixNano\":")
         json.quotedDecimal(span.endUnixNanos)
         json.raw(",\"attributes\":")
-        attributes(span.attributes, into: &json)
-        if span.isError {
-            json.raw(",\"status\":{\"code\":")
-            json.decimal(errorStatus)
-            json.raw("}")
-        }
-        json.raw("}")
     }
 
     private static func attributes(_ attributes: [SpanAttribute], into json: inout JSONBytes) {
@@ -95,5 +110,38 @@ public enum OTLPJSONEncoder {
             json.raw("}}")
         }
         json.raw("]")
+    }
+}
+
+/// Writes attributes as OTLP JSON `KeyValue`s, straight from a span's plain values (the
+/// caller writes the brackets). Keys are literals that need no escaping.
+extension JSONBytes: SpanAttributeWriter {
+    mutating func string(_ key: StaticString, _ value: String) {
+        attributeKey(key)
+        raw(",\"value\":{\"stringValue\":")
+        string(value)
+        raw("}}")
+    }
+
+    mutating func int(_ key: StaticString, _ value: Int64) {
+        attributeKey(key)
+        raw(",\"value\":{\"intValue\":")
+        quotedDecimal(value)
+        raw("}}")
+    }
+
+    mutating func bool(_ key: StaticString, _ value: Bool) {
+        attributeKey(key)
+        raw(",\"value\":{\"boolValue\":")
+        if value { raw("true") } else { raw("false") }
+        raw("}}")
+    }
+
+    /// A comma unless this is the first of the list, then `{"key":"KEY"`.
+    private mutating func attributeKey(_ key: StaticString) {
+        if lastByte != UInt8(ascii: "[") { raw(",") }
+        raw("{\"key\":\"")
+        raw(key)
+        raw("\"")
     }
 }

@@ -4,20 +4,18 @@ import RedisCommands
 /// its current database, and the transaction it has open. A class: the observer looks it
 /// up for every command, and a reference costs no copy of the (large) transaction buffer.
 final class SpanConnectionState {
-    /// The client's address without the port (`127.0.0.1`, `::1`).
-    var clientAddress: String
-    /// The client's port (0 when unknown).
-    var clientPort: Int
+    /// The connection's ends (the client's address without the port, `127.0.0.1`, `::1`),
+    /// copied into every span of it.
+    let peer: SpanPeer
     /// The database `SELECT` last switched to.
     var database: Int
     /// The open `MULTI`, if any.
     var transaction = TransactionBuffer()
 
-    init(address: String, database: Int) {
+    init(address: String, configuration: SpanConfiguration) {
         let (host, port) = Self.split(address)
-        self.clientAddress = host
-        self.clientPort = port
-        self.database = database
+        self.peer = SpanPeer(configuration: configuration, clientAddress: host, clientPort: port)
+        self.database = configuration.initialDatabase
     }
 
     /// Splits `host:port` or `[v6]:port`.

@@ -5,7 +5,9 @@ import RedisCommands
 ///
 /// The sampling decision is made after the reply, from a trace id drawn from a per-loop
 /// generator: unsampled commands cost two random numbers and a dictionary lookup, and
-/// allocate nothing. Kept spans are built and handed to the ``SpanSink``. A `MULTI`
+/// allocate nothing. A kept command's span is plain values (the event, its summary, the
+/// connection's ``SpanPeer``, ids and times: no allocation, no text) handed to the
+/// ``SpanSink``; the exporter turns it into text. A `MULTI`
 /// transaction is held (bounded) until `EXEC`/`DISCARD` and decided once, as a whole.
 public final class SpanObserver: CommandObserver {
     private let configuration: SpanConfiguration
@@ -14,6 +16,8 @@ public final class SpanObserver: CommandObserver {
     private let sink: any SpanSink
     private var ids: TraceIDGenerator
     private var connections: [UInt64: SpanConnectionState] = [:]
+    /// The ends of a connection the observer was not told about (no `client.*`).
+    private let unknownPeer: SpanPeer
     /// Spans dropped unbuilt (the sink was full) and not yet reported to it: reported in
     /// batches, since at a high ratio with the export behind most commands end here.
     private var unreportedDrops = 0
@@ -26,6 +30,7 @@ public final class SpanObserver: CommandObserver {
         self.sampler = SpanSampler(ratio: configuration.sampleRatio, keepSlow: configuration.keepSlow)
         self.builder = SpanBuilder(configuration: configuration)
         self.sink = sink
+        self.unknownPeer = SpanPeer(configuration: configuration, clientAddress: "", clientPort: 0)
         self.ids = seed.map { TraceIDGenerator(seed: $0) } ?? TraceIDGenerator()
     }
 
@@ -38,7 +43,7 @@ public final class SpanObserver: CommandObserver {
 
     /// Remembers the client's address and starts it in the upstream URL's database.
     public func connectionOpened(id: UInt64, address: String) {
-        connections[id] = SpanConnectionState(address: address, database: configuration.initialDatabase)
+        connections[id] = SpanConnectionState(address: address, configuration: configuration)
     }
 
     /// Forgets the connection (an open transaction is dropped: it never ran).
@@ -75,8 +80,8 @@ public final class SpanObserver: CommandObserver {
                 if unreportedDrops > 0 { reportDrops() }
                 sink.submit(
                     builder.span(
-                        event, summary: summary, connection: connection, database: database, trace: trace,
-                        spanID: ids.nextNonZero()))
+                        event, summary: summary, peer: connection?.peer ?? unknownPeer, database: database,
+                        trace: trace, spanID: ids.nextNonZero()))
             }
         }
         if succeeded && !event.queued, let database = Self.databaseChange(event) {
@@ -132,13 +137,13 @@ public final class SpanObserver: CommandObserver {
         spans.append(
             builder.transactionSpan(
                 multi: transaction.multi ?? end, end: end,
-                batchSize: transaction.commands.count + transaction.overflow, connection: connection,
+                batchSize: transaction.commands.count + transaction.overflow, peer: connection.peer,
                 database: connection.database, trace: trace, spanID: parentID))
         for (event, summary) in transaction.commands + [(end, endSummary)] {
             spans.append(
                 builder.span(
-                    event, summary: summary, connection: connection, database: connection.database, trace: trace,
-                    spanID: ids.nextNonZero(), parentSpanID: parentID))
+                    event, summary: summary, peer: connection.peer, database: connection.database,
+                    trace: trace, spanID: ids.nextNonZero(), parentSpanID: parentID))
         }
         return spans
     }

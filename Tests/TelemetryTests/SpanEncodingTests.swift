@@ -1,3 +1,4 @@
+import RedisCommands
 import Testing
 
 @testable import Telemetry
@@ -46,5 +47,39 @@ import Testing
     @Test func encodesAnEmptyBatch() {
         let json = String(decoding: OTLPJSONEncoder.encode([SpanRecord](), resource: resource), as: UTF8.self)
         #expect(json.hasSuffix(#""spans":[]}]}]}"#))
+    }
+
+    /// A command's span is encoded straight from its plain values; the JSON is the same as
+    /// that of the same span made of text (its `name` and `attributes`).
+    @Test func commandSpansEncodeAsTheirText() throws {
+        for mode in QueryTextMode.allCases {
+            let sink = CollectingSink()
+            let shard = makeSpanShard(sink, queryText: mode)
+            shard.record(Events.make(["GET", "user:1"], reply: "$-1\r\n", nanos: 250_000))
+            shard.record(Events.make(["SET", "k\"\\", "v"], reply: "+OK\r\n"))
+            shard.record(Events.make(["config", "get", "maxmemory"], reply: "*0\r\n"))
+            shard.record(Events.make(["AUTH", "user", "secret"], reply: "+OK\r\n"))
+            shard.record(Events.make(["LPUSH", "a", "x"], reply: "-WRONGTYPE Operation against a key\r\n"))
+            shard.record(Events.make(["GET", "a"], reply: "", outcome: .aborted))
+            shard.record(Events.make(["SELECT", "5"], reply: "+OK\r\n"))
+            shard.record(Events.make(["MULTI"], reply: "+OK\r\n"))
+            shard.record(Events.make(["INCR", "n"], reply: "+QUEUED\r\n", queued: true))
+            shard.record(Events.make(["EXEC"], reply: "*1\r\n:1\r\n"))
+            shard.connectionOpened(id: 2, address: "[::1]:6000")
+            shard.record(Events.make(["GET", "b"], reply: "$1\r\nx\r\n", connection: 2))
+            let spans = sink.all
+            try #require(spans.count == 11)
+            let text = spans.map {
+                SpanRecord(
+                    traceIDHigh: $0.traceIDHigh, traceIDLow: $0.traceIDLow, spanID: $0.spanID,
+                    parentSpanID: $0.parentSpanID, name: $0.name, startUnixNanos: $0.startUnixNanos,
+                    endUnixNanos: $0.endUnixNanos, attributes: $0.attributes, isError: $0.isError)
+            }
+            #expect(spans == text)
+            let encoded = String(decoding: OTLPJSONEncoder.encode(spans, resource: resource), as: UTF8.self)
+            let expected = String(decoding: OTLPJSONEncoder.encode(text, resource: resource), as: UTF8.self)
+            #expect(encoded == expected)
+            #expect(encoded.contains(#""attributes":[{"key":"db.system.name""#))
+        }
     }
 }
