@@ -68,8 +68,12 @@ struct SpaceSaving: ~Copyable {
         while slots[slot] != 0 {
             let index = Int(slots[slot]) &- 1
             if heap[index].fingerprint == fingerprint && heap[index].counter.key == key {
-                heap[index].counter.count &+= 1
-                add(&heap[index].counter, read: read, write: write, hits: hits, misses: misses)
+                // Through a local: an `inout` access to a pointer's pointee field crashes the
+                // compiler (Swift 6.3.1) under ThreadSanitizer, and so does `swap` below.
+                var counter = heap[index].counter
+                counter.count &+= 1
+                add(&counter, read: read, write: write, hits: hits, misses: misses)
+                heap[index].counter = counter
                 siftDown(index)
                 return
             }
@@ -152,7 +156,9 @@ struct SpaceSaving: ~Copyable {
     }
 
     private mutating func swapAt(_ first: Int, _ second: Int) {
-        swap(&heap[first], &heap[second])
+        let moved = heap[first]
+        heap[first] = heap[second]
+        heap[second] = moved
         slots[heap[first].slot] = Int32(truncatingIfNeeded: first &+ 1)
         slots[heap[second].slot] = Int32(truncatingIfNeeded: second &+ 1)
     }
