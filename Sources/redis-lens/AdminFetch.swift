@@ -12,6 +12,8 @@ struct AdminFetch {
     var address: HostPort
     /// Seconds to connect, send and wait for each read.
     var timeoutSeconds = 2
+    /// Bytes of one response at most.
+    static let maxResponseBytes = 16 << 20
 
     /// Why a GET failed, in a few words (`Connection refused`).
     struct Failure: Error, CustomStringConvertible {
@@ -41,6 +43,10 @@ struct AdminFetch {
             if count < 0, errno == EINTR { continue }
             if count < 0 { throw Self.failure("receive") }
             if count == 0 { break }
+            // The admin documents are small; anything this large is not one of them.
+            guard response.count + count <= Self.maxResponseBytes else {
+                throw Failure(description: "receive: response larger than \(Self.maxResponseBytes >> 20) MiB")
+            }
             response += chunk[0..<count]
         }
         return try Self.parse(response)
