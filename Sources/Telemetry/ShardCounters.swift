@@ -107,27 +107,24 @@ struct ShardCounters: ~Copyable {
         if upstreamNanos != 0 {
             block[Self.upstreamNanos] &+= upstreamNanos
             block[Self.upstreamBuckets &+ DurationBuckets.index(nanos: upstreamNanos)] &+= 1
-            let upstream: UnsafeMutablePointer<UInt64>
-            if let existing = upstreamLatencies[id] {
-                upstream = existing
-            } else {
-                upstream = LatencyCounts.allocate()
-                upstreamLatencies[id] = upstream
-            }
-            LatencyCounts.record(upstreamNanos / 1_000, in: upstream)
+            LatencyCounts.record(upstreamNanos / 1_000, in: Self.slots(of: id, in: upstreamLatencies))
         }
         if let error { block[Self.errors &+ Int(error.rawValue)] &+= 1 }
         block[Self.hits] &+= UInt64(hits)
         block[Self.misses] &+= UInt64(misses)
         if slow { block[Self.slow] &+= 1 }
-        let counts: UnsafeMutablePointer<UInt64>
-        if let existing = latencies[id] {
-            counts = existing
-        } else {
-            counts = LatencyCounts.allocate()
-            latencies[id] = counts
-        }
-        LatencyCounts.record(durationNanos / 1_000, in: counts)
+        LatencyCounts.record(durationNanos / 1_000, in: Self.slots(of: id, in: latencies))
+    }
+
+    /// `id`'s ``LatencyCounts`` slots in `table`, allocated at its first use.
+    @inline(__always)
+    private static func slots(
+        of id: Int, in table: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
+    ) -> UnsafeMutablePointer<UInt64> {
+        if let existing = table[id] { return existing }
+        let counts = LatencyCounts.allocate()
+        table[id] = counts
+        return counts
     }
 
     /// Writes the counters into `snapshot`'s per-id arrays (replacing them).

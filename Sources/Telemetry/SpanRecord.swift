@@ -27,20 +27,25 @@ public struct SpanRecord: Sendable, Equatable {
         traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64 = 0, name: String,
         startUnixNanos: UInt64, endUnixNanos: UInt64, attributes: [SpanAttribute] = [], isError: Bool = false
     ) {
-        self.traceIDHigh = traceIDHigh
-        self.traceIDLow = traceIDLow
-        self.spanID = spanID
-        self.parentSpanID = parentSpanID
-        self.startUnixNanos = startUnixNanos
-        self.endUnixNanos = endUnixNanos
-        self.isError = isError
-        self.content = .text(name: name, attributes: attributes)
+        self.init(
+            traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, spanID: spanID, parentSpanID: parentSpanID,
+            startUnixNanos: startUnixNanos, endUnixNanos: endUnixNanos, isError: isError,
+            content: .text(name: name, attributes: attributes))
     }
 
     /// A command's span, its name and attributes made from `source` when read.
     init(
         traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64, startUnixNanos: UInt64,
         endUnixNanos: UInt64, isError: Bool, source: CommandSpanSource
+    ) {
+        self.init(
+            traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, spanID: spanID, parentSpanID: parentSpanID,
+            startUnixNanos: startUnixNanos, endUnixNanos: endUnixNanos, isError: isError, content: .command(source))
+    }
+
+    private init(
+        traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64, startUnixNanos: UInt64,
+        endUnixNanos: UInt64, isError: Bool, content: SpanContent
     ) {
         self.traceIDHigh = traceIDHigh
         self.traceIDLow = traceIDLow
@@ -49,7 +54,7 @@ public struct SpanRecord: Sendable, Equatable {
         self.startUnixNanos = startUnixNanos
         self.endUnixNanos = endUnixNanos
         self.isError = isError
-        self.content = .command(source)
+        self.content = content
     }
 
     /// The span name: the command as Redis names it (`GET`, `CONFIG GET`, `MULTI`).
