@@ -21,11 +21,23 @@
 # all telemetry on ("lens-tls"), with a CA and a server certificate (EC P-256) that openssl
 # makes in the run's temporary folder.
 #
+# With --shared it runs the shared-connections comparison instead (issue 30): direct, haproxy,
+# twemproxy, redis-lens with dedicated upstream connections ("lens") and with shared ones
+# ("lens-shared": --pool-mode shared --shared-connections N), all telemetry on, one thread
+# each, at -c 50 -P 1, -c 50 -P 16, -c 1, -c 500 and -c 2000. Besides ops/s and the proxy's
+# CPU, each run records Redis's own CPU (utime + stime of redis-server around the run) and
+# its connection count (INFO clients' connected_clients, sampled every 0.1 s by one
+# background redis-cli, which it includes). COMPARE_LENS_SHARED_FLAGS='FLAGS' replaces
+# lens-shared's --pool-mode and --shared-connections flags (to try other settings, or to
+# check the script with a redis-lens that has no shared mode); the report's command shows it.
+#
 #   Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--skip-proxy-bench]
-#                         [--memory] [--memory-seconds S] [--tls] [--bin DIR] [--save DIR]
+#                         [--memory] [--memory-seconds S] [--tls] [--shared] [--shared-connections-arg N]
+#                         [--bin DIR] [--save DIR]
 #   Benchmarks/compare.sh --rounds 5 -n 400000 --memory --save Benchmarks/results
 #   Benchmarks/compare.sh --suite '-t lpush,lpop,incr,mset -c 50 -P 16' --skip-proxy-bench
 #   Benchmarks/compare.sh --tls --rounds 21 -n 400000 --save Benchmarks/results
+#   Benchmarks/compare.sh --shared --rounds 11 -n 400000 --save Benchmarks/results
 set -euo pipefail
 caller=$PWD
 cd "$(dirname "$0")/.."
@@ -33,7 +45,8 @@ cd "$(dirname "$0")/.."
 usage() {
     cat <<'EOF'
 usage: Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--skip-proxy-bench]
-                             [--memory] [--memory-seconds S] [--tls] [--bin DIR] [--save DIR]
+                             [--memory] [--memory-seconds S] [--tls] [--shared] [--shared-connections-arg N]
+                             [--bin DIR] [--save DIR]
   --rounds N          rounds; each runs every suite against every target (default 3)
   -n REQUESTS         requests per test of the -P 16 suite; -P 1 uses a quarter, -c 1 a twentieth,
                       redis-proxy-bench workloads the same (default 200000)
@@ -45,6 +58,12 @@ usage: Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--s
   --tls               the TLS comparison instead: Redis over TLS directly (direct-tls), haproxy
                       (haproxy-tls) and redis-lens (lens-tls) with TLS on both sides; suites
                       -t set,get -c 50 -P 16 and -P 1 (or --suite's); no redis-proxy-bench, no --memory
+  --shared            the shared-connections comparison instead (issue 30): direct, haproxy, twemproxy,
+                      lens (dedicated) and lens-shared (--pool-mode shared); suites -t set,get at
+                      -c 50 -P 1, -c 50 -P 16, -c 1 -P 1, -c 500 -P 1, -c 2000 -P 1 (or --suite's), with
+                      Redis's CPU per request and connection count; no redis-proxy-bench, no --memory
+  --shared-connections-arg N
+                      lens-shared's --shared-connections (upstream connections per thread; default 1)
   --bin DIR           take redis-lens (and redis-proxy-bench) from DIR instead of building them
                       with scripts/build-release.sh (the run still records the work tree's commit)
   --save DIR          also write the raw numbers (per round, target and test) as JSON to
@@ -64,6 +83,8 @@ custom_suites=()
 proxy_bench=1
 save_dir=
 tls=0
+shared=0
+shared_connections=1
 bin=
 prebuilt=0
 while [ $# -gt 0 ]; do
@@ -81,6 +102,12 @@ while [ $# -gt 0 ]; do
     --memory-seconds) [ $# -ge 2 ] || fail_usage "--memory-seconds needs a value"; memory_seconds=$2; shift 2 ;;
     --save) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--save needs a folder"; save_dir=$2; shift 2 ;;
     --tls) tls=1; shift ;;
+    --shared) shared=1; shift ;;
+    --shared-connections-arg)
+        [ $# -ge 2 ] || fail_usage "--shared-connections-arg needs a value"
+        shared_connections=$2
+        shift 2
+        ;;
     --bin) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--bin needs a folder"; bin=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) fail_usage "unknown argument '$1' (see --help)" ;;
@@ -91,6 +118,10 @@ done
     fail_usage "invalid -n: '$requests' is not a whole number of at least 2000"
 [[ $memory_seconds =~ ^[1-9][0-9]*$ ]] || fail_usage "invalid --memory-seconds: '$memory_seconds' is not a whole number"
 [ "$tls" = 0 ] || [ "$memory" = 0 ] || fail_usage "--memory measures plaintext connections only; run it without --tls"
+[[ $shared_connections =~ ^[1-9][0-9]{0,2}$ ]] ||
+    fail_usage "invalid --shared-connections-arg: '$shared_connections' is not a whole number in 1...999"
+[ "$tls" = 0 ] || [ "$shared" = 0 ] || fail_usage "--tls and --shared are comparisons of their own; run one at a time"
+[ "$shared" = 0 ] || [ "$memory" = 0 ] || fail_usage "--memory is part of the plaintext comparison; run it without --shared"
 if [ -n "$bin" ]; then
     [[ $bin = /* ]] || bin="$caller/$bin"
     [ -x "$bin/redis-lens" ] || fail_usage "invalid --bin: '$bin/redis-lens' is not an executable file"
@@ -98,6 +129,16 @@ if [ -n "$bin" ]; then
 fi
 # The TLS comparison has no redis-proxy-bench workloads (redis-proxy-bench speaks plaintext only).
 [ "$tls" = 0 ] || proxy_bench=0
+# Nor has the shared comparison: its question is Redis's CPU and connections, which only
+# redis-benchmark's runs record.
+[ "$shared" = 0 ] || proxy_bench=0
+# lens-shared's flags: shared mode, or COMPARE_LENS_SHARED_FLAGS's (even empty) instead.
+shared_flags=(--pool-mode shared --shared-connections "$shared_connections")
+shared_override=0
+if [ -n "${COMPARE_LENS_SHARED_FLAGS+set}" ]; then
+    read -r -a shared_flags <<<"$COMPARE_LENS_SHARED_FLAGS"
+    shared_override=1
+fi
 
 # The run's name: its UTC start and the commit it was built from ("-dirty" when the work tree
 # differs from it), so saved runs sort by time and say what they measured.
@@ -137,6 +178,10 @@ if [ "$tls" = 1 ] && [[ $lens_help != *--tls-listen* ]]; then
     echo "compare.sh: $bin/redis-lens has no --tls-listen (a build without TLS, issue 26); --tls cannot run" >&2
     exit 1
 fi
+if [ "$shared" = 1 ] && [ "$shared_override" = 0 ] && [[ $lens_help != *--pool-mode* ]]; then
+    echo "compare.sh: $bin/redis-lens has no --pool-mode (a build without shared mode, issue 30); --shared cannot run" >&2
+    exit 1
+fi
 if [ "$proxy_bench" = 1 ] || [ "$memory" = 1 ]; then
     [ -x "$bin/redis-proxy-bench" ] || { echo "compare.sh: $bin/redis-proxy-bench is missing" >&2; exit 1; }
 fi
@@ -144,7 +189,9 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 tmp=$(mktemp -d)
 pids=()
+sampler= # the running connection sampler's PID (--shared), kept out of pids: it ends every run
 cleanup() {
+    [ -z "$sampler" ] || kill "$sampler" 2>/dev/null || true
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$tmp"
@@ -176,7 +223,9 @@ procs=()
 clients=() # per target: redis-benchmark's and redis-cli's connection options (TLS), space-separated
 add_target() { names+=("$1"); ports+=("$2"); procs+=("$3"); clients+=("${4:-}"); }
 
-start_plain_targets() {
+# Redis and the two proxies that are not redis-lens, as the plaintext and shared comparisons
+# run them. haproxy's and twemproxy's client limits leave room for -c 2000 (--shared).
+start_redis_and_relays() {
     redis_port=$(free_port)
     redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" \
         --logfile "$tmp/redis.log" --maxclients 10000 >/dev/null 2>&1 &
@@ -191,6 +240,7 @@ global
     maxconn 4000
 defaults
     mode tcp
+    maxconn 4000
     timeout connect 5s
     timeout client 1h
     timeout server 1h
@@ -214,6 +264,7 @@ bench:
   distribution: ketama
   auto_eject_hosts: false
   server_connections: 1
+  client_connections: 4000
   servers:
     - 127.0.0.1:$redis_port:1
 EOF
@@ -221,10 +272,21 @@ EOF
     pids+=($!)
     add_target twemproxy "$twem_port" $!
     wait_ready "$twem_port" twemproxy "$tmp/nutcracker.log"
+}
 
+start_plain_targets() {
+    start_redis_and_relays
     start_lens lens
     start_lens lens-insight --hotkeys --hotkeys-metrics 20
     start_lens lens-bare --no-telemetry
+}
+
+# The shared comparison (issue 30): redis-lens with dedicated upstream connections (today's
+# default) and with shared ones, both with all telemetry on.
+start_shared_targets() {
+    start_redis_and_relays
+    start_lens lens
+    start_lens lens-shared "${shared_flags[@]}"
 }
 
 # One event-loop thread, as haproxy's nbthread 1: the same conditions for both (by default
@@ -320,7 +382,13 @@ EOF
     wait_ready "$port" lens-tls "$tmp/lens-tls.log" "${cli[@]}"
 }
 
-if [ "$tls" = 1 ]; then start_tls_targets; else start_plain_targets; fi
+if [ "$tls" = 1 ]; then
+    start_tls_targets
+elif [ "$shared" = 1 ]; then
+    start_shared_targets
+else
+    start_plain_targets
+fi
 
 results="$tmp/results.tsv"
 : >"$results"
@@ -335,14 +403,63 @@ suites=(
     "TLS -t set,get -c 50 -P 16|$requests|-t set,get -c 50 -P 16"
     "TLS -t set,get -c 50 -P 1|$((requests / 4))|-t set,get -c 50 -P 1"
 )
+# The shared suites' labels start with "shared " (compare_report.py reads them so). -t set,get
+# as above, so that the GETs hit. A -P 1 suite has N/4 requests, but at least 100 per client
+# so that connecting 2,000 clients is not most of the run.
+[ "$shared" = 0 ] || suites=(
+    "shared -t set,get -c 50 -P 1|$((requests / 4))|-t set,get -c 50 -P 1"
+    "shared -t set,get -c 50 -P 16|$requests|-t set,get -c 50 -P 16"
+    "shared -t set,get -c 1 -P 1|$((requests / 20))|-t set,get -c 1 -P 1"
+    "shared -t set,get -c 500 -P 1|$((requests / 4 > 50000 ? requests / 4 : 50000))|-t set,get -c 500 -P 1"
+    "shared -t set,get -c 2000 -P 1|$((requests / 4 > 200000 ? requests / 4 : 200000))|-t set,get -c 2000 -P 1"
+)
 if [ ${#custom_suites[@]} -gt 0 ]; then
     suites=()
     prefix=
     [ "$tls" = 0 ] || prefix="TLS "
+    [ "$shared" = 0 ] || prefix="shared "
     for suite in "${custom_suites[@]}"; do suites+=("$prefix$suite|$requests|$suite"); done
 fi
 count=${#names[@]}
 invocation=0
+# --shared: Redis's connection count over a run, from one redis-cli that asks INFO clients
+# every 0.1 s on its own connection (counted in connected_clients). sampler_start returns
+# once the count has settled (three samples in a row equal, at most 30 s: a proxy may still
+# be closing the previous run's 2,000 connections, which would count and cost Redis CPU in
+# this run); sampler_stop ends it and sets clients_before (the settled count) and
+# clients_max (the most of that and every later sample).
+samples="$tmp/clients.txt"
+counts() { tr -d '\r' <"$samples" | awk -F: '/^connected_clients:/ { print $2 + 0 }'; }
+sampler_start() {
+    local -a seen
+    : >"$samples"
+    redis-cli -h 127.0.0.1 -p "$redis_port" -r -1 -i 0.1 info clients >"$samples" 2>/dev/null &
+    sampler=$!
+    for _ in $(seq 1 1500); do
+        mapfile -t seen < <(counts)
+        local n=${#seen[@]}
+        if [ "$n" -ge 3 ] && [ "${seen[n - 1]}" = "${seen[n - 2]}" ] && [ "${seen[n - 2]}" = "${seen[n - 3]}" ]; then
+            samples_start=$n
+            return
+        fi
+        kill -0 "$sampler" 2>/dev/null || break
+        sleep 0.02
+    done
+    if ! kill -0 "$sampler" 2>/dev/null || [ "${#seen[@]}" -eq 0 ]; then
+        echo "compare.sh: redis-cli INFO clients stopped or gave no sample (Redis on port $redis_port)" >&2
+        exit 1
+    fi
+    echo "compare.sh: Redis's connection count still changing after 30 s (now ${seen[-1]}); measuring anyway" >&2
+    samples_start=${#seen[@]}
+}
+sampler_stop() {
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    sampler=
+    read -r clients_before clients_max < <(counts | awk -v from="$samples_start" \
+        'NR == from { first = $1; max = $1 } NR > from && $1 > max { max = $1 } END { print first + 0, max + 0 }')
+}
+redis_pid=${procs[0]} # the direct target is redis-server itself
 # Each test of a suite runs on its own against every target in turn, in the order `-t` names
 # them (`-t set,get`: SET, so that the GETs then hit), so the runs a ratio pairs are seconds
 # apart, not a whole suite per target apart.
@@ -364,10 +481,19 @@ for round in $(seq 0 $((rounds - 1))); do
                 name=${names[$index]}
                 echo "round $((round + 1))/$rounds: redis-benchmark ${run_args[*]} -> $name" >&2
                 read -r -a client <<<"${clients[$index]}"
+                [ "$shared" = 0 ] || { sampler_start; redis_before=$(cpu_ticks "$redis_pid"); }
                 before=$(cpu_ticks "${procs[$index]}")
                 redis-benchmark -h 127.0.0.1 -p "${ports[$index]}" "${client[@]}" --csv -n "$n" "${run_args[@]}" 2>/dev/null |
                     tr '\r' '\n' | grep -E '^"[A-Z]' >"$tmp/out.csv" || true
                 after=$(cpu_ticks "${procs[$index]}")
+                # --shared: three more columns, Redis's CPU ticks over the run and its
+                # connected_clients before and at most during it.
+                extra=
+                if [ "$shared" = 1 ]; then
+                    redis_after=$(cpu_ticks "$redis_pid")
+                    sampler_stop
+                    extra=$'\t'"$((redis_after - redis_before))"$'\t'"$clients_before"$'\t'"$clients_max"
+                fi
                 lines=$(wc -l <"$tmp/out.csv")
                 if [ "$lines" -eq 0 ]; then
                     echo "compare.sh: redis-benchmark ${run_args[*]} against $name printed no result" >&2
@@ -377,9 +503,9 @@ for round in $(seq 0 $((rounds - 1))); do
                 # tests), which the last column numbers.
                 invocation=$((invocation + 1))
                 while IFS=, read -r name_of_test rps avg _ p50 _; do
-                    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$name" "$round" \
+                    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n' "$label" "$name" "$round" \
                         "${name_of_test//\"/}" "${rps//\"/}" "${avg//\"/}" "${p50//\"/}" "$((after - before))" \
-                        "$((n * lines))" "$invocation" >>"$results"
+                        "$((n * lines))" "$invocation" "$extra" >>"$results"
                 done <"$tmp/out.csv"
             done
         done
@@ -431,6 +557,11 @@ for suite in "${custom_suites[@]}"; do command+=" --suite '$suite'"; done
 [ "$proxy_bench" = 1 ] || [ "$tls" = 1 ] || command+=" --skip-proxy-bench"
 [ "$memory" = 1 ] && command+=" --memory --memory-seconds $memory_seconds"
 [ "$tls" = 0 ] || command+=" --tls"
+if [ "$shared" = 1 ]; then
+    command+=" --shared"
+    [ "$shared_connections" = 1 ] || command+=" --shared-connections-arg $shared_connections"
+    [ "$shared_override" = 0 ] || command="COMPARE_LENS_SHARED_FLAGS='$COMPARE_LENS_SHARED_FLAGS' $command"
+fi
 [ "$prebuilt" = 0 ] || command+=" --bin $bin"
 [ -z "$save_file" ] || report_args+=(--save "$save_file")
 # Each `sed -n 1p` reads its input to the end: `head -1` could end the pipe early, and

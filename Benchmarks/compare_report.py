@@ -8,7 +8,12 @@ reports, the memory samples); --load FILE prints the Markdown again from such a 
 
 A run of `compare.sh --tls` has the TLS targets instead (direct-tls, haproxy-tls, lens-tls)
 and suites labelled "TLS ...": their ratios are to direct-tls and haproxy-tls, and their
-checks (issue 6's goals applied to TLS on both sides, issue 26) get a table of their own."""
+checks (issue 6's goals applied to TLS on both sides, issue 26) get a table of their own.
+
+A run of `compare.sh --shared` (issue 30) has direct, haproxy, twemproxy, lens (dedicated
+upstream connections) and lens-shared (--pool-mode shared), suites labelled "shared ...",
+and per run also Redis's CPU ticks and its connected_clients before and at most during the
+run: a table per suite and test, and issue 30's performance goals checked PASS/FAIL."""
 
 import argparse
 import collections
@@ -19,12 +24,14 @@ import statistics
 TARGETS = ["direct", "haproxy", "twemproxy", "lens", "lens-insight", "lens-bare"]
 PROXIES = TARGETS[1:]
 TLS_TARGETS = ["direct-tls", "haproxy-tls", "lens-tls"]
-ALL_TARGETS = TARGETS + TLS_TARGETS
+SHARED_TARGETS = ["direct", "haproxy", "twemproxy", "lens", "lens-shared"]
+ALL_TARGETS = TARGETS[:4] + ["lens-shared"] + TARGETS[4:] + TLS_TARGETS
 # The part each target plays in a suite's ratios and checks: Redis directly, the byte relay
 # (haproxy), redis-lens with all telemetry on, and with --no-telemetry.
 PLAIN_ROLES = dict(direct="direct", relay="haproxy", lens="lens", bare="lens-bare")
 TLS_ROLES = dict(direct="direct-tls", relay="haproxy-tls", lens="lens-tls", bare=None)
 TLS_PREFIX = "TLS "
+SHARED_PREFIX = "shared "
 median = statistics.median
 
 
@@ -40,14 +47,22 @@ def targets_of(tests):
 
 def read_results(path, clock_ticks):
     """compare.sh's results.tsv as a list of raw runs, one per redis-benchmark test: the
-    target's CPU time and the requests cover the whole invocation the test ran in."""
+    target's CPU time and the requests cover the whole invocation the test ran in. Rows of
+    --shared have three more fields: redis-server's CPU ticks over the invocation, and
+    Redis's connected_clients before it and at most during it."""
     runs = []
     for line in open(path):
-        suite, target, rnd, test, rps, avg, p50, ticks, requests, invocation = line.rstrip("\n").split("\t")
-        runs.append(dict(suite=suite, test=test, target=target, round=int(rnd), requests_per_second=float(rps),
-                         avg_latency_ms=float(avg), p50_latency_ms=float(p50), invocation=int(invocation),
-                         invocation_requests=int(requests), cpu_ticks=int(ticks),
-                         cpu_seconds=round(int(ticks) / clock_ticks, 6)))
+        fields = line.rstrip("\n").split("\t")
+        suite, target, rnd, test, rps, avg, p50, ticks, requests, invocation = fields[:10]
+        run = dict(suite=suite, test=test, target=target, round=int(rnd), requests_per_second=float(rps),
+                   avg_latency_ms=float(avg), p50_latency_ms=float(p50), invocation=int(invocation),
+                   invocation_requests=int(requests), cpu_ticks=int(ticks),
+                   cpu_seconds=round(int(ticks) / clock_ticks, 6))
+        if len(fields) == 13:
+            redis_ticks, clients_before, clients_max = (int(field) for field in fields[10:])
+            run.update(redis_cpu_ticks=redis_ticks, redis_cpu_seconds=round(redis_ticks / clock_ticks, 6),
+                       redis_connected_clients_before=clients_before, redis_connected_clients_max=clients_max)
+        runs.append(run)
     return runs
 
 
@@ -70,6 +85,9 @@ def load_runs(runs):
     for run in runs:
         row = dict(rps=run["requests_per_second"], avg=run["avg_latency_ms"] * 1000, p50=run["p50_latency_ms"] * 1000,
                    ticks=run["cpu_ticks"], requests=run["invocation_requests"], invocation=run["invocation"])
+        if "redis_cpu_ticks" in run:
+            row.update(redis_ticks=run["redis_cpu_ticks"], clients_before=run["redis_connected_clients_before"],
+                       clients_max=run["redis_connected_clients_max"])
         suites.setdefault(run["suite"], collections.OrderedDict()).setdefault(run["test"], {})[
             (run["target"], run["round"])] = row
     return suites
@@ -135,19 +153,20 @@ def paired_difference(rows, target, base, key):
     return median(rows[(target, r)][key] - rows[(base, r)][key] for r in rounds_of(rows))
 
 
-def cpu_rounds(tests, target, tick_us):
+def cpu_rounds(tests, target, tick_us, key="ticks"):
     """Per round, the target's CPU ticks over its requests in every test of the suite (a
     test's row carries its redis-benchmark invocation's ticks and requests, so an invocation
-    that ran several tests counts once)."""
+    that ran several tests counts once). `key` "redis_ticks": redis-server's CPU over the
+    target's runs instead (--shared)."""
     def per_round(r):
         runs = {rows[(target, r)]["invocation"]: rows[(target, r)] for rows in tests.values()}
-        return sum(run["ticks"] for run in runs.values()) * tick_us / sum(run["requests"] for run in runs.values())
+        return sum(run[key] for run in runs.values()) * tick_us / sum(run["requests"] for run in runs.values())
     return [per_round(r) for r in rounds_of(next(iter(tests.values())))]
 
 
-def cpu_per_request(tests, target, tick_us):
-    """The median over rounds of the target's CPU per request."""
-    return median(cpu_rounds(tests, target, tick_us))
+def cpu_per_request(tests, target, tick_us, key="ticks"):
+    """The median over rounds of the target's CPU per request (`key` as for cpu_rounds)."""
+    return median(cpu_rounds(tests, target, tick_us, key))
 
 
 def cpu_ratio_text(tests, target, tick_us, base="haproxy"):
@@ -236,6 +255,89 @@ def latency_suite(suite, tests, tick_us, checks):
                            f"{interval_text(interval, len(excess), 1)})"))
 
 
+def suite_shape(suite):
+    """A suite label's redis-benchmark -c and -P (redis-benchmark's defaults 50 and 1 when absent)."""
+    words = suite.split()
+    value = lambda flag, default: int(words[words.index(flag) + 1]) if flag in words[:-1] else default
+    return value("-c", 50), value("-P", 1)
+
+
+def pass_fail(estimate, interval, bound, at_least):
+    """Issue 30's verdict: PASS when the median over rounds meets the bound, else FAIL; with
+    six rounds or more, also whether the 95% interval of that median contains the bound (the
+    run cannot then tell the result from its round-to-round noise)."""
+    meets = (lambda value: value >= bound) if at_least else (lambda value: value <= bound)
+    verdict = "PASS" if meets(estimate) else "**FAIL**"
+    if interval is not None and meets(interval[0]) != meets(interval[1]):
+        verdict += " (within noise)"
+    return verdict
+
+
+def shared_ratio_check(rows, target, base, bound):
+    ratios = paired_ratios(rows, target, base)
+    ratio, interval = median_interval(ratios)
+    return pass_fail(ratio, interval, bound, True), f"{ratio:.3f}x ({interval_text(interval, len(ratios), 2)})"
+
+
+def shared_suite(suite, tests, tick_us, checks):
+    """--shared (issue 30): per test, every target's ops/s and ratios, Redis's CPU per
+    request and connection count, the proxy's CPU per request and p50; then the goals that
+    apply to the suite's -c and -P."""
+    connections, pipeline = suite_shape(suite)
+    for test, rows in tests.items():
+        targets = targets_of({test: rows})
+        rs = rounds_of(rows)
+        over = lambda target, base: "-" if base not in targets else f"{paired_ratio(rows, target, base):.3f}"
+        header = ["target", "ops/s", "vs direct", "vs haproxy", "vs twemproxy", "Redis CPU µs/request",
+                  "Redis connections", "before run", "proxy CPU µs/request", "p50 µs", "added p50 µs"]
+        body = []
+        for target in targets:
+            body.append([
+                target, f"{median(rows[(target, r)]['rps'] for r in rs):.0f}",
+                over(target, "direct"), over(target, "haproxy"), over(target, "twemproxy"),
+                f"{cpu_per_request({test: rows}, target, tick_us, 'redis_ticks'):.2f}",
+                f"{median(rows[(target, r)]['clients_max'] for r in rs):.0f}",
+                f"{median(rows[(target, r)]['clients_before'] for r in rs):.0f}",
+                "-" if target == "direct" else f"{cpu_per_request({test: rows}, target, tick_us):.2f}",
+                f"{median(rows[(target, r)]['p50'] for r in rs):.0f}",
+                "-" if target == "direct" or "direct" not in targets
+                else f"{paired_difference(rows, target, 'direct', 'p50'):.0f}",
+            ])
+        print(f"\n### redis-benchmark {suite} ({test})\n")
+        print(table(header, body))
+        if "lens-shared" not in targets:
+            continue
+        if (connections, pipeline) == (50, 1):
+            if "direct" in targets:
+                checks.append((f"{suite} {test}: lens-shared ops/s >= 1.1x direct",
+                               *shared_ratio_check(rows, "lens-shared", "direct", 1.1)))
+            if "twemproxy" in targets:
+                checks.append((f"{suite} {test}: lens-shared ops/s >= twemproxy's",
+                               *shared_ratio_check(rows, "lens-shared", "twemproxy", 1.0)))
+        if (connections, pipeline) == (50, 16) and "haproxy" in targets:
+            checks.append((f"{suite} {test}: lens-shared ops/s >= haproxy's",
+                           *shared_ratio_check(rows, "lens-shared", "haproxy", 1.0)))
+        if connections == 1 and {"direct", "haproxy"} <= set(targets):
+            shared = paired_difference(rows, "lens-shared", "direct", "p50")
+            relay = paired_difference(rows, "haproxy", "direct", "p50")
+            # Judged on the per-round difference lens-shared - haproxy (direct's share cancels).
+            excess = [rows[("lens-shared", r)]["p50"] - rows[("haproxy", r)]["p50"] for r in rs]
+            estimate, interval = median_interval(excess)
+            checks.append((f"{suite} {test}: lens-shared adds no more p50 latency over direct than haproxy",
+                           pass_fail(estimate, interval, 0.0, False),
+                           f"{shared:.1f} vs {relay:.1f} µs (lens-shared - haproxy {estimate:+.1f} µs, "
+                           f"{interval_text(interval, len(excess), 1)})"))
+    if (connections, pipeline) == (50, 1) and {"direct", "lens-shared"} <= set(targets_of(tests)):
+        # Over the suite's tests (SET and GET), per round, as the proxy's CPU: ticks are 10 ms.
+        shared = cpu_rounds(tests, "lens-shared", tick_us, "redis_ticks")
+        direct = cpu_rounds(tests, "direct", tick_us, "redis_ticks")
+        ratio, interval = median_interval([a / b for a, b in zip(shared, direct) if b])
+        checks.append((f"{suite}: Redis CPU per request through lens-shared <= 1/4 of direct's",
+                       pass_fail(ratio, interval, 0.25, False),
+                       f"{median(shared):.2f} vs {median(direct):.2f} µs, paired ratio {ratio:.3f} "
+                       f"({interval_text(interval, len(shared), 3)})"))
+
+
 def bench_workload(label, report):
     targets = {t["name"]: t for t in report["targets"]}
     haproxy = [run["ops_per_second"] for run in targets["haproxy"]["runs"]]
@@ -300,23 +402,38 @@ def render(data):
           f"utime + stime from /proc/PID/stat over a round's redis-benchmark runs of the suite, per request, "
           f"then the median over rounds (resolution {tick_us / 1000:.0f} ms per run).")
     checks = []
-    for suite, tests in load_runs(data["redis_benchmark"]).items():
-        if suite.endswith("-c 1"):
+    suites = load_runs(data["redis_benchmark"])
+    if any(suite.startswith(SHARED_PREFIX) for suite in suites):
+        print("\nShared comparison (issue 30), a table per suite and test. Redis CPU: utime + stime of "
+              "redis-server from /proc/PID/stat around each run, per request, the median over rounds (proxy CPU "
+              "likewise, per test). Redis connections: INFO clients' connected_clients, the median over rounds "
+              "of the most seen during a run (sampled every 0.1 s) and of the count just before it; both include "
+              "the sampling redis-cli and the upstream connections the other targets keep open while idle.")
+    for suite, tests in suites.items():
+        if suite.startswith(SHARED_PREFIX):
+            shared_suite(suite, tests, tick_us, checks)
+        elif suite.endswith("-c 1"):
             latency_suite(suite, tests, tick_us, checks)
         else:
             throughput_suite(suite, tests, tick_us, checks)
     for workload in data["redis_proxy_bench"]:
         bench_workload(workload["workload"], workload["report"])
     memory(data["memory"], checks)
-    plain = [check for check in checks if not check[0].startswith(TLS_PREFIX)]
+    plain = [check for check in checks if not check[0].startswith((TLS_PREFIX, SHARED_PREFIX))]
     tls = [check for check in checks if check[0].startswith(TLS_PREFIX)]
+    shared = [check for check in checks if check[0].startswith(SHARED_PREFIX)]
     if plain:
         print("\n### Goal check (issue 6)\n")
         print(table(["goal", "measured", "met"], [[goal, value, met] for goal, met, value in plain]))
     if tls:
         print("\n### TLS check (issue 26: issue 6's goals with TLS on both sides, against haproxy)\n")
         print(table(["goal", "measured", "met"], [[goal, value, met] for goal, met, value in tls]))
-    if not checks:
+    if shared:
+        print("\n### Shared connections check (issue 30)\n")
+        print(table(["goal", "measured", "verdict"], [[goal, value, met] for goal, met, value in shared]))
+        print("\nPASS or FAIL by the median over rounds; \"within noise\" when the 95% confidence interval of that "
+              "median (six rounds or more) contains the goal's bound.")
+    if not plain and not tls:
         return
     print("\nRatios and latency differences are judged with the distribution-free 95% confidence interval of "
           "their median over rounds: *yes* when the whole interval meets the goal, *parity* when it contains "
