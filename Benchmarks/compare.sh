@@ -48,8 +48,8 @@ usage: Benchmarks/compare.sh [--rounds N] [-n REQUESTS] [--suite 'ARGS']... [--s
                              [--memory] [--memory-seconds S] [--tls] [--shared] [--shared-connections-arg N]
                              [--bin DIR] [--save DIR]
   --rounds N          rounds; each runs every suite against every target (default 3)
-  -n REQUESTS         requests per test of the -P 16 suite; -P 1 uses a quarter, -c 1 a twentieth,
-                      redis-proxy-bench workloads the same (default 200000)
+  -n REQUESTS         requests per test of the -P 16 suite; -P 1 uses a quarter (--shared: at least
+                      100 per client), -c 1 a twentieth, redis-proxy-bench workloads the same (default 200000)
   --suite 'ARGS'      run this redis-benchmark suite (-n REQUESTS per test) instead of the default
                       ones; repeat for several, e.g. --suite '-t lpush,lpop,mset -c 50 -P 16'
   --skip-proxy-bench  skip the redis-proxy-bench workloads
@@ -554,7 +554,7 @@ fi
 
 command="Benchmarks/compare.sh --rounds $rounds -n $requests"
 for suite in "${custom_suites[@]}"; do command+=" --suite '$suite'"; done
-[ "$proxy_bench" = 1 ] || [ "$tls" = 1 ] || command+=" --skip-proxy-bench"
+[ "$proxy_bench" = 1 ] || [ "$tls" = 1 ] || [ "$shared" = 1 ] || command+=" --skip-proxy-bench"
 [ "$memory" = 1 ] && command+=" --memory --memory-seconds $memory_seconds"
 [ "$tls" = 0 ] || command+=" --tls"
 if [ "$shared" = 1 ]; then
