@@ -282,10 +282,13 @@ start_plain_targets() {
 }
 
 # The shared comparison (issue 30): redis-lens with dedicated upstream connections (today's
-# default) and with shared ones, both with all telemetry on.
+# default, named when the build knows --pool-mode, so that lens stays dedicated if the
+# default changes) and with shared ones, both with all telemetry on.
 start_shared_targets() {
+    local -a dedicated=()
+    [[ $lens_help != *--pool-mode* ]] || dedicated=(--pool-mode dedicated)
     start_redis_and_relays
-    start_lens lens
+    start_lens lens "${dedicated[@]}"
     start_lens lens-shared "${shared_flags[@]}"
 }
 
