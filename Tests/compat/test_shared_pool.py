@@ -322,7 +322,9 @@ def test_2000_clients_share_a_few_upstream_connections(many_files, redis_factory
                 assert chunk, f"client {i} closed"
                 reply += chunk
             assert reply == b"+OK\r\n", (i, reply)
-        wait_until(lambda: scrape(lens).get("redislens_client_connections") == 2000, 15, "2,000 clients counted")
+        expo = wait_until(lambda: (e := scrape(lens)).get("redislens_client_connections") == 2000 and e, 15,
+                          "2,000 clients counted")
+        assert 1 <= expo.sum("redislens_upstream_shared_connections") <= threads * shared
 
         direct = server.client()  # the test's own connection
         before = stats(lens)
