@@ -80,11 +80,15 @@ class Send:
 
 
 class Signal:
+    """Sets the run's event `name` (another client waits for it)."""
+
     def __init__(self, name):
         self.name = name
 
 
 class Wait:
+    """Waits for the run's event `name`, set by another client or the BLPOP coordinator."""
+
     def __init__(self, name):
         self.name = name
 
