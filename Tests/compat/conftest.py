@@ -26,6 +26,7 @@ from tls_support import TLSCertificates
 
 LOOPBACK = "127.0.0.1"
 BIN_ENV = "REDIS_LENS_BIN"
+POOL_MODE_ENV = "LENS_TEST_POOL_MODE"
 
 
 # --------------------------------------------------------------------------- binary
@@ -43,8 +44,27 @@ def _lens_binary():
     return path
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--lens-pool-mode", choices=("dedicated", "shared"), default=os.environ.get(POOL_MODE_ENV) or None,
+        help=f"start every redis-lens with --pool-mode MODE unless the test passes its own (env {POOL_MODE_ENV}; "
+             "default: no flag, the binary's default)")
+
+
 def pytest_configure(config):
     config.lens_bin = _lens_binary()
+    config.addinivalue_line(
+        "markers", "dedicated_pool: the test is about the dedicated pool (one upstream connection per client, "
+                   "idle connections, reuse): it runs with --pool-mode dedicated whenever the suite picks a mode")
+    mode = config.getoption("--lens-pool-mode")
+    if mode not in (None, "dedicated", "shared"):
+        raise pytest.UsageError(f"{POOL_MODE_ENV}={mode!r}: expected dedicated or shared")
+    LensProcess.default_pool_mode = mode
+
+
+def pytest_report_header(config):
+    mode = config.getoption("--lens-pool-mode")
+    return f"redis-lens pool mode: {mode or 'the binary default (no --pool-mode)'}"
 
 
 @pytest.fixture(scope="session")
@@ -483,13 +503,22 @@ class LensProcess:
     With `tls` (a `tls_support.LensTLS`) it also listens with TLS (`--tls-listen`, on
     `tls_port`, with `tls.args()`), and without the plaintext port (`port` None) unless
     `tls.plain`.
+
+    `pool_mode` ("dedicated" or "shared") adds `--pool-mode` unless `args` or `env` already
+    choose one; by default it is the suite's `--lens-pool-mode` (None: no flag).
     """
 
-    def __init__(self, binary, workdir, upstream, args=(), env=None, tls=None):
+    # Set by pytest_configure from --lens-pool-mode / LENS_TEST_POOL_MODE.
+    default_pool_mode = None
+
+    def __init__(self, binary, workdir, upstream, args=(), env=None, tls=None, pool_mode=None):
         self.binary = binary
         self.workdir = str(workdir)
         self.upstream = upstream
         self.args = list(args)
+        mode = pool_mode or self.default_pool_mode
+        if mode and "--pool-mode" not in self.args and "REDIS_LENS_POOL_MODE" not in (env or {}):
+            self.args += ["--pool-mode", mode]
         self.env = env
         self.tls = tls
         self.proc = None
@@ -702,18 +731,22 @@ def server(redis_factory):
 
 
 @pytest.fixture
-def lens_factory(lens_bin, tmp_path_factory):
+def lens_factory(lens_bin, tmp_path_factory, request):
     """Starts redis-lens: `lens_factory(upstream, *extra_args, env=None, ready=True, tls=None)`.
 
     `upstream` is a RedisServer (a TLS one gives a rediss:// URL; the test adds the
     --upstream-tls-* flags), a URL, or None (no --upstream flag). `tls` (a tls_support.LensTLS)
     adds a TLS listener. At teardown every proxy still running gets SIGTERM and must exit 0.
+    A test marked `dedicated_pool` gets `--pool-mode dedicated` whenever the suite picks a mode.
     """
     proxies = []
+    dedicated = request.node.get_closest_marker("dedicated_pool") is not None
+    pool_mode = "dedicated" if dedicated and LensProcess.default_pool_mode else None
 
     def make(upstream, *args, env=None, ready=True, tls=None):
         url = upstream.url(password=upstream.password) if isinstance(upstream, RedisServer) else upstream
-        lens = LensProcess(lens_bin, tmp_path_factory.mktemp("lens"), url, args=args, env=env, tls=tls)
+        lens = LensProcess(lens_bin, tmp_path_factory.mktemp("lens"), url, args=args, env=env, tls=tls,
+                           pool_mode=pool_mode)
         proxies.append(lens)
         return lens.start(ready=ready)
 

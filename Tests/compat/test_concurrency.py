@@ -2,7 +2,7 @@
 
 import threading
 
-from conftest import Background
+from conftest import Background, LensProcess
 
 CLIENTS = 200
 ROUNDS = 150  # 150 SET + 150 GET (+ a pipeline) per client
@@ -38,8 +38,10 @@ def test_200_concurrent_clients(server, proxy):
     direct = server.client()
     assert int(direct.get("conc:total")) == CLIENTS * ROUNDS
     assert direct.dbsize() == CLIENTS * ROUNDS + 1
-    # Each concurrent client needed its own upstream connection (only 4 are kept warm).
-    assert direct.info("stats")["total_connections_received"] >= CLIENTS
+    if LensProcess.default_pool_mode != "shared":
+        # Each concurrent client needed its own upstream connection (only 4 are kept warm);
+        # in shared mode they share a few (test_shared_pool.py counts those).
+        assert direct.info("stats")["total_connections_received"] >= CLIENTS
 
 
 def test_connection_churn(proxy):

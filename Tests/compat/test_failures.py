@@ -131,6 +131,7 @@ def test_bulk_over_redis_proto_max_bulk_len_same_as_redis(redis_factory, lens_fa
 # --------------------------------------------------------------------------- pool limits
 
 
+@pytest.mark.dedicated_pool  # --pool-max bounds the clients only when each holds a connection
 def test_pool_exhausted(server, lens_factory):
     proxy = lens_factory(server, "--pool-max", "1", "--pool-min-idle", "0", "--pool-wait-timeout", "1")
     holder = proxy.client()

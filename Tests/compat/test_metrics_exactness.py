@@ -17,6 +17,8 @@ final reads.
 import random
 import socket
 
+import pytest
+
 from conftest import LOOPBACK, ErrorReply, RawClient, encode, free_port, http_get, wait_until
 from metrics_support import (
     answered,
@@ -344,6 +346,7 @@ def wait_command_table_loaded(direct):
     wait_until(lambda: answered(commandstats(direct).get("command")) >= 1, 15, "the proxy's COMMAND")
 
 
+@pytest.mark.dedicated_pool  # one upstream connection per client
 def test_pool_metrics_after_sequential_clients(server, lens_factory):
     """With no idle pool, every client opens exactly one upstream connection."""
     lens = lens_factory(server, "--pool-min-idle", "0", "--pool-max-idle", "0")
@@ -368,6 +371,7 @@ def test_pool_metrics_after_sequential_clients(server, lens_factory):
     assert redis_after - redis_before == clients, "Redis saw a different number of new connections"
 
 
+@pytest.mark.dedicated_pool  # every client leases a pooled connection
 def test_pool_created_matches_connections_redis_accepted(server, lens_factory):
     """Default pool (4 warm, reused after RESET): connections_created_total follows what
     Redis accepted, and every client's lease is one wait observation."""
@@ -608,6 +612,7 @@ def test_proxy_login_and_reset_traffic_is_not_counted(redis_factory, lens_factor
     assert counted.get("set") == 5 and counted.get("get") == 1, counted
 
 
+@pytest.mark.dedicated_pool  # six clients hold six upstream connections
 def test_pool_gauges_match_redis_connected_clients(server, lens_factory):
     lens = lens_factory(server)
     direct = server.client()
