@@ -34,6 +34,14 @@ public final class UpstreamPool: Service, Sendable {
     private let tls: TLSSide?
     /// Clients refused or disconnected because of the upstream, and replication streams.
     let events: ConnectionEvents
+    /// Shared mode's counts (all zero in dedicated mode).
+    public let shared = SharedStatistics()
+    /// Each loop's shared connections (`--pool-mode shared`), by loop; empty in dedicated mode.
+    private let sharedLoops: [ObjectIdentifier: SharedLoop]
+    /// What the shared connections are logged in as (which `AUTH` and `SELECT` stay shared).
+    let sharedLogin: SharedLogin
+    /// Whether clients share upstream connections (`--pool-mode shared`).
+    public var mode: PoolMode { configuration.mode }
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
     /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, after
@@ -55,6 +63,19 @@ public final class UpstreamPool: Service, Sendable {
         self.group = group
         self.logger = logger
         self.events = ConnectionEvents(logger: logger)
+        var sharedLoops: [ObjectIdentifier: SharedLoop] = [:]
+        if configuration.mode == .shared {
+            for loop in group.loops {
+                sharedLoops[ObjectIdentifier(loop)] = SharedLoop(loop: loop, count: configuration.sharedConnections)
+            }
+        }
+        self.sharedLoops = sharedLoops
+        if configuration.clientLoginFromUpstream, endpoint.password != nil {
+            self.sharedLogin = SharedLogin(
+                user: Array((endpoint.username ?? "default").utf8), database: endpoint.database)
+        } else {
+            self.sharedLogin = SharedLogin(database: configuration.clientLoginFromUpstream ? endpoint.database : 0)
+        }
         self.state = NIOLockedValueBox(
             PoolState(
                 machine: Machine(
@@ -123,6 +144,25 @@ public final class UpstreamPool: Service, Sendable {
                 return false
             }
             if done { continuation.resume() }
+        }
+    }
+
+    // MARK: - Shared connections
+
+    /// `loop`'s shared connections, in shared mode.
+    func sharedLoop(for loop: EpollLoop) -> SharedLoop? {
+        sharedLoops.isEmpty ? nil : sharedLoops[ObjectIdentifier(loop)]
+    }
+
+    /// Opens a shared connection on `loop` through the pooled connections' path (resolve,
+    /// connect, TLS, login; recorded as live for failovers) without leasing it: it is not
+    /// counted in idle, used, total or `--pool-max`.
+    func openShared(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
+        connect(on: loop).always { result in
+            switch result {
+            case .success: self.noteConnect(success: true)
+            case .failure(let error): self.noteConnect(success: false, error: error)
+            }
         }
     }
 
