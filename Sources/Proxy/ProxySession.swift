@@ -339,6 +339,8 @@ final class ProxySession: EpollHandler {
 
     /// The reason the session is pinned now (counted in `redislens_client_pinned`).
     private var pinnedFor: PinReason?
+    /// A pinned session waits for a shared connection in place of its lost one.
+    private var reassigning = false
 
     /// Takes a shared connection of the loop (opened first if needed); the client is
     /// refused like a pool refusal (closed without a reply) when none can be opened.
@@ -488,13 +490,25 @@ final class ProxySession: EpollHandler {
     }
 
     private func unpin() {
-        guard machine.mayUnpin, let lease else { return }
-        if shared?.isOpen != true {
-            // The session's shared connection ended while it was pinned: take another open one.
-            guard let other = sharedLoop?.anyOpen() else { return }
-            shared = other
-            sharedSlot = other.add(self)
+        guard machine.mayUnpin, lease != nil else { return }
+        if shared?.isOpen == true { return finishUnpin() }
+        // The session's shared connection ended while it was pinned: take the loop's next one
+        // (opened if needed); without one it stays pinned and tries after its next reply.
+        guard let sharedLoop, !reassigning else { return }
+        reassigning = true
+        sharedLoop.assign(pool: pool) { other in
+            self.reassigning = false
+            guard let other, self.machine.mayUnpin, self.lease != nil else { return }
+            self.shared = other
+            self.sharedSlot = other.add(self)
+            self.finishUnpin()
         }
+    }
+
+    /// Gives the dedicated connection back (reset in the pool, or discarded) and reads the
+    /// client onto the shared connection again.
+    private func finishUnpin() {
+        guard let lease else { return }
         let disposal = machine.unpin()
         self.lease = nil
         if disposal == .release { pool.release(lease) } else { pool.discard(lease) }

@@ -18,6 +18,8 @@ final class SharedUpstream {
     let connection: UpstreamConnection
     private let lease: LeasedConnection
     private let statistics: SharedStatistics
+    /// Its loop's batch counts.
+    private let batches: SharedStatistics.BatchCounter
     private var router = ReplyRouter()
     /// The sessions assigned to it, by slot (nil: free).
     private var sessions: [ProxySession?] = []
@@ -37,7 +39,8 @@ final class SharedUpstream {
     /// Its replies stopped making sense; it ends on the next turn of the loop.
     private var broken = false
 
-    init(lease: LeasedConnection, statistics: SharedStatistics) {
+    init(lease: LeasedConnection, statistics: SharedStatistics, batches: SharedStatistics.BatchCounter) {
+        self.batches = batches
         self.lease = lease
         self.connection = lease.value
         self.loop = lease.value.loop
@@ -136,7 +139,7 @@ final class SharedUpstream {
         let sent = connection.socket.bytesSent
         sentSeen = sent
         if batchCommands > 0 {
-            statistics.batch(commands: batchCommands, on: loop)
+            batches.record(commands: batchCommands)
             batchCommands = 0
         }
         guard marksHead < marks.count, marks[marksHead].end <= sent else { return }
@@ -178,13 +181,16 @@ final class SharedUpstream {
 /// Confined to its loop (the pool holds one per loop).
 final class SharedLoop: @unchecked Sendable {
     let loop: EpollLoop
+    /// The loop's index in its group (its batch counter).
+    private let index: Int
     private let count: Int
     private var connections: [SharedUpstream?]
     private var waiters: [[(SharedUpstream?) -> Void]]
     private var next = 0
 
-    init(loop: EpollLoop, count: Int) {
+    init(loop: EpollLoop, index: Int, count: Int) {
         self.loop = loop
+        self.index = index
         self.count = count
         connections = Array(repeating: nil, count: count)
         waiters = Array(repeating: [], count: count)
@@ -202,7 +208,8 @@ final class SharedLoop: @unchecked Sendable {
             let connection: SharedUpstream?
             switch result {
             case .success(let lease):
-                let shared = SharedUpstream(lease: lease, statistics: pool.shared)
+                let shared = SharedUpstream(
+                    lease: lease, statistics: pool.shared, batches: pool.shared.batches[self.index])
                 if lease.value.attach(shared: shared) {
                     pool.shared.sharedConnectionOpened()
                     shared.onEnd = { [weak self, weak shared] in
@@ -231,8 +238,8 @@ final class SharedLoop: @unchecked Sendable {
 
 /// Shared mode's counts for `/metrics` and `/stats`: open shared connections, pinned
 /// clients by reason (now and in total) and commands per write of a shared connection.
-/// Updated per pin and per write of a shared connection, never per command on the
-/// dedicated path.
+/// Pins take a lock once per pin; batches are counted per loop (``BatchCounter``, its own
+/// lock, uncontended but for scrapes), never per command.
 public final class SharedStatistics: Sendable {
     /// Buckets of `redislens_upstream_batch_commands`: 1, 2, 4, ... 1024.
     public static let batchBounds: [Int] = (0...10).map { 1 << $0 }
@@ -251,12 +258,40 @@ public final class SharedStatistics: Sendable {
         public var batchSum: UInt64 = 0
     }
 
-    private let state = NIOLockedValueBox(Snapshot())
+    /// One loop's batch counts.
+    final class BatchCounter: Sendable {
+        fileprivate let counts = NIOLockedValueBox(
+            (buckets: [UInt64](repeating: 0, count: SharedStatistics.batchBounds.count + 1), sum: UInt64(0)))
 
-    init() {}
+        /// One write of a shared connection carried `commands` requests.
+        func record(commands: Int) {
+            let bucket =
+                SharedStatistics.batchBounds.firstIndex { commands <= $0 } ?? SharedStatistics.batchBounds.count
+            counts.withLockedValue {
+                $0.buckets[bucket] += 1
+                $0.sum += UInt64(commands)
+            }
+        }
+    }
+
+    private let state = NIOLockedValueBox(Snapshot())
+    /// Batch counts by loop index.
+    let batches: [BatchCounter]
+
+    init(loops: Int) {
+        batches = (0..<max(loops, 1)).map { _ in BatchCounter() }
+    }
 
     /// Counts at this moment.
-    public var snapshot: Snapshot { state.withLockedValue { $0 } }
+    public var snapshot: Snapshot {
+        var snapshot = state.withLockedValue { $0 }
+        for counter in batches {
+            let (buckets, sum) = counter.counts.withLockedValue { ($0.buckets, $0.sum) }
+            for index in buckets.indices { snapshot.batchBuckets[index] += buckets[index] }
+            snapshot.batchSum += sum
+        }
+        return snapshot
+    }
 
     func sharedConnectionOpened() { state.withLockedValue { $0.connections += 1 } }
     func sharedConnectionClosed() { state.withLockedValue { $0.connections -= 1 } }
@@ -272,14 +307,5 @@ public final class SharedStatistics: Sendable {
     /// A client pinned for `reason` went back to shared, or closed.
     func unpinned(_ reason: PinReason) {
         state.withLockedValue { $0.pinned[reason.index] -= 1 }
-    }
-
-    /// One write of a shared connection carried `commands` requests.
-    func batch(commands: Int, on loop: EpollLoop) {
-        let bucket = Self.batchBounds.firstIndex { commands <= $0 } ?? Self.batchBounds.count
-        state.withLockedValue {
-            $0.batchBuckets[bucket] += 1
-            $0.batchSum += UInt64(commands)
-        }
     }
 }

@@ -35,7 +35,7 @@ public final class UpstreamPool: Service, Sendable {
     /// Clients refused or disconnected because of the upstream, and replication streams.
     let events: ConnectionEvents
     /// Shared mode's counts (all zero in dedicated mode).
-    public let shared = SharedStatistics()
+    public let shared: SharedStatistics
     /// Each loop's shared connections (`--pool-mode shared`), by loop; empty in dedicated mode.
     private let sharedLoops: [ObjectIdentifier: SharedLoop]
     /// What the shared connections are logged in as (which `AUTH` and `SELECT` stay shared).
@@ -65,10 +65,12 @@ public final class UpstreamPool: Service, Sendable {
         self.events = ConnectionEvents(logger: logger)
         var sharedLoops: [ObjectIdentifier: SharedLoop] = [:]
         if configuration.mode == .shared {
-            for loop in group.loops {
-                sharedLoops[ObjectIdentifier(loop)] = SharedLoop(loop: loop, count: configuration.sharedConnections)
+            for (index, loop) in group.loops.enumerated() {
+                sharedLoops[ObjectIdentifier(loop)] = SharedLoop(
+                    loop: loop, index: index, count: configuration.sharedConnections)
             }
         }
+        self.shared = SharedStatistics(loops: configuration.mode == .shared ? group.loops.count : 0)
         self.sharedLoops = sharedLoops
         if configuration.clientLoginFromUpstream, endpoint.password != nil {
             self.sharedLogin = SharedLogin(

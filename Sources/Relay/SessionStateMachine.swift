@@ -236,9 +236,11 @@ public struct SessionStateMachine: ~Copyable {
         }
         var offset = 0
         var frame = RESPFrame()
+        // Shared mode only: a pinned session's requests are classified too (``SharedPinning``).
+        let pinned = sharing != nil
         do throws(RESPProtocolError) {
             while try requestScanner.next(bytes, offset: &offset, into: &frame) {
-                if sharing != nil { sharing!.dedicatedRequest(frame, inTransaction: matcher.isInTransaction) }
+                if pinned { sharing!.dedicatedRequest(frame, inTransaction: matcher.isInTransaction) }
                 let role =
                     CommandRole.mayApply(toNameLength: frame.first.totalLength)
                     ? CommandRole(request: frame) : .ordinary

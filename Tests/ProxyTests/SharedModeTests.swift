@@ -127,6 +127,11 @@ extension Integration {
                     #expect(Wire(try await b.request(Frames.command(["PING"]))) == Wire("+PONG\r\n"))
                     #expect(Wire(try await pinned.request(Frames.command(["INCR", "x"]))) == Wire("+QUEUED\r\n"))
                     #expect(Wire(try await pinned.request(Frames.command(["EXEC"]))) == Wire("*1\r\n:1\r\n"))
+                    // Its transaction over, the pinned client goes back to a live shared connection.
+                    try await waitUntil("the pinned client back on shared") {
+                        proxy.pool.shared.snapshot.pinned.allSatisfy { $0 == 0 }
+                    }
+                    #expect(Wire(try await pinned.request(Frames.command(["GET", "x"]))) == Wire("$1\r\n1\r\n"))
                     // The next client gets a new shared connection in the lost one's place.
                     let c = try await proxy.connect()
                     defer { c.close() }
