@@ -191,5 +191,46 @@ extension Integration {
                 }
             }
         }
+
+        /// Commands whose state lives on the connection, through a shared-mode proxy and
+        /// directly: the same replies (a connection id aside), pinned as the table says.
+        @Test func connectionStateIsExactWhilePinned() async throws {
+            try await RedisServer.with { redis in
+                _ = try await redis.call(Frames.command(["ACL", "SETUSER", "alice", "on", ">pw", "~*", "+@all"]))
+                try await ProxyHarness.with(upstreamPort: redis.port, pool: Self.shared(), threads: 1) { proxy in
+                    let other = try await proxy.connect()
+                    defer { other.close() }
+                    _ = try await other.request(Frames.command(["PING"]))
+                    let script: [[String]] = [
+                        ["SET", "k", "v"], ["CLIENT", "ID"], ["CLIENT", "SETNAME", "me"], ["CLIENT", "GETNAME"],
+                        ["CLIENT", "ID"], ["SELECT", "1"], ["GET", "k"], ["SET", "k", "db1"], ["SELECT", "0"],
+                        ["GET", "k"], ["WAIT", "0", "0"], ["AUTH", "alice", "pw"], ["ACL", "WHOAMI"],
+                        ["AUTH", "alice", "wrong"], ["ACL", "WHOAMI"], ["RESET"], ["ACL", "WHOAMI"],
+                        ["CLIENT", "GETNAME"], ["SELECT", "0"], ["GET", "k"], ["UNWATCH"], ["EXEC"],
+                        ["CLIENT", "REPLY", "ON"], ["UNSUBSCRIBE"],
+                    ]
+                    let requests = script.map { Frames.command($0) }
+                    let idIndices = [1, 4]
+                    func masked(_ replies: [Wire]) -> [Wire] {
+                        replies.enumerated().map { idIndices.contains($0.offset) ? Wire(":<id>\r\n") : $0.element }
+                    }
+                    let proxied = try await transcript(port: proxy.port, requests)
+                    _ = try await redis.call(Frames.command(["FLUSHALL"]))
+                    let direct = try await transcript(port: redis.port, requests)
+                    for (index, (expected, actual)) in zip(masked(direct), masked(proxied)).enumerated() {
+                        #expect(actual == expected, "\(script[index])")
+                    }
+                    // Pinned from CLIENT ID on: one dedicated connection, one id.
+                    #expect(proxied[1] == proxied[4])
+                    // Meanwhile the other client's shared connection kept database 0 and no user.
+                    #expect(Wire(try await other.request(Frames.command(["GET", "k"]))) == Wire("$1\r\nv\r\n"))
+                    #expect(
+                        Wire(try await other.request(Frames.command(["ACL", "WHOAMI"]))) == Wire("$7\r\ndefault\r\n"))
+                    let pins = proxy.pool.shared.snapshot.pins
+                    #expect(pins[PinReason.client.index] == 2)  // CLIENT ID, then CLIENT GETNAME after RESET
+                    #expect(pins[PinReason.database.index] == 0)  // already pinned when SELECT came
+                }
+            }
+        }
     }
 }
