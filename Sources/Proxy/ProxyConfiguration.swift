@@ -65,6 +65,9 @@ public enum PoolMode: String, Sendable, CaseIterable {
     case dedicated
     /// Each data-path thread pipelines its clients' commands onto a few shared connections;
     /// a client holding connection state (a transaction, subscriptions, ...) is pinned to a
-    /// dedicated connection from the pool meanwhile (`SharedRouting`).
+    /// dedicated connection from the pool meanwhile (`SharedRouting`). A slow client's
+    /// replies are still read off the shared connection and queued to it (the others are
+    /// never stalled); that client stops being read instead, so the memory it holds is
+    /// bounded by the replies to the requests it sent while its queue was below the high water.
     case shared
 }

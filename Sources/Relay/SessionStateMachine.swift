@@ -12,9 +12,9 @@ import RedisCommands
 /// TLS sits below this type: a TLS client's session starts in ``State/handshaking`` and asks
 /// the pool for a connection only once the handshake succeeded (a failed one never reaches
 /// Redis); then the handler decrypts before it calls ``scanRequests(_:at:table:sink:)`` and
-/// encrypts what it relays. Where later work plugs in: a shared
-/// upstream connection would multiplex several of these machines' requests, reading
-/// ``upstreamReusable`` and ``awaitingReplies`` to decide when a client may be switched.
+/// encrypts what it relays. In shared mode (`--pool-mode shared`, ``sharing``), requests
+/// go through ``scanSharedRequests(_:at:table:sink:)`` onto the loop's shared connection
+/// until one needs a dedicated connection (``SharedRouting``, ``SharedPinning``).
 public struct SessionStateMachine: ~Copyable {
     /// Where the session is in its life.
     public enum State: Equatable, Sendable {
