@@ -528,7 +528,11 @@ final class ProxySession: EpollHandler {
         }
         sink.clientBytesSent(bytes.count)
         if !client.write(bytes) { closeSoon() }
-        if scan.closeAfterWrites { closeAfterWrites() }
+        if scan.closeAfterWrites {
+            // Not now: a close drains the client's input into the loop's buffer, which still
+            // holds the shared connection's replies for the sessions after this one.
+            loop.assumeIsolated().execute { self.closeAfterWrites() }
+        }
         if machine.readyToLease() { leaseSoon() }
     }
 

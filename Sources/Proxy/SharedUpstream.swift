@@ -87,6 +87,9 @@ final class SharedUpstream {
         if marksHead > 0 && marksHead == marks.count {
             marks.removeAll(keepingCapacity: true)
             marksHead = 0
+        } else if marksHead >= 64 && marksHead * 2 >= marks.count {
+            marks.removeFirst(marksHead)  // the kernel lags: keep the queue compact
+            marksHead = 0
         }
         marks.append((socket.bytesSent &+ UInt64(socket.pendingBytes), slot, sessionOffset))
         if socket.bytesSent != sentSeen { stampSent() }  // a large write went out at once

@@ -566,7 +566,9 @@ public struct SessionStateMachine: ~Copyable {
     /// Whether a switching session owes nothing on the shared connection any more: true
     /// once, to lease the dedicated connection now.
     package mutating func readyToLease() -> Bool {
-        guard state == .active, sharing?.route == .switching, !matcher.awaitingReplies else { return false }
+        guard switching, state == .active, sharing?.route == .switching, !matcher.awaitingReplies else {
+            return false
+        }
         sharing!.leasing()
         return true
     }
