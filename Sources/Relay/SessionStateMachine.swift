@@ -156,6 +156,8 @@ public struct SessionStateMachine: ~Copyable {
     @usableFromInline var switching = false
     /// Shared mode: bytes of the unfinished request frame scanned from earlier chunks.
     private var sharedPartial = 0
+    /// Shared mode: Redis answered a protocol error on the dedicated connection (it closes next).
+    private var upstreamClosing = false
 
     /// A session for connection `connectionID`, scanning requests within `requestLimits`;
     /// `tls` when the client's TLS handshake comes first; `editor` to rewrite the replies
@@ -361,6 +363,8 @@ public struct SessionStateMachine: ~Copyable {
     ) {
         var offset = 0
         var frame = RESPFrame()
+        // Shared mode only, on a dedicated connection: Redis closes after a protocol error.
+        let pinned = hasUpstream && sharing != nil
         do throws(RESPProtocolError) {
             while !requestsRaw || matcher.awaitingReplies {
                 if matcher.expectsExecElements {
@@ -369,6 +373,7 @@ public struct SessionStateMachine: ~Copyable {
                     if split { continue }  // else not an array: scanned whole below
                 }
                 guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { return }
+                if pinned && frame.type == .simpleError { noteProtocolError(frame.first) }
                 if matcher.reply(&frame, at: now, sink: sink) == .unmatched { result.unmatched += 1 }
             }
             repliesRaw = true
@@ -513,6 +518,11 @@ public struct SessionStateMachine: ~Copyable {
                     result.pin = reason
                     break
                 }
+                if frame.type == .inlineCommand && requestScanner.inlineQuoted {
+                    // Redis may refuse the quoting and close the connection: not a shared one.
+                    result.pin = .malformed
+                    break
+                }
                 result.completeEnd = offset
                 guard frame.count > 0 else { continue }  // an empty command: no reply
                 result.frames += 1
@@ -560,7 +570,8 @@ public struct SessionStateMachine: ~Copyable {
         sharing!.pin(reason)
         switching = true
         sharedPartial = 0
-        requestScanner.reset()
+        // A fresh scanner: one that threw must not be used again.
+        requestScanner = RESPScanner(mode: .request, limits: requestScanner.limits)
     }
 
     /// Whether a switching session owes nothing on the shared connection any more: true
@@ -586,7 +597,7 @@ public struct SessionStateMachine: ~Copyable {
     /// Whether a pinned session may go back to its shared connection now: nothing owed, no
     /// request half sent, and no connection state held (``SharedPinning``).
     package var mayUnpin: Bool {
-        guard state == .active, let sharing, sharing.route == .dedicated, !requestsRaw, !replicating,
+        guard state == .active, let sharing, sharing.route == .dedicated, !requestsRaw, !replicating, !upstreamClosing,
             !matcher.awaitingReplies, !matcher.hasSuppressed, requestScanner.isAtFrameBoundary,
             replyScanner.isAtFrameBoundary
         else { return false }
@@ -637,6 +648,20 @@ public struct SessionStateMachine: ~Copyable {
     /// session's return to shared) were sent at `now`.
     package mutating func sharedSent(through offset: UInt64, at now: UInt64) {
         matcher.sent(through: offset, at: now)
+    }
+
+    /// Redis answered `-ERR Protocol error...` on the dedicated connection: it closes the
+    /// connection next, so the session stays on it (and closes with it, as directly).
+    private mutating func noteProtocolError(_ text: ByteHead) {
+        let prefix: StaticString = "ERR Protocol error"
+        guard text.count >= prefix.utf8CodeUnitCount else { return }
+        let matches = text.withUnsafeBytes { bytes in
+            (0..<prefix.utf8CodeUnitCount).allSatisfy { bytes[$0] == prefix.utf8Start[$0] }
+        }
+        if matches {
+            upstreamClosing = true
+            upstreamReusable = false
+        }
     }
 
     /// Bytes the session put on the shared connection since it last went to it.

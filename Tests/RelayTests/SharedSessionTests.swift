@@ -193,4 +193,17 @@ import Testing
         let end = machine.sharedUpstreamEnded(at: clock, sink: sink)
         #expect(end == nil)
     }
+
+    @Test func quotedInlineCommandsPin() {
+        let scan = shared("PING\r\nECHO \"a b\"\r\n")
+        #expect(scan.completeEnd == 6 && scan.frames == 1 && scan.pin == .malformed)
+    }
+
+    @Test func aProtocolErrorKeepsTheSessionOnItsDedicatedConnection() {
+        _ = shared("SET \"unbalanced\r\n")
+        lease()
+        dedicated("SET \"unbalanced\r\n")
+        redis("-ERR Protocol error: unbalanced quotes in request\r\n")
+        #expect(!mayUnpin)  // Redis closes that connection next: the client closes with it
+    }
 }
