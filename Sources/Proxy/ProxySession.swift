@@ -345,9 +345,9 @@ final class ProxySession: EpollHandler {
     /// Takes a shared connection of the loop (opened first if needed); the client is
     /// refused like a pool refusal (closed without a reply) when none can be opened.
     private func requestShared(_ sharedLoop: SharedLoop) {
-        sharedLoop.assign(pool: pool) { shared in
+        sharedLoop.assign(pool: pool) { shared, error in
             guard let shared else {
-                return self.refuse(UpstreamError(reason: "no shared upstream connection could be opened"))
+                return self.refuse(error ?? UpstreamError(reason: "no shared upstream connection could be opened"))
             }
             guard self.machine.wantsUpstream() else { return }
             self.shared = shared
@@ -496,7 +496,7 @@ final class ProxySession: EpollHandler {
         // (opened if needed); without one it stays pinned and tries after its next reply.
         guard let sharedLoop, !reassigning else { return }
         reassigning = true
-        sharedLoop.assign(pool: pool) { other in
+        sharedLoop.assign(pool: pool) { other, _ in
             self.reassigning = false
             guard let other, self.machine.mayUnpin, self.lease != nil else { return }
             self.shared = other

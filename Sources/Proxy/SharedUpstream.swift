@@ -188,7 +188,7 @@ final class SharedLoop: @unchecked Sendable {
     private let index: Int
     private let count: Int
     private var connections: [SharedUpstream?]
-    private var waiters: [[(SharedUpstream?) -> Void]]
+    private var waiters: [[(SharedUpstream?, (any Error)?) -> Void]]
     private var next = 0
 
     init(loop: EpollLoop, index: Int, count: Int) {
@@ -200,15 +200,16 @@ final class SharedLoop: @unchecked Sendable {
     }
 
     /// A shared connection for a new session: the next one round robin, opened first if
-    /// needed; nil when none could be opened.
-    func assign(pool: UpstreamPool, _ done: @escaping (SharedUpstream?) -> Void) {
+    /// needed; nil (and why) when none could be opened.
+    func assign(pool: UpstreamPool, _ done: @escaping (SharedUpstream?, (any Error)?) -> Void) {
         let index = next % count
         next &+= 1
-        if let connection = connections[index], connection.isOpen { return done(connection) }
+        if let connection = connections[index], connection.isOpen { return done(connection, nil) }
         waiters[index].append(done)
         guard waiters[index].count == 1 else { return }
         pool.openShared(on: loop).assumeIsolated().whenComplete { result in
             let connection: SharedUpstream?
+            var failure: (any Error)?
             switch result {
             case .success(let lease):
                 let shared = SharedUpstream(
@@ -223,13 +224,15 @@ final class SharedLoop: @unchecked Sendable {
                 } else {
                     lease.value.close()
                     connection = nil
+                    failure = UpstreamError(reason: lease.value.closeReason ?? "connection closed before use")
                 }
-            case .failure:
+            case .failure(let error):
                 connection = nil
+                failure = error
             }
             let waiting = self.waiters[index]
             self.waiters[index] = []
-            for waiter in waiting { waiter(connection) }
+            for waiter in waiting { waiter(connection, failure) }
         }
     }
 

@@ -158,12 +158,32 @@ public final class UpstreamPool: Service, Sendable {
 
     /// Opens a shared connection on `loop` through the pooled connections' path (resolve,
     /// connect, TLS, login; recorded as live for failovers) without leasing it: it is not
-    /// counted in idle, used, total or `--pool-max`.
+    /// counted in idle, used, total or `--pool-max`. While Redis cannot be reached it tries
+    /// again, like ``acquire(on:)``, until `--pool-wait-timeout` has passed.
     func openShared(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
-        connect(on: loop).always { result in
+        let promise = loop.makePromise(of: LeasedConnection.self)
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.waitTimeoutSeconds * 1e9))
+        openShared(on: loop, for: promise, until: deadline, retryIn: .milliseconds(50))
+        return promise.futureResult
+    }
+
+    private func openShared(
+        on loop: EpollLoop, for promise: EventLoopPromise<LeasedConnection>, until deadline: NIODeadline,
+        retryIn delay: TimeAmount
+    ) {
+        connect(on: loop).whenComplete { result in
             switch result {
-            case .success: self.noteConnect(success: true)
-            case .failure(let error): self.noteConnect(success: false, error: error)
+            case .success(let lease):
+                self.noteConnect(success: true)
+                promise.succeed(lease)
+            case .failure(let error):
+                self.noteConnect(success: false, error: error)
+                let shutDown = self.state.withLockedValue { $0.machine.isShutDown }
+                guard !shutDown, .now() + delay < deadline else { return promise.fail(error) }
+                loop.scheduleTask(in: delay) {
+                    self.openShared(
+                        on: loop, for: promise, until: deadline, retryIn: min(delay * 2, .milliseconds(500)))
+                }.futureResult.whenFailure { _ in promise.fail(error) }
             }
         }
     }

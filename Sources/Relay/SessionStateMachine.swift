@@ -542,7 +542,7 @@ public struct SessionStateMachine: ~Copyable {
                 }
             }
         } catch {
-            sink.clientProtocolError()
+            // Counted when the dedicated path scans the held bytes again.
             result.malformed = error.message
             result.pin = .malformed
         }
