@@ -476,11 +476,9 @@ final class ProxySession: EpollHandler {
 
     /// No dedicated connection for a pinned session: it closes (after its queued output).
     private func pinRefused(_ error: Error) {
-        let reason = UpstreamError.describe(error)
-        logger.warning(
-            "client closed: no dedicated upstream connection to pin it to",
-            metadata: ["reason": "\(reason)", "pin": "\(pinnedFor?.rawValue ?? "")"])
-        pool.events.refused(.upstreamUnavailable, reason: reason)
+        let reason =
+            "no dedicated connection to pin to (\(pinnedFor?.rawValue ?? "")): \(UpstreamError.describe(error))"
+        pool.events.refused(.upstreamUnavailable, reason: reason)  // logged, rate-limited
         closeAfterWrites()
     }
 

@@ -232,5 +232,28 @@ extension Integration {
                 }
             }
         }
+
+        /// No dedicated connection for a client that must pin: it is closed (its earlier
+        /// replies first), and the shared connection's other clients go on.
+        @Test func aPinThePoolRefusesClosesTheClient() async throws {
+            var pool = Self.shared()
+            pool.maxTotal = 1
+            pool.waitTimeoutSeconds = 0.2
+            try await RedisServer.with { redis in
+                try await ProxyHarness.with(upstreamPort: redis.port, pool: pool, threads: 1) { proxy in
+                    let holder = try await proxy.connect()
+                    defer { holder.close() }
+                    #expect(Wire(try await holder.request(Frames.command(["MULTI"]))) == Wire("+OK\r\n"))
+                    let refused = try await proxy.connect()
+                    defer { refused.close() }
+                    try await refused.send(Frames.command(["PING"]) + Frames.command(["MULTI"]))
+                    #expect(Wire(try await refused.readToEnd()) == Wire("+PONG\r\n"))
+                    #expect(Wire(try await holder.request(Frames.command(["PING"]))) == Wire("+QUEUED\r\n"))
+                    let other = try await proxy.connect()
+                    defer { other.close() }
+                    #expect(Wire(try await other.request(Frames.command(["PING"]))) == Wire("+PONG\r\n"))
+                }
+            }
+        }
     }
 }
