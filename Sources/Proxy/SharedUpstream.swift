@@ -232,7 +232,13 @@ final class SharedLoop: @unchecked Sendable {
             }
             let waiting = self.waiters[index]
             self.waiters[index] = []
-            for waiter in waiting { waiter(connection, failure) }
+            // On the next turn: this may run inside the connection's read of its login
+            // replies, which are in the loop's buffer that the sessions read their clients into.
+            self.loop.assumeIsolated().execute {
+                let usable = connection?.isOpen == true ? connection : nil
+                let reason = failure ?? UpstreamError(reason: "the shared connection closed before use")
+                for waiter in waiting { waiter(usable, usable == nil ? reason : nil) }
+            }
         }
     }
 
