@@ -285,6 +285,7 @@ let package = Package(
                 "Proxy",
                 "EpollIO",
                 "RESP",
+                "Relay",
                 "RedisCommands",
                 "Telemetry",
                 "TestSupport",

@@ -1,3 +1,4 @@
+import Relay
 import Telemetry
 
 /// Renders the upstream pool's counts as Prometheus metric families.
@@ -32,6 +33,40 @@ enum PoolMetricsRenderer {
             help: "Failed system calls of the event loops (logged), by call: epoll_wait, accept.")
         writer.sample("redislens_event_loop_errors_total", [("call", "epoll_wait")], pool.eventLoopWaitErrors)
         writer.sample("redislens_event_loop_errors_total", [("call", "accept")], events.acceptFailures)
+    }
+
+    /// Shared mode's families (`--pool-mode shared`; zeros in dedicated mode, so the series
+    /// are the same in both): open shared connections, pinned clients by reason, and
+    /// commands per write of a shared connection.
+    static func renderShared(_ shared: SharedStatistics.Snapshot, into writer: inout PrometheusWriter) {
+        writer.family(
+            "redislens_upstream_shared_connections", .gauge,
+            help: "Open shared upstream connections (--pool-mode shared).")
+        writer.sample("redislens_upstream_shared_connections", [], UInt64(max(shared.connections, 0)))
+        writer.family(
+            "redislens_client_pinned", .gauge,
+            help: "Clients of shared mode on a dedicated upstream connection now, by the reason that pinned them.")
+        for reason in PinReason.allCases {
+            writer.sample(
+                "redislens_client_pinned", [("reason", reason.rawValue)], UInt64(max(shared.pinned[reason.index], 0)))
+        }
+        writer.family(
+            "redislens_client_pins_total", .counter,
+            help: "Times a client of shared mode was pinned to a dedicated upstream connection, by reason.")
+        for reason in PinReason.allCases {
+            writer.sample("redislens_client_pins_total", [("reason", reason.rawValue)], shared.pins[reason.index])
+        }
+        writer.family(
+            "redislens_upstream_batch_commands", .histogram,
+            help: "Commands carried by one write of a shared upstream connection.")
+        var cumulative: UInt64 = 0
+        let bounds = SharedStatistics.batchBounds.map(String.init) + ["+Inf"]
+        for (bound, count) in zip(bounds, shared.batchBuckets) {
+            cumulative += count
+            writer.sample("redislens_upstream_batch_commands_bucket", [("le", bound)], cumulative)
+        }
+        writer.sample("redislens_upstream_batch_commands_sum", [], shared.batchSum)
+        writer.sample("redislens_upstream_batch_commands_count", [], cumulative)
     }
 
     private static func renderConnectionEvents(_ events: ConnectionEvents.Snapshot, into writer: inout PrometheusWriter)

@@ -49,7 +49,25 @@ public struct PoolConfiguration: Sendable {
     /// as on a new connection to Redis: default user, database 0, and `NOAUTH` until it
     /// authenticates itself; the URL's credentials serve the proxy's own traffic only.
     public var clientLoginFromUpstream = false
+    /// Whether each client gets its own upstream connection (`dedicated`, the default) or
+    /// shares a few per data-path thread (`--pool-mode shared`).
+    public var mode = PoolMode.dedicated
+    /// Shared upstream connections per data-path thread in shared mode (`--shared-connections`, 1...64).
+    public var sharedConnections = 1
 
     /// The default settings.
     public init() {}
+}
+
+/// How clients are given upstream connections (`--pool-mode`).
+public enum PoolMode: String, Sendable, CaseIterable {
+    /// One upstream connection per client, leased from the pool (today's behaviour).
+    case dedicated
+    /// Each data-path thread pipelines its clients' commands onto a few shared connections;
+    /// a client holding connection state (a transaction, subscriptions, ...) is pinned to a
+    /// dedicated connection from the pool meanwhile (`SharedRouting`). A slow client's
+    /// replies are still read off the shared connection and queued to it (the others are
+    /// never stalled); that client stops being read instead, so the memory it holds is
+    /// bounded by the replies to the requests it sent while its queue was below the high water.
+    case shared
 }

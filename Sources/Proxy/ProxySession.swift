@@ -54,6 +54,16 @@ final class ProxySession: EpollHandler {
     /// reset went before the session's first byte) and when the session last looked.
     private var upstreamSentBase: UInt64 = 0
     private var upstreamSentSeen: UInt64 = 0
+    /// Shared mode (`--pool-mode shared`): the loop's shared connections, nil in dedicated mode.
+    private let sharedLoop: SharedLoop?
+    /// The shared connection assigned to the session for its life, and its slot there.
+    private var shared: SharedUpstream?
+    private(set) var sharedSlot = -1
+    /// Shared mode: the unfinished request frame read so far, or the bytes held from the
+    /// frame that needs a dedicated connection (keeps its capacity).
+    private var held: [UInt8] = []
+    /// Shared mode: reading the client stopped because its output was above the high water.
+    private var pausedForOutput = false
 
     init(
         client: StreamSocket, address: String, pool: UpstreamPool, sink: any CommandEventSink,
@@ -71,13 +81,15 @@ final class ProxySession: EpollHandler {
         self.connectionID = connectionID
         self.machine = SessionStateMachine(
             connectionID: connectionID, requestLimits: requestLimits, tls: secured && tls != nil,
-            editor: clusterAddresses.map { ClusterReplyEditor(map: $0) })
+            editor: clusterAddresses.map { ClusterReplyEditor(map: $0) },
+            sharedLogin: clusterAddresses == nil && pool.mode == .shared ? pool.sharedLogin : nil)
         self.rewritesReplies = clusterAddresses != nil
         self.registry = registry
         self.logger = logger
         self.tls = tls
         self.secured = secured && tls != nil
         self.watchForTLSHello = !secured && tls != nil
+        self.sharedLoop = clusterAddresses == nil ? pool.sharedLoop(for: client.loop) : nil
         super.init()
     }
 
@@ -114,6 +126,7 @@ final class ProxySession: EpollHandler {
     }
 
     private func requestUpstream() {
+        if let sharedLoop { return requestShared(sharedLoop) }
         let request = pool.acquire(on: loop)
         leaseRequest = request
         request.assumeIsolated().whenComplete { result in
@@ -171,6 +184,7 @@ final class ProxySession: EpollHandler {
     /// Reads until the socket is empty (on to EOF when the client hung up), until the
     /// upstream is full, or until the session stops relaying.
     private func readClient(drain: Bool) {
+        if let shared, machine.isOnShared { return readClientShared(drain: drain, into: shared) }
         while machine.readsClient, let upstream {
             switch client.read(into: upstream.socket) {
             case .data(let bytes, let filled):
@@ -193,8 +207,10 @@ final class ProxySession: EpollHandler {
 
     /// Relays what the client sent (read in place into the upstream's output), scanned by
     /// the machine first.
-    private func forwardClientBytes(_ bytes: UnsafeRawBufferPointer, to upstream: UpstreamConnection) {
-        sink.clientBytesReceived(bytes.count)
+    private func forwardClientBytes(
+        _ bytes: UnsafeRawBufferPointer, to upstream: UpstreamConnection, counted: Bool = false
+    ) {
+        if !counted { sink.clientBytesReceived(bytes.count) }
         if watchForTLSHello {
             watchForTLSHello = false
             // A TLS record header: a handshake (22), TLS major version 3.
@@ -222,6 +238,10 @@ final class ProxySession: EpollHandler {
         if machine.clientOutputDrained() {
             if client.pendingBytes == 0 { closeNow() }
         } else if client.hasRoom {
+            if pausedForOutput {
+                pausedForOutput = false
+                readClient(drain: true)
+            }
             upstream?.resumeReading()
         }
     }
@@ -253,6 +273,7 @@ final class ProxySession: EpollHandler {
         }
         if !written { closeSoon() }
         if scan.closeAfterWrites { closeAfterWrites() }
+        if sharedLoop != nil && machine.mayUnpin { unpinSoon() }
         // A failed write means the client is gone: reading on would drain (and drop) the
         // rest of its replies until the close runs, and the connection would then look
         // clean and go back to the pool, its commands counted as answered.
@@ -307,6 +328,227 @@ final class ProxySession: EpollHandler {
         guard let lease, let end = machine.upstreamEnded(at: loop.timestamp(), sink: sink) else { return }
         self.lease = nil
         pool.discard(lease)  // its slot is free again (`--pool-max`)
+        if end.unexpected {
+            let kind: ConnectionEvents.Disconnect = reason == UpstreamConnection.closedByServer ? .closed : .error
+            pool.events.disconnected(kind, reason: reason, owed: end.owed)
+        }
+        closeAfterWrites()
+    }
+
+    // MARK: - Shared mode (`--pool-mode shared`)
+
+    /// The reason the session is pinned now (counted in `redislens_client_pinned`).
+    private var pinnedFor: PinReason?
+    /// A pinned session waits for a shared connection in place of its lost one.
+    private var reassigning = false
+
+    /// Takes a shared connection of the loop (opened first if needed); the client is
+    /// refused like a pool refusal (closed without a reply) when none can be opened.
+    private func requestShared(_ sharedLoop: SharedLoop) {
+        sharedLoop.assign(pool: pool) { shared, error in
+            guard let shared else {
+                return self.refuse(error ?? UpstreamError(reason: "no shared upstream connection could be opened"))
+            }
+            guard self.machine.wantsUpstream() else { return }
+            self.shared = shared
+            self.sharedSlot = shared.add(self)
+            self.machine.attachedShared()
+            self.loop.clockMayBeStale()
+            self.readClient(drain: true)
+        }
+    }
+
+    /// Reads the client into the loop's buffer; complete frames go onto the shared connection.
+    private func readClientShared(drain: Bool, into shared: SharedUpstream) {
+        while machine.readsClient, machine.isOnShared {
+            if client.isFull {
+                pausedForOutput = true
+                return
+            }
+            switch client.read() {
+            case .data(let bytes, let filled):
+                forwardShared(bytes, to: shared)
+                if !filled && !drain { return }
+            case .wouldBlock:
+                return
+            case .end:
+                if machine.clientEndedOnShared() == .closeNow { closeNow() }
+            case .failed(let code):
+                logger.debug("client connection error", metadata: ["errno": "\(code)"])
+                closeNow()
+            }
+        }
+    }
+
+    /// Scans a chunk read from the client: complete frames are copied to the shared
+    /// connection (after the start of the first, when held from an earlier read), an
+    /// unfinished one is held, and a frame that needs a dedicated connection is held from
+    /// its start while the session switches.
+    private func forwardShared(_ bytes: UnsafeRawBufferPointer, to shared: SharedUpstream) {
+        sink.clientBytesReceived(bytes.count)
+        if watchForTLSHello {
+            watchForTLSHello = false
+            if bytes.count >= 2 && bytes[0] == 0x16 && bytes[1] == 0x03 {
+                tls?.tlsOnPlainPort(peer: address, now: loop.timestamp())
+            }
+        }
+        let scan = machine.scanSharedRequests(bytes, at: loop.timestamp(), table: commandTable, sink: sink)
+        if scan.completeEnd > 0 {
+            let complete = UnsafeRawBufferPointer(rebasing: bytes[..<scan.completeEnd])
+            if held.isEmpty {
+                shared.write(
+                    slot: sharedSlot, held: nil, complete, frames: scan.frames,
+                    sessionOffset: machine.sharedRelayedBytes)
+            } else {
+                held.withUnsafeBytes {
+                    shared.write(
+                        slot: sharedSlot, held: $0, complete, frames: scan.frames,
+                        sessionOffset: machine.sharedRelayedBytes)
+                }
+                held.removeAll(keepingCapacity: true)
+            }
+        }
+        if scan.completeEnd < bytes.count {
+            held.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[scan.completeEnd...]))
+        }
+        if let reason = scan.pin {
+            if let error = scan.malformed {
+                logger.debug(
+                    "malformed client input, sent to Redis on a dedicated connection", metadata: ["error": "\(error)"])
+            }
+            beginPin(reason)
+        } else if held.count > StreamSocket.highWater {
+            machine.pinLargeRequest()
+            beginPin(.largeRequest)
+        } else if shared.isFull {
+            machine.upstreamFull()
+            shared.pause(self)
+        }
+    }
+
+    /// The session needs a dedicated connection: counted; leased once nothing is owed on
+    /// the shared connection.
+    private func beginPin(_ reason: PinReason) {
+        pinnedFor = reason
+        pool.shared.pinned(reason)
+        if machine.readyToLease() { leaseSoon() }
+    }
+
+    /// Asks the pool on the next turn of the loop (never inside a read of the loop's buffer).
+    private func leaseSoon() {
+        loop.assumeIsolated().execute { self.requestDedicated() }
+    }
+
+    private func requestDedicated() {
+        guard machine.state == .active else { return }
+        let request = pool.acquire(on: loop)
+        leaseRequest = request
+        request.assumeIsolated().whenComplete { result in
+            self.leaseRequest = nil
+            switch result {
+            case .success(let lease): self.attachDedicated(lease)
+            case .failure(let error): self.pinRefused(error)
+            }
+        }
+    }
+
+    /// The pool gave the pinned session its dedicated connection: send the held bytes
+    /// through the dedicated path (scanned there), then read the client into it.
+    private func attachDedicated(_ lease: LeasedConnection) {
+        guard machine.state == .active else { return pool.release(lease) }
+        guard lease.value.attach(self) else {
+            pool.discard(lease)
+            return pinRefused(UpstreamError(reason: lease.value.closeReason ?? "connection closed before use"))
+        }
+        guard machine.attachedDedicated() else {
+            lease.value.detach()
+            return pool.release(lease)
+        }
+        self.lease = lease
+        upstreamSentBase = lease.value.socket.bytesSent &+ UInt64(lease.value.socket.pendingBytes)
+        upstreamSentSeen = lease.value.socket.bytesSent
+        let bytes = held
+        held.removeAll(keepingCapacity: true)
+        loop.clockMayBeStale()
+        bytes.withUnsafeBytes { forwardClientBytes($0, to: lease.value, counted: true) }
+        readClient(drain: true)
+    }
+
+    /// No dedicated connection for a pinned session: it closes (after its queued output).
+    private func pinRefused(_ error: Error) {
+        let reason =
+            "no dedicated connection to pin to (\(pinnedFor?.rawValue ?? "")): \(UpstreamError.describe(error))"
+        pool.events.refused(.upstreamUnavailable, reason: reason)  // logged, rate-limited
+        closeAfterWrites()
+    }
+
+    /// Goes back to the shared connection on the next turn of the loop, if still allowed then.
+    private func unpinSoon() {
+        loop.assumeIsolated().execute { self.unpin() }
+    }
+
+    private func unpin() {
+        guard machine.mayUnpin, lease != nil else { return }
+        if shared?.isOpen == true { return finishUnpin() }
+        // The session's shared connection ended while it was pinned: take the loop's next one
+        // (opened if needed); without one it stays pinned and tries after its next reply.
+        guard let sharedLoop, !reassigning else { return }
+        reassigning = true
+        sharedLoop.assign(pool: pool) { other, _ in
+            self.reassigning = false
+            guard let other, self.machine.mayUnpin, self.lease != nil else { return }
+            self.shared = other
+            self.sharedSlot = other.add(self)
+            self.finishUnpin()
+        }
+    }
+
+    /// Gives the dedicated connection back (reset in the pool, or discarded) and reads the
+    /// client onto the shared connection again.
+    private func finishUnpin() {
+        guard let lease else { return }
+        let disposal = machine.unpin()
+        self.lease = nil
+        if disposal == .release { pool.release(lease) } else { pool.discard(lease) }
+        if let reason = pinnedFor {
+            pinnedFor = nil
+            pool.shared.unpinned(reason)
+        }
+        readClient(drain: true)
+    }
+
+    /// A reply piece from the shared connection: paired by the machine, written to the client.
+    func sharedReply(_ bytes: UnsafeRawBufferPointer) {
+        let scan = machine.scanReplies(bytes, at: loop.timestamp(), sink: sink)
+        guard machine.state != .closed else { return }
+        if scan.unmatched > 0 {
+            logger.debug("reply with no pending request", metadata: ["count": "\(scan.unmatched)"])
+        }
+        sink.clientBytesSent(bytes.count)
+        if !client.write(bytes) { closeSoon() }
+        if scan.closeAfterWrites {
+            // Not now: a close drains the client's input into the loop's buffer, which still
+            // holds the shared connection's replies for the sessions after this one.
+            loop.assumeIsolated().execute { self.closeAfterWrites() }
+        }
+        if machine.readyToLease() { leaseSoon() }
+    }
+
+    /// Requests on the shared connection up to `offset` (the session's own count) were sent.
+    func sharedSent(through offset: UInt64, at now: UInt64) {
+        machine.sharedSent(through: offset, at: now)
+    }
+
+    /// The shared connection has room again: read the client if it was held back.
+    func sharedHasRoom() {
+        if machine.upstreamHasRoom() { readClient(drain: true) }
+    }
+
+    /// The shared connection ended: the client closes after its queued output (counted as
+    /// a disconnect with its owed commands), unless it is pinned to a dedicated connection.
+    func sharedUpstreamClosed(reason: String) {
+        guard let end = machine.sharedUpstreamEnded(at: loop.timestamp(), sink: sink) else { return }
+        shared = nil
         if end.unexpected {
             let kind: ConnectionEvents.Disconnect = reason == UpstreamConnection.closedByServer ? .closed : .error
             pool.events.disconnected(kind, reason: reason, owed: end.owed)
@@ -405,6 +647,14 @@ final class ProxySession: EpollHandler {
         if let lease {
             self.lease = nil
             if closing.upstream == .release { pool.release(lease) } else { pool.discard(lease) }
+        }
+        if let shared {
+            self.shared = nil
+            shared.remove(slot: sharedSlot)
+        }
+        if let reason = pinnedFor {
+            pinnedFor = nil
+            pool.shared.unpinned(reason)
         }
         if closing.replicationEnded { pool.events.replicationEnded() }
         // After the aborted commands: observers still know the connection (its address,

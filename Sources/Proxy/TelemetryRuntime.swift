@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import RedisCommands
+import Relay
 import ServerStats
 import TLS
 import Telemetry
@@ -173,6 +174,7 @@ public final class TelemetryRuntime: Sendable {
         KeyWindowsReport(keyWindows, configuration: hub.configuration.keyWindows).render(into: &writer)
         PoolMetricsRenderer.render(
             pool.snapshot, upstreamUp: pool.isUpstreamUp, events: pool.events.snapshot, into: &writer)
+        PoolMetricsRenderer.renderShared(pool.shared.snapshot, into: &writer)
         if let sentinel { SentinelMetricsRenderer.render(sentinel.snapshot, into: &writer) }
         if let serverStats { ServerStatsRenderer.render(serverStats.snapshot, into: &writer) }
         tls?.render(results: TLSSide.resultLabels, into: &writer)
@@ -201,6 +203,11 @@ public final class TelemetryRuntime: Sendable {
             { head in
                 guard head.path == "/stats" else { return nil }
                 var report = StatsReport(await self.snapshot(), table: self.hub.commandTable)
+                let shared = pool.shared.snapshot
+                report.pool = StatsReport.Pool(
+                    mode: pool.mode.rawValue, sharedConnections: shared.connections,
+                    pinned: Dictionary(
+                        uniqueKeysWithValues: PinReason.allCases.map { ($0.rawValue, shared.pinned[$0.index]) }))
                 let pool = pool.snapshot
                 report.proxy = [
                     "uptime_seconds": Double((NIODeadline.now() - self.startedAt).nanoseconds) / 1e9,

@@ -27,6 +27,8 @@ final class UpstreamConnection: EpollHandler {
     private var receivedData = false
     /// The session it relays for (state `attached`).
     private var session: ProxySession?
+    /// Or the shared connection it carries (`--pool-mode shared`, state `attached`).
+    private var shared: SharedUpstream?
     /// Whoever waits for the connect or the handshake to finish.
     private var waiter: EventLoopPromise<Void>?
     private var scanner = RESPScanner(mode: .reply)
@@ -114,6 +116,13 @@ final class UpstreamConnection: EpollHandler {
         return true
     }
 
+    /// Makes it a shared connection (`--pool-mode shared`); false if it closed meanwhile.
+    func attach(shared: SharedUpstream) -> Bool {
+        guard !socket.isClosed, machine.attach() else { return false }
+        self.shared = shared
+        return true
+    }
+
     /// Takes the connection back from its session (before reuse or close).
     func detach() {
         machine.detach()
@@ -146,6 +155,7 @@ final class UpstreamConnection: EpollHandler {
             failWaiter("connection closed")
         }
         session = nil
+        shared = nil
         socket.close()
         finished()
     }
@@ -188,6 +198,8 @@ final class UpstreamConnection: EpollHandler {
             if let session {
                 session.upstreamSent()
                 if socket.hasRoom { session.upstreamHasRoom() }
+            } else if let shared {
+                shared.upstreamWritable()
             }
         }
         let hangUp = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
@@ -210,7 +222,11 @@ final class UpstreamConnection: EpollHandler {
                 if !receivedData { receivedData = true }
                 switch machine.input {
                 case .relay:
-                    if let session, !session.upstreamRead(bytes) { readPaused = true }
+                    if let session {
+                        if !session.upstreamRead(bytes) { readPaused = true }
+                    } else if let shared {
+                        shared.upstreamRead(bytes)
+                    }
                 case .handshake:
                     readHandshake(bytes)
                 case .unexpected:
@@ -308,9 +324,12 @@ final class UpstreamConnection: EpollHandler {
         socket.close()
         let session = self.session
         self.session = nil
+        let shared = self.shared
+        self.shared = nil
         switch machine.ended() {
         case .session:
             session?.upstreamClosed(reason: closeReason ?? reason)
+            shared?.upstreamClosed(reason: closeReason ?? reason)
         case .waiter:
             failWaiter(closeReason ?? reason)
         case .pool:

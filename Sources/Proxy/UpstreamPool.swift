@@ -34,6 +34,14 @@ public final class UpstreamPool: Service, Sendable {
     private let tls: TLSSide?
     /// Clients refused or disconnected because of the upstream, and replication streams.
     let events: ConnectionEvents
+    /// Shared mode's counts (all zero in dedicated mode).
+    public let shared: SharedStatistics
+    /// Each loop's shared connections (`--pool-mode shared`), by loop; empty in dedicated mode.
+    private let sharedLoops: [ObjectIdentifier: SharedLoop]
+    /// What the shared connections are logged in as (which `AUTH` and `SELECT` stay shared).
+    let sharedLogin: SharedLogin
+    /// Whether clients share upstream connections (`--pool-mode shared`).
+    public var mode: PoolMode { configuration.mode }
 
     /// Creates a pool; connections open when ``run()`` starts or a client arrives.
     /// `onUpstreamUp` runs whenever a connect succeeds after none had (at start-up, after
@@ -55,6 +63,21 @@ public final class UpstreamPool: Service, Sendable {
         self.group = group
         self.logger = logger
         self.events = ConnectionEvents(logger: logger)
+        var sharedLoops: [ObjectIdentifier: SharedLoop] = [:]
+        if configuration.mode == .shared {
+            for (index, loop) in group.loops.enumerated() {
+                sharedLoops[ObjectIdentifier(loop)] = SharedLoop(
+                    loop: loop, index: index, count: configuration.sharedConnections)
+            }
+        }
+        self.shared = SharedStatistics(loops: configuration.mode == .shared ? group.loops.count : 0)
+        self.sharedLoops = sharedLoops
+        if configuration.clientLoginFromUpstream, endpoint.password != nil {
+            self.sharedLogin = SharedLogin(
+                user: Array((endpoint.username ?? "default").utf8), database: endpoint.database)
+        } else {
+            self.sharedLogin = SharedLogin(database: configuration.clientLoginFromUpstream ? endpoint.database : 0)
+        }
         self.state = NIOLockedValueBox(
             PoolState(
                 machine: Machine(
@@ -123,6 +146,45 @@ public final class UpstreamPool: Service, Sendable {
                 return false
             }
             if done { continuation.resume() }
+        }
+    }
+
+    // MARK: - Shared connections
+
+    /// `loop`'s shared connections, in shared mode.
+    func sharedLoop(for loop: EpollLoop) -> SharedLoop? {
+        sharedLoops.isEmpty ? nil : sharedLoops[ObjectIdentifier(loop)]
+    }
+
+    /// Opens a shared connection on `loop` through the pooled connections' path (resolve,
+    /// connect, TLS, login; recorded as live for failovers) without leasing it: it is not
+    /// counted in idle, used, total or `--pool-max`. While Redis cannot be reached it tries
+    /// again, like ``acquire(on:)``, until `--pool-wait-timeout` has passed.
+    func openShared(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
+        let promise = loop.makePromise(of: LeasedConnection.self)
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.waitTimeoutSeconds * 1e9))
+        openShared(on: loop, for: promise, until: deadline, retryIn: .milliseconds(50))
+        return promise.futureResult
+    }
+
+    private func openShared(
+        on loop: EpollLoop, for promise: EventLoopPromise<LeasedConnection>, until deadline: NIODeadline,
+        retryIn delay: TimeAmount
+    ) {
+        connect(on: loop).whenComplete { result in
+            switch result {
+            case .success(let lease):
+                self.noteConnect(success: true)
+                promise.succeed(lease)
+            case .failure(let error):
+                self.noteConnect(success: false, error: error)
+                let shutDown = self.state.withLockedValue { $0.machine.isShutDown }
+                guard !shutDown, .now() + delay < deadline else { return promise.fail(error) }
+                loop.scheduleTask(in: delay) {
+                    self.openShared(
+                        on: loop, for: promise, until: deadline, retryIn: min(delay * 2, .milliseconds(500)))
+                }.futureResult.whenFailure { _ in promise.fail(error) }
+            }
         }
     }
 

@@ -62,6 +62,9 @@ public struct RESPScanner: Sendable {
     private var inToken = false
     private var quote: UInt8 = 0
     private var tokens = 0
+    /// Whether the last inline command read opened a quote (Redis's own split of it may
+    /// refuse its quoting, which this scanner only approximates).
+    public private(set) var inlineQuoted = false
 
     /// Creates a scanner positioned before the first frame.
     public init(mode: Mode, limits: RESPLimits? = nil) {
@@ -427,6 +430,7 @@ public struct RESPScanner: Sendable {
         inToken = false
         quote = 0
         tokens = 0
+        inlineQuoted = false
     }
 
     /// Reads an inline line; returns true once its `\n` was consumed.
@@ -468,6 +472,7 @@ public struct RESPScanner: Sendable {
             inToken = true
             if byte == Byte.doubleQuote || byte == Byte.singleQuote {
                 quote = byte
+                inlineQuoted = true
                 return
             }
         }

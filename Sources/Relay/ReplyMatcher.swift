@@ -48,6 +48,15 @@ package struct ReplyMatcher: ~Copyable {
     /// Whether a reply is still owed to the client.
     package var awaitingReplies: Bool { owed > 0 }
 
+    /// Whether a `MULTI` was sent and no `EXEC`, `DISCARD` or `RESET` after it.
+    package var isInTransaction: Bool { inTransaction }
+
+    /// Whether commands whose reply was switched off are still pending.
+    package var hasSuppressed: Bool { suppressed > 0 }
+
+    /// How many `RESET`s Redis answered `+RESET` so far.
+    package private(set) var resetsAnswered = 0
+
     /// Whether the next reply frame is (or continues) `EXEC`'s array, which the caller
     /// splits: ``execHeader(_:at:sink:)``, then ``execElement(_:at:sink:)`` per element.
     package var expectsExecElements: Bool {
@@ -420,6 +429,7 @@ package struct ReplyMatcher: ~Copyable {
             inTransaction = false
             subscriptions = (0, 0, 0)
             monitoring = false
+            resetsAnswered += 1
         default:
             break
         }

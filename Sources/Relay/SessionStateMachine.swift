@@ -12,9 +12,9 @@ import RedisCommands
 /// TLS sits below this type: a TLS client's session starts in ``State/handshaking`` and asks
 /// the pool for a connection only once the handshake succeeded (a failed one never reaches
 /// Redis); then the handler decrypts before it calls ``scanRequests(_:at:table:sink:)`` and
-/// encrypts what it relays. Where later work plugs in: a shared
-/// upstream connection would multiplex several of these machines' requests, reading
-/// ``upstreamReusable`` and ``awaitingReplies`` to decide when a client may be switched.
+/// encrypts what it relays. In shared mode (`--pool-mode shared`, ``sharing``), requests
+/// go through ``scanSharedRequests(_:at:table:sink:)`` onto the loop's shared connection
+/// until one needs a dedicated connection (``SharedRouting``, ``SharedPinning``).
 public struct SessionStateMachine: ~Copyable {
     /// Where the session is in its life.
     public enum State: Equatable, Sendable {
@@ -149,14 +149,25 @@ public struct SessionStateMachine: ~Copyable {
     private var commandIDs = CommandIDCache()
     /// Rewrites the replies that name cluster nodes (a cluster node's listener only).
     private var editor: ClusterReplyEditor?
+    /// Shared mode (`--pool-mode shared`): where requests go and what pins the session;
+    /// nil in dedicated mode.
+    package private(set) var sharing: SharedPinning?
+    /// Not reading the client while the session switches to a dedicated connection.
+    @usableFromInline var switching = false
+    /// Shared mode: bytes of the unfinished request frame scanned from earlier chunks.
+    private var sharedPartial = 0
+    /// Shared mode: Redis answered a protocol error on the dedicated connection (it closes next).
+    private var upstreamClosing = false
 
     /// A session for connection `connectionID`, scanning requests within `requestLimits`;
     /// `tls` when the client's TLS handshake comes first; `editor` to rewrite the replies
     /// that name cluster nodes (then the client is sent ``replyPieces``, not the bytes read).
     package init(
-        connectionID: UInt64, requestLimits: RESPLimits, tls: Bool = false, editor: ClusterReplyEditor? = nil
+        connectionID: UInt64, requestLimits: RESPLimits, tls: Bool = false, editor: ClusterReplyEditor? = nil,
+        sharedLogin: SharedLogin? = nil
     ) {
         self.editor = editor
+        self.sharing = sharedLogin.map { SharedPinning(login: $0) }
         matcher.connectionID = connectionID
         requestScanner = RESPScanner(mode: .request, limits: requestLimits)
         if tls { state = .handshaking }
@@ -178,7 +189,7 @@ public struct SessionStateMachine: ~Copyable {
     /// Whether the client should be read now.
     @inlinable public var readsClient: Bool {
         guard case .active = state else { return false }
-        return !clientPaused && !clientInputEnded
+        return !clientPaused && !clientInputEnded && !switching
     }
 
     /// Whether the session still waits for the pool (the client is not read yet).
@@ -227,8 +238,11 @@ public struct SessionStateMachine: ~Copyable {
         }
         var offset = 0
         var frame = RESPFrame()
+        // Shared mode only: a pinned session's requests are classified too (``SharedPinning``).
+        let pinned = sharing != nil
         do throws(RESPProtocolError) {
             while try requestScanner.next(bytes, offset: &offset, into: &frame) {
+                if pinned { sharing!.dedicatedRequest(frame, inTransaction: matcher.isInTransaction) }
                 let role =
                     CommandRole.mayApply(toNameLength: frame.first.totalLength)
                     ? CommandRole(request: frame) : .ordinary
@@ -349,6 +363,8 @@ public struct SessionStateMachine: ~Copyable {
     ) {
         var offset = 0
         var frame = RESPFrame()
+        // Shared mode only, on a dedicated connection: Redis closes after a protocol error.
+        let pinned = hasUpstream && sharing != nil
         do throws(RESPProtocolError) {
             while !requestsRaw || matcher.awaitingReplies {
                 if matcher.expectsExecElements {
@@ -357,6 +373,7 @@ public struct SessionStateMachine: ~Copyable {
                     if split { continue }  // else not an array: scanned whole below
                 }
                 guard try replyScanner.next(bytes, offset: &offset, into: &frame) else { return }
+                if pinned && frame.type == .simpleError { noteProtocolError(frame.first) }
                 if matcher.reply(&frame, at: now, sink: sink) == .unmatched { result.unmatched += 1 }
             }
             repliesRaw = true
@@ -455,6 +472,200 @@ public struct SessionStateMachine: ~Copyable {
         state = .closing
         return UpstreamEnd(owed: owed, unexpected: !expected)
     }
+
+    // MARK: - Shared mode (`--pool-mode shared`)
+
+    /// What became of a chunk of client bytes in shared mode.
+    package struct SharedScan: Equatable, Sendable {
+        /// The chunk's bytes `0..<completeEnd` end complete requests for the shared
+        /// connection; when the session held an unfinished frame's bytes, they come first.
+        package var completeEnd = 0
+        /// Requests among them that get a reply.
+        package var frames = 0
+        /// Why the rest (the held bytes, then the chunk from `completeEnd`) needs a dedicated
+        /// connection; nil when the rest is an unfinished frame to hold.
+        package var pin: PinReason?
+        /// Why the client's input could not be parsed (the reason is `malformed`).
+        package var malformed: String?
+    }
+
+    /// The session's shared connection is assigned: start relaying.
+    package mutating func attachedShared() {
+        guard state == .connecting else { return }
+        state = .active
+    }
+
+    /// Whether the session's requests go onto its shared connection now.
+    package var isOnShared: Bool { sharing?.route == .shared }
+
+    /// Whether the session is on a dedicated connection in shared mode.
+    package var isPinned: Bool { sharing?.route == .dedicated }
+
+    /// Scans a chunk of client bytes in shared mode: complete frames the shared connection
+    /// may carry are queued for their replies; the first frame that needs a dedicated
+    /// connection stops the scan (not queued: it is scanned again on the dedicated path).
+    package mutating func scanSharedRequests(
+        _ bytes: UnsafeRawBufferPointer, at now: UInt64, table: CommandTable?, sink: any CommandEventSink
+    ) -> SharedScan {
+        var result = SharedScan()
+        guard let login = sharing?.login else { return result }
+        let base = relayedBytes &+ UInt64(sharedPartial)
+        var offset = 0
+        var frame = RESPFrame()
+        do throws(RESPProtocolError) {
+            while try requestScanner.next(bytes, offset: &offset, into: &frame) {
+                if case .pin(let reason, _) = SharedRouting.classify(frame, login: login) {
+                    result.pin = reason
+                    break
+                }
+                if frame.type == .inlineCommand && requestScanner.inlineQuoted {
+                    // Redis may refuse the quoting and close the connection: not a shared one.
+                    result.pin = .malformed
+                    break
+                }
+                result.completeEnd = offset
+                guard frame.count > 0 else { continue }  // an empty command: no reply
+                result.frames += 1
+                let role =
+                    CommandRole.mayApply(toNameLength: frame.first.totalLength)
+                    ? CommandRole(request: frame) : .ordinary
+                let endOffset = base &+ UInt64(offset)
+                if role.mayIdentifyClient {
+                    let change = ClientIdentityParser.change(role: role, frame: frame, chunk: bytes, end: offset)
+                    matcher.identityRequest(
+                        &frame, role: role, commandID: identify(frame, table), change: change, at: now,
+                        endOffset: endOffset, sink: sink)
+                } else {
+                    _ = matcher.request(
+                        &frame, role: role, commandID: identify(frame, table), at: now, endOffset: endOffset,
+                        sink: sink)
+                }
+            }
+        } catch {
+            // Counted when the dedicated path scans the held bytes again.
+            result.malformed = error.message
+            result.pin = .malformed
+        }
+        if result.completeEnd > 0 {
+            relayedBytes = base &+ UInt64(result.completeEnd)
+            sharedPartial = 0
+        }
+        if let reason = result.pin {
+            pinShared(reason)
+        } else {
+            sharedPartial += bytes.count - result.completeEnd
+        }
+        return result
+    }
+
+    /// The unfinished frame the session holds outgrew its buffer: it goes to a dedicated
+    /// connection (`large_request`), streamed from there.
+    package mutating func pinLargeRequest() {
+        pinShared(.largeRequest)
+    }
+
+    /// Stops reading the client until the dedicated connection is attached; the held bytes
+    /// start at a frame boundary, so the scanner starts afresh for them.
+    private mutating func pinShared(_ reason: PinReason) {
+        sharing!.pin(reason)
+        switching = true
+        sharedPartial = 0
+        // A fresh scanner: one that threw must not be used again.
+        requestScanner = RESPScanner(mode: .request, limits: requestScanner.limits)
+    }
+
+    /// Whether a switching session owes nothing on the shared connection any more: true
+    /// once, to lease the dedicated connection now.
+    package mutating func readyToLease() -> Bool {
+        guard switching, state == .active, sharing?.route == .switching, !matcher.awaitingReplies else {
+            return false
+        }
+        sharing!.leasing()
+        return true
+    }
+
+    /// The dedicated connection is the session's: send it the held bytes, then read the client.
+    package mutating func attachedDedicated() -> Bool {
+        guard state == .active, sharing?.route == .leasing else { return false }
+        sharing!.dedicated()
+        hasUpstream = true
+        switching = false
+        relayedBytes = 0
+        return true
+    }
+
+    /// Whether a pinned session may go back to its shared connection now: nothing owed, no
+    /// request half sent, and no connection state held (``SharedPinning``).
+    package var mayUnpin: Bool {
+        guard state == .active, let sharing, sharing.route == .dedicated, !requestsRaw, !replicating, !upstreamClosing,
+            !matcher.awaitingReplies, !matcher.hasSuppressed, requestScanner.isAtFrameBoundary,
+            replyScanner.isAtFrameBoundary
+        else { return false }
+        return !sharing.holdsState(
+            resetsAnswered: matcher.resetsAnswered, inTransaction: matcher.isInTransaction,
+            subscribed: matcher.isSubscribed, monitoring: matcher.monitoring)
+    }
+
+    /// Back to the shared connection (after ``mayUnpin``): what to do with the dedicated one.
+    package mutating func unpin() -> UpstreamDisposal {
+        guard hasUpstream, sharing != nil else { return .none }
+        sharing!.clearAnswered(resetsAnswered: matcher.resetsAnswered)
+        sharing!.unpinned()
+        hasUpstream = false
+        relayedBytes = 0
+        let disposal: UpstreamDisposal = upstreamReusable ? .release : .discard
+        upstreamReusable = true
+        return disposal
+    }
+
+    /// The shared connection ended with this session on it (or switching away from it, its
+    /// replies still owed): the client closes after its queued output, like a dedicated
+    /// connection's loss. Nil when the session is not affected (pinned, or closed).
+    package mutating func sharedUpstreamEnded(at now: UInt64, sink: any CommandEventSink) -> UpstreamEnd? {
+        guard state != .closed, let route = sharing?.route, route == .shared || route == .switching else {
+            return nil
+        }
+        let owed = matcher.abortAll(at: now, sink: sink)
+        let expected = state != .active
+        state = .closing
+        switching = false
+        return UpstreamEnd(owed: owed, unexpected: !expected)
+    }
+
+    /// The client sent EOF while on the shared connection: like Redis, answer what was
+    /// already sent, then close (the shared connection's output is not shut down).
+    package mutating func clientEndedOnShared() -> ClientEnd {
+        clientInputEnded = true
+        if state == .closing { return .none }
+        if state == .active && matcher.awaitingReplies {
+            state = .closing
+            return .none
+        }
+        return .closeNow
+    }
+
+    /// Client bytes that went onto the shared connection up to `offset` (counted from the
+    /// session's return to shared) were sent at `now`.
+    package mutating func sharedSent(through offset: UInt64, at now: UInt64) {
+        matcher.sent(through: offset, at: now)
+    }
+
+    /// Redis answered `-ERR Protocol error...` on the dedicated connection: it closes the
+    /// connection next, so the session stays on it (and closes with it, as directly).
+    private mutating func noteProtocolError(_ text: ByteHead) {
+        let prefix: StaticString = "ERR Protocol error"
+        guard text.count >= prefix.utf8CodeUnitCount else { return }
+        let matches = text.withUnsafeBytes { bytes in
+            (0..<prefix.utf8CodeUnitCount).allSatisfy { bytes[$0] == prefix.utf8Start[$0] }
+        }
+        if matches {
+            upstreamClosing = true
+            upstreamReusable = false
+        }
+    }
+
+    /// Bytes the session put on the shared connection since it last went to it.
+    package var sharedRelayedBytes: UInt64 { relayedBytes }
 
     // MARK: - Closing
 

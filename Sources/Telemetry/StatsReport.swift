@@ -45,6 +45,32 @@ public struct StatsReport: Codable, Sendable {
     public var tls: [String: TLSStatistics.Side]?
     /// The Sentinel-managed primary followed (`redis+sentinel://`), when one is.
     public var sentinel: Sentinel?
+    /// How clients get upstream connections (filled in by the proxy).
+    public var pool: Pool?
+
+    /// The `pool` section: the pool mode and, in shared mode, its shared connections and
+    /// the clients pinned to a dedicated connection.
+    public struct Pool: Codable, Sendable {
+        /// `dedicated` or `shared` (`--pool-mode`).
+        public var mode: String
+        /// Open shared upstream connections (0 in dedicated mode).
+        public var sharedConnections: Int
+        /// Clients pinned to a dedicated connection now, by the reason that pinned them.
+        public var pinned: [String: Int]
+
+        /// A pool section.
+        public init(mode: String, sharedConnections: Int, pinned: [String: Int]) {
+            self.mode = mode
+            self.sharedConnections = sharedConnections
+            self.pinned = pinned
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case mode
+            case sharedConnections = "shared_connections"
+            case pinned
+        }
+    }
 
     /// The `sentinel` section: the current primary and the failovers followed.
     public struct Sentinel: Codable, Sendable {

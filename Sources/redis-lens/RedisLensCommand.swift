@@ -56,6 +56,15 @@ struct RedisLensCommand: ParsableCommand {
     var poolMax: String?
 
     @Option(
+        help:
+            "dedicated: one upstream connection per client; shared: each thread pipelines its clients onto --shared-connections connections, pinning a client to a dedicated one while it holds connection state. (default: dedicated)"
+    )
+    var poolMode: String?
+
+    @Option(help: "Shared upstream connections per data-path thread with --pool-mode shared, 1-64. (default: 1)")
+    var sharedConnections: String?
+
+    @Option(
         help: "Seconds a client waits for an upstream connection (all in use, or Redis unreachable). (default: 5)")
     var poolWaitTimeout: String?
 
@@ -198,6 +207,17 @@ struct RedisLensCommand: ParsableCommand {
             maxInlineLength, "max-inline-length", 64 * 1024, in: 1...(1 << 30))
         proxy.pool.clientLoginFromUpstream =
             clientLoginFromUpstream || values.isTrue("client-login-from-upstream")
+        proxy.pool.mode = try values.parse(poolMode, "pool-mode", "dedicated") { text throws(ConfigurationError) in
+            guard let mode = PoolMode(rawValue: text.lowercased()) else {
+                throw ConfigurationError("'\(text)' is not a pool mode (dedicated, shared)")
+            }
+            return mode
+        }
+        proxy.pool.sharedConnections = try values.integer(
+            sharedConnections, "shared-connections", 1, in: 1...64)
+        if proxy.pool.mode == .shared && proxy.cluster != nil {
+            throw ConfigurationError("--pool-mode shared is not supported with a cluster yet")
+        }
         guard proxy.pool.minIdle <= proxy.pool.maxTotal else {
             throw ConfigurationError(
                 "--pool-min-idle (\(proxy.pool.minIdle)) exceeds --pool-max (\(proxy.pool.maxTotal))")

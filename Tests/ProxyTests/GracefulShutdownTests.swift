@@ -1,3 +1,4 @@
+import Proxy
 import RESP
 import RedisCommands
 import TestSupport
@@ -5,9 +6,10 @@ import Testing
 
 extension Integration {
     @Suite struct GracefulShutdown {
-        @Test func inFlightBlockingCommandIsAnsweredBeforeShutdownCompletes() async throws {
+        @Test(arguments: PoolMode.allCases)
+        func inFlightBlockingCommandIsAnsweredBeforeShutdownCompletes(mode: PoolMode) async throws {
             try await RedisServer.with { redis in
-                let proxy = try await ProxyHarness.start(upstreamPort: redis.port)
+                let proxy = try await ProxyHarness.start(upstreamPort: redis.port, pool: .mode(mode))
                 do {
                     let client = try await proxy.connect()
                     defer { client.close() }

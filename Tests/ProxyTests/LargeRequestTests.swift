@@ -1,11 +1,12 @@
+import Proxy
 import TestSupport
 import Testing
 
 extension Integration {
     @Suite struct LargeRequest {
         /// A 32 MiB value written through the proxy in 1 MiB writes reaches Redis intact.
-        @Test func largeValueIsRelayedIntact() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func largeValueIsRelayedIntact(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let chunk: [UInt8] = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 % 253) }
                 let chunks = 32
                 let header = Array("*3\r\n$3\r\nSET\r\n$5\r\nlarge\r\n$\(chunk.count * chunks)\r\n".utf8)

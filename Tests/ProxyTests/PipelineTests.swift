@@ -1,3 +1,4 @@
+import Proxy
 import RedisCommands
 import TestSupport
 import Testing
@@ -22,8 +23,8 @@ extension Integration {
             return (bytes, names)
         }
 
-        @Test func tenThousandCommandsInOneWrite() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func tenThousandCommandsInOneWrite(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let (requests, names) = Self.requests()
                 let direct = try await RawConnection.connect(port: redis.port)
                 let expected = try await direct.request(requests, frames: Self.size, timeout: .seconds(30))
@@ -49,8 +50,8 @@ extension Integration {
         }
 
         /// A client that sends EOF right after its pipeline still gets every reply, then EOF.
-        @Test func halfClosedClientGetsEveryOwedReply() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func halfClosedClientGetsEveryOwedReply(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 var requests: [UInt8] = []
                 for _ in 0..<1_000 { requests += Frames.command(["INCR", "n"]) }
                 requests += Frames.command(["EVAL", "redis.call('INCR', 'n'); return redis.call('GET', 'n')", "0"])

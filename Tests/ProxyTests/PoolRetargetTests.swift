@@ -8,10 +8,12 @@ extension Integration {
     @Suite struct PoolRetarget {
         /// A client of the old server is closed as when Redis goes away; new clients, and the
         /// idle connections, go to the new one; nothing of the proxy stays on the old one.
-        @Test func retargetingMovesEveryConnectionToTheNewServer() async throws {
+        /// In shared mode, the client's connection is its loop's shared one.
+        @Test(arguments: PoolMode.allCases)
+        func retargetingMovesEveryConnectionToTheNewServer(mode: PoolMode) async throws {
             try await RedisServer.with { first in
                 try await RedisServer.with { second in
-                    var pool = PoolConfiguration()
+                    var pool = PoolConfiguration.mode(mode)
                     pool.minIdle = 2
                     try await ProxyHarness.with(upstreamPort: first.port, pool: pool, followsFailovers: true) {
                         proxy in

@@ -1,3 +1,4 @@
+import Proxy
 import RESP
 import RedisCommands
 import TestSupport
@@ -5,8 +6,10 @@ import Testing
 
 extension Integration {
     @Suite struct PubSubEvents {
-        @Test func subscribeCompletesAfterAllConfirmationsAndMessagesAreNotCommands() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func subscribeCompletesAfterAllConfirmationsAndMessagesAreNotCommands(
+            mode: PoolMode
+        ) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let subscriber = try await proxy.connect()
                 defer { subscriber.close() }
                 let confirmations = try await subscriber.request(Frames.command(["SUBSCRIBE", "a", "b"]), frames: 2)
@@ -44,8 +47,10 @@ extension Integration {
             }
         }
 
-        @Test func resp3SubscriberInterleavesCommandsWithPushedMessages() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func resp3SubscriberInterleavesCommandsWithPushedMessages(mode: PoolMode)
+            async throws
+        {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 #expect(Wire(try await client.request(Frames.command(["HELLO", "3"]))).hasPrefix("%7\r\n"))
@@ -75,8 +80,8 @@ extension Integration {
             }
         }
 
-        @Test func monitorLinesAreNotCommands() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func monitorLinesAreNotCommands(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let monitor = try await proxy.connect()
                 defer { monitor.close() }
                 #expect(Wire(try await monitor.request(Frames.command(["MONITOR"]))) == Wire("+OK\r\n"))

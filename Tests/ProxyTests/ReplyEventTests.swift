@@ -1,3 +1,4 @@
+import Proxy
 import RESP
 import RedisCommands
 import TestSupport
@@ -5,8 +6,9 @@ import Testing
 
 extension Integration {
     @Suite struct ReplyEvents {
-        @Test func mgetCountsMissesAndErrorsCarryTheirPrefix() async throws {
-            try await withRedisAndProxy { _, proxy in
+        @Test(arguments: PoolMode.allCases) func mgetCountsMissesAndErrorsCarryTheirPrefix(mode: PoolMode) async throws
+        {
+            try await withRedisAndProxy(mode: mode) { _, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 let requests = [
@@ -39,8 +41,8 @@ extension Integration {
             }
         }
 
-        @Test func transactionGivesOneEventPerCommand() async throws {
-            try await withRedisAndProxy { _, proxy in
+        @Test(arguments: PoolMode.allCases) func transactionGivesOneEventPerCommand(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { _, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 let requests = [

@@ -1,11 +1,12 @@
+import Proxy
 import RedisCommands
 import TestSupport
 import Testing
 
 extension Integration {
     @Suite struct ReplyModeEvents {
-        @Test func clientReplyOffSuppressesRepliesAndEvents() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func clientReplyOffSuppressesRepliesAndEvents(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 let requests = [
@@ -35,8 +36,8 @@ extension Integration {
         }
 
         /// RESET turns replies back on and is answered itself (`+RESET`), even after CLIENT REPLY OFF.
-        @Test func resetAfterClientReplyOffIsAnswered() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func resetAfterClientReplyOffIsAnswered(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let requests =
                     Frames.command(["CLIENT", "REPLY", "OFF"]) + Frames.command(["SET", "a", "1"])
                     + Frames.command(["RESET"])
@@ -60,8 +61,8 @@ extension Integration {
         /// After the same sequence, a command sent just before the client's EOF is still answered
         /// (Redis answers what it read before closing, and so does the proxy when it knows a reply
         /// is owed).
-        @Test func halfCloseAfterResetStillGetsTheReply() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func halfCloseAfterResetStillGetsTheReply(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let requests =
                     Frames.command(["CLIENT", "REPLY", "OFF"]) + Frames.command(["SET", "a", "1"])
                     + Frames.command(["RESET"])
@@ -85,8 +86,10 @@ extension Integration {
             }
         }
 
-        @Test func clientReplySkipSuppressesOnlyTheNextCommand() async throws {
-            try await withRedisAndProxy { _, proxy in
+        @Test(arguments: PoolMode.allCases) func clientReplySkipSuppressesOnlyTheNextCommand(mode: PoolMode)
+            async throws
+        {
+            try await withRedisAndProxy(mode: mode) { _, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 let requests = [

@@ -11,8 +11,10 @@ extension Integration {
         /// `DEBUG SLEEP` needs the command enabled (Redis 7 refuses it by default).
         static let debugArguments = ["--enable-debug-command", "yes"]
 
-        @Test func redisSleepingIsUpstreamTimeAndTheProxyShareIsSmall() async throws {
-            try await withRedisAndProxy(redisArguments: Self.debugArguments) { _, proxy in
+        @Test(arguments: PoolMode.allCases) func redisSleepingIsUpstreamTimeAndTheProxyShareIsSmall(mode: PoolMode)
+            async throws
+        {
+            try await withRedisAndProxy(mode: mode, redisArguments: Self.debugArguments) { _, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 // The proxy's share includes any time its thread waited for a core: on a busy
@@ -51,8 +53,10 @@ extension Integration {
             }
         }
 
-        @Test func pipelinedBlockingAndLargeRequestsAreEachStamped() async throws {
-            try await withRedisAndProxy { _, proxy in
+        @Test(arguments: PoolMode.allCases) func pipelinedBlockingAndLargeRequestsAreEachStamped(mode: PoolMode)
+            async throws
+        {
+            try await withRedisAndProxy(mode: mode) { _, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 var pipeline: [UInt8] = []

@@ -1,3 +1,4 @@
+import Proxy
 import Telemetry
 import TestSupport
 import Testing
@@ -5,9 +6,11 @@ import Testing
 extension Integration {
     /// Reads queued in a transaction through a proxy with real telemetry.
     @Suite struct TelemetryTransactions {
-        @Test func queuedReadsCountTheirExecElements() async throws {
+        @Test(arguments: PoolMode.allCases) func queuedReadsCountTheirExecElements(mode: PoolMode) async throws {
             try await RedisServer.with { redis in
-                try await ProxyHarness.with(upstreamPort: redis.port, telemetry: TelemetryConfiguration()) { proxy in
+                try await ProxyHarness.with(
+                    upstreamPort: redis.port, pool: .mode(mode), telemetry: TelemetryConfiguration()
+                ) { proxy in
                     let client = try await proxy.connect()
                     defer { client.close() }
                     let requests = [

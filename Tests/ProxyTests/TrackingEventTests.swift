@@ -1,3 +1,4 @@
+import Proxy
 import RESP
 import RedisCommands
 import TestSupport
@@ -5,8 +6,10 @@ import Testing
 
 extension Integration {
     @Suite struct TrackingEvents {
-        @Test func invalidationPushIsNotMatchedToAPendingCommand() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func invalidationPushIsNotMatchedToAPendingCommand(mode: PoolMode)
+            async throws
+        {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let client = try await proxy.connect()
                 defer { client.close() }
                 #expect(Wire(try await client.request(Frames.command(["HELLO", "3"]))).hasPrefix("%7\r\n"))

@@ -1,3 +1,4 @@
+import Proxy
 import TestSupport
 import Testing
 
@@ -61,8 +62,8 @@ extension Integration {
             Frames.command(["HGETALL", "h"]),
         ]
 
-        @Test func scriptedRepliesAreByteIdentical() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func scriptedRepliesAreByteIdentical(mode: PoolMode) async throws {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let script = Self.resp2Script + Self.resp3Script
                 let direct = try await transcript(port: redis.port, script).map(maskingHelloID)
                 _ = try await redis.call(Frames.command(["FLUSHALL"]))
@@ -79,8 +80,10 @@ extension Integration {
             }
         }
 
-        @Test func pipelinedAndFragmentedScriptsAreByteIdentical() async throws {
-            try await withRedisAndProxy { redis, proxy in
+        @Test(arguments: PoolMode.allCases) func pipelinedAndFragmentedScriptsAreByteIdentical(mode: PoolMode)
+            async throws
+        {
+            try await withRedisAndProxy(mode: mode) { redis, proxy in
                 let script = Self.resp2Script + Self.resp3Script
                 let requests = script.flatMap { $0 }
                 let direct = try await transcript(port: redis.port, script).map(maskingHelloID)
