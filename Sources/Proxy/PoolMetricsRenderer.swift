@@ -14,7 +14,7 @@ enum PoolMetricsRenderer {
         writer.sample("redislens_upstream_pending_requests", [], UInt64(pool.waiting))
         writer.family(
             "redislens_upstream_connection_wait_seconds", .histogram,
-            help: "Time a client waited for its upstream connection (including connecting).")
+            help: "Time a client waited for its upstream connection, or for a shared one to open (with connecting).")
         writer.durationHistogram(
             "redislens_upstream_connection_wait_seconds", [], buckets: pool.waitBuckets[...],
             sumNanos: pool.waitNanos)

@@ -162,9 +162,23 @@ public final class UpstreamPool: Service, Sendable {
     /// again, like ``acquire(on:)``, until `--pool-wait-timeout` has passed.
     func openShared(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
         let promise = loop.makePromise(of: LeasedConnection.self)
+        observeWait(for: promise)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.waitTimeoutSeconds * 1e9))
         openShared(on: loop, for: promise, until: deadline, retryIn: .milliseconds(50))
         return promise.futureResult
+    }
+
+    /// Counts the time until `promise` completes in the connection-wait histogram: a lease,
+    /// or the opening of a shared connection clients wait for.
+    private func observeWait(for promise: EventLoopPromise<LeasedConnection>) {
+        let start = NIODeadline.now()
+        promise.futureResult.whenComplete { _ in
+            let waited = UInt64(max((NIODeadline.now() - start).nanoseconds, 0))
+            self.state.withLockedValue { state in
+                state.waitBuckets[DurationBuckets.index(nanos: waited)] += 1
+                state.waitNanos += waited
+            }
+        }
     }
 
     private func openShared(
@@ -193,14 +207,7 @@ public final class UpstreamPool: Service, Sendable {
     /// A connection on `loop`, logged in and ready, or an ``UpstreamError``.
     func acquire(on loop: EpollLoop) -> EventLoopFuture<LeasedConnection> {
         let promise = loop.makePromise(of: LeasedConnection.self)
-        let start = NIODeadline.now()
-        promise.futureResult.whenComplete { _ in
-            let waited = UInt64(max((NIODeadline.now() - start).nanoseconds, 0))
-            self.state.withLockedValue { state in
-                state.waitBuckets[DurationBuckets.index(nanos: waited)] += 1
-                state.waitNanos += waited
-            }
-        }
+        observeWait(for: promise)
         let key = ObjectIdentifier(promise.futureResult)
         let action = state.withLockedValue {
             $0.machine.acquire(

@@ -592,6 +592,7 @@ def test_get_mget_hits_and_misses_under_resp3(server, lens_factory):
     assert lens_counts == redis, f"redis-lens (hits, misses) {lens_counts}, Redis {redis}"
 
 
+@pytest.mark.dedicated_pool  # RESET is sent when a pooled connection is released
 def test_proxy_login_and_reset_traffic_is_not_counted(redis_factory, lens_factory):
     """The pool's own AUTH/SELECT (logins, with --client-login-from-upstream) and RESET
     (reuse) never show as client commands."""
