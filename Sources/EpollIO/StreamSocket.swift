@@ -204,7 +204,7 @@ public final class StreamSocket {
         let wasEmpty = output.isEmpty
         if output.isInRoom(bytes) {
             output.commit(bytes.count)
-        } else if wasEmpty && bytes.count >= Self.deferLimit {
+        } else if wasEmpty && bytes.count >= Self.deferLimit && !outputHeld {
             // Sent at once, without a copy; only what the kernel does not take is queued.
             let written = send(bytes)
             bytesSent &+= UInt64(written)
@@ -214,13 +214,32 @@ public final class StreamSocket {
         } else {
             output.append(bytes)
         }
-        guard wasEmpty else { return true }
+        guard wasEmpty, !outputHeld else { return true }
         if bytes.count < Self.deferLimit {
             // Sent with every other socket's output once the loop handled its events.
             loop.deferFlush(self)
             return true
         }
         return flush()
+    }
+
+    /// Output written while held is queued, not sent, until ``releaseOutput()``. A shared
+    /// upstream connection holds its next batch while Redis has not started answering the
+    /// last one, so the requests of more clients go out in one write (and Redis reads them
+    /// in one read): the batch grows with the load, and a lone request is never held.
+    package private(set) var outputHeld = false
+
+    /// Holds what is written from now on (see ``outputHeld``); only with nothing queued.
+    package func holdOutput() {
+        guard output.isEmpty else { return }
+        outputHeld = true
+    }
+
+    /// Sends the held output once the loop handled its batch of events.
+    package func releaseOutput() {
+        guard outputHeld else { return }
+        outputHeld = false
+        if !output.isEmpty && !isClosed { loop.deferFlush(self) }
     }
 
     /// Writes a buffer the proxy built (error replies, login commands).
@@ -234,7 +253,7 @@ public final class StreamSocket {
     package func flush() -> Bool {
         guard failure == nil, !isClosed else { return false }
         if readWantsWrite { retryRead() }
-        guard !output.isEmpty else { return true }
+        guard !output.isEmpty, !outputHeld else { return true }
         // Before the handshake finished, output waits (the owner writes only after it).
         if tls != nil && !tlsEstablished { return true }
         let written = send(output.bytes)

@@ -105,6 +105,9 @@ final class SharedUpstream {
     /// Reply bytes: each piece goes to its session (or is dropped for a gone one).
     func upstreamRead(_ bytes: UnsafeRawBufferPointer) {
         guard isOpen, !broken else { return }
+        // Redis is answering what it read: the requests held meanwhile go out as one batch
+        // after this turn of the loop (``StreamSocket/outputHeld``).
+        connection.socket.releaseOutput()
         var offset = 0
         do throws(RESPProtocolError) {
             while let piece = try router.next(bytes, offset: &offset) {
@@ -139,11 +142,14 @@ final class SharedUpstream {
     }
 
     private func stampSent() {
-        let sent = connection.socket.bytesSent
+        let socket = connection.socket
+        let sent = socket.bytesSent
         sentSeen = sent
         if batchCommands > 0 {
             batches.record(commands: batchCommands)
             batchCommands = 0
+            // The batch is out: the next one waits until Redis starts answering it.
+            if socket.pendingBytes == 0 && !router.isEmpty { socket.holdOutput() }
         }
         guard marksHead < marks.count, marks[marksHead].end <= sent else { return }
         let now = loop.timestamp()
@@ -175,149 +181,5 @@ final class SharedUpstream {
     func close() {
         connection.close()
         upstreamClosed(reason: "connection closed")
-    }
-}
-
-/// The shared upstream connections of one loop: `count` of them, opened lazily through the
-/// pool's connect path (the same resolve, connect, TLS and login as a pooled connection,
-/// recorded as live for failovers, not counted in the pool's leases), assigned round robin.
-/// Confined to its loop (the pool holds one per loop).
-final class SharedLoop: @unchecked Sendable {
-    let loop: EpollLoop
-    /// The loop's index in its group (its batch counter).
-    private let index: Int
-    private let count: Int
-    private var connections: [SharedUpstream?]
-    private var waiters: [[(SharedUpstream?, (any Error)?) -> Void]]
-    private var next = 0
-
-    init(loop: EpollLoop, index: Int, count: Int) {
-        self.loop = loop
-        self.index = index
-        self.count = count
-        connections = Array(repeating: nil, count: count)
-        waiters = Array(repeating: [], count: count)
-    }
-
-    /// A shared connection for a new session: the next one round robin, opened first if
-    /// needed; nil (and why) when none could be opened.
-    func assign(pool: UpstreamPool, _ done: @escaping (SharedUpstream?, (any Error)?) -> Void) {
-        let index = next % count
-        next &+= 1
-        if let connection = connections[index], connection.isOpen { return done(connection, nil) }
-        waiters[index].append(done)
-        guard waiters[index].count == 1 else { return }
-        pool.openShared(on: loop).assumeIsolated().whenComplete { result in
-            let connection: SharedUpstream?
-            var failure: (any Error)?
-            switch result {
-            case .success(let lease):
-                let shared = SharedUpstream(
-                    lease: lease, statistics: pool.shared, batches: pool.shared.batches[self.index])
-                if lease.value.attach(shared: shared) {
-                    pool.shared.sharedConnectionOpened()
-                    shared.onEnd = { [weak self, weak shared] in
-                        if let self, let shared, self.connections[index] === shared { self.connections[index] = nil }
-                    }
-                    self.connections[index] = shared
-                    connection = shared
-                } else {
-                    lease.value.close()
-                    connection = nil
-                    failure = UpstreamError(reason: lease.value.closeReason ?? "connection closed before use")
-                }
-            case .failure(let error):
-                connection = nil
-                failure = error
-            }
-            let waiting = self.waiters[index]
-            self.waiters[index] = []
-            // On the next turn: this may run inside the connection's read of its login
-            // replies, which are in the loop's buffer that the sessions read their clients into.
-            self.loop.assumeIsolated().execute {
-                let usable = connection?.isOpen == true ? connection : nil
-                let reason = failure ?? UpstreamError(reason: "the shared connection closed before use")
-                for waiter in waiting { waiter(usable, usable == nil ? reason : nil) }
-            }
-        }
-    }
-
-    /// An open shared connection, if any (for a pinned session whose own one ended).
-    func anyOpen() -> SharedUpstream? {
-        connections.first { $0?.isOpen == true } ?? nil
-    }
-}
-
-/// Shared mode's counts for `/metrics` and `/stats`: open shared connections, pinned
-/// clients by reason (now and in total) and commands per write of a shared connection.
-/// Pins take a lock once per pin; batches are counted per loop (``BatchCounter``, its own
-/// lock, uncontended but for scrapes), never per command.
-public final class SharedStatistics: Sendable {
-    /// Buckets of `redislens_upstream_batch_commands`: 1, 2, 4, ... 1024.
-    public static let batchBounds: [Int] = (0...10).map { 1 << $0 }
-
-    /// Counts at one moment.
-    public struct Snapshot: Sendable {
-        /// Open shared connections.
-        public var connections = 0
-        /// Clients pinned now, by ``PinReason/index``.
-        public var pinned = [Int](repeating: 0, count: PinReason.allCases.count)
-        /// Pins since start, by ``PinReason/index``.
-        public var pins = [UInt64](repeating: 0, count: PinReason.allCases.count)
-        /// Writes by commands (``batchBounds``, then above the last; not cumulative).
-        public var batchBuckets = [UInt64](repeating: 0, count: SharedStatistics.batchBounds.count + 1)
-        /// Commands in every write counted.
-        public var batchSum: UInt64 = 0
-    }
-
-    /// One loop's batch counts.
-    final class BatchCounter: Sendable {
-        fileprivate let counts = NIOLockedValueBox(
-            (buckets: [UInt64](repeating: 0, count: SharedStatistics.batchBounds.count + 1), sum: UInt64(0)))
-
-        /// One write of a shared connection carried `commands` requests.
-        func record(commands: Int) {
-            let bucket =
-                SharedStatistics.batchBounds.firstIndex { commands <= $0 } ?? SharedStatistics.batchBounds.count
-            counts.withLockedValue {
-                $0.buckets[bucket] += 1
-                $0.sum += UInt64(commands)
-            }
-        }
-    }
-
-    private let state = NIOLockedValueBox(Snapshot())
-    /// Batch counts by loop index.
-    let batches: [BatchCounter]
-
-    init(loops: Int) {
-        batches = (0..<max(loops, 1)).map { _ in BatchCounter() }
-    }
-
-    /// Counts at this moment.
-    public var snapshot: Snapshot {
-        var snapshot = state.withLockedValue { $0 }
-        for counter in batches {
-            let (buckets, sum) = counter.counts.withLockedValue { ($0.buckets, $0.sum) }
-            for index in buckets.indices { snapshot.batchBuckets[index] += buckets[index] }
-            snapshot.batchSum += sum
-        }
-        return snapshot
-    }
-
-    func sharedConnectionOpened() { state.withLockedValue { $0.connections += 1 } }
-    func sharedConnectionClosed() { state.withLockedValue { $0.connections -= 1 } }
-
-    /// A client was pinned for `reason`.
-    func pinned(_ reason: PinReason) {
-        state.withLockedValue {
-            $0.pinned[reason.index] += 1
-            $0.pins[reason.index] += 1
-        }
-    }
-
-    /// A client pinned for `reason` went back to shared, or closed.
-    func unpinned(_ reason: PinReason) {
-        state.withLockedValue { $0.pinned[reason.index] -= 1 }
     }
 }
