@@ -127,13 +127,20 @@ final class ProxySession: EpollHandler {
 
     private func requestUpstream() {
         if let sharedLoop { return requestShared(sharedLoop) }
+        acquire(then: attach, else: refuse)
+    }
+
+    /// Asks the pool for a connection (``leaseRequest`` while it is awaited).
+    private func acquire(
+        then attach: @escaping (LeasedConnection) -> Void, else refused: @escaping (Error) -> Void
+    ) {
         let request = pool.acquire(on: loop)
         leaseRequest = request
         request.assumeIsolated().whenComplete { result in
             self.leaseRequest = nil
             switch result {
-            case .success(let lease): self.attach(lease)
-            case .failure(let error): self.refuse(error)
+            case .success(let lease): attach(lease)
+            case .failure(let error): refused(error)
             }
         }
     }
@@ -441,15 +448,7 @@ final class ProxySession: EpollHandler {
 
     private func requestDedicated() {
         guard machine.state == .active else { return }
-        let request = pool.acquire(on: loop)
-        leaseRequest = request
-        request.assumeIsolated().whenComplete { result in
-            self.leaseRequest = nil
-            switch result {
-            case .success(let lease): self.attachDedicated(lease)
-            case .failure(let error): self.pinRefused(error)
-            }
-        }
+        acquire(then: attachDedicated, else: pinRefused)
     }
 
     /// The pool gave the pinned session its dedicated connection: send the held bytes

@@ -20,7 +20,13 @@ final class OTLPHTTPSender: Sendable {
     private let timeout: TimeAmount
 
     init(url: String, headers: [(name: String, value: String)], timeoutSeconds: Double, group: any EventLoopGroup) {
-        self.client = HTTPClient(eventLoopGroup: group)
+        // A refused or failed connect fails the request at once: the exporter's own retry
+        // policy (backoff, attempts, Retry-After) decides what follows, and a graceful
+        // shutdown does not wait out async-http-client's own connect retries (up to its
+        // connect timeout) for every request in flight to an endpoint that is down.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        self.client = HTTPClient(eventLoopGroup: group, configuration: configuration)
         self.url = url
         self.headers = headers
         self.timeout = .nanoseconds(Int64(timeoutSeconds * 1e9))

@@ -43,15 +43,16 @@ import Testing
         let loop = try EpollLoop(name: "test")
         let (near, far) = try socketPair()
         defer { close(far) }
-        let held = try await loop.submit { () -> Bool in
-            let socket = StreamSocket(fd: near, loop: loop)
+        let (handler, held) = try await loop.submit { () -> (Quiet, Bool) in
+            // Registered, so the loop's deferred flush may refer to its socket.
+            let handler = Quiet(socket: StreamSocket(fd: near, loop: loop))
+            try loop.register(near, handler)
             // Queued output (the kernel has not taken it yet) keeps flowing: no hold.
-            [UInt8](repeating: 0x63, count: 10).withUnsafeBytes { _ = socket.write($0) }
-            socket.holdOutput()
-            let held = socket.outputHeld
-            socket.close()
-            return held
+            [UInt8](repeating: 0x63, count: 10).withUnsafeBytes { _ = handler.socket.write($0) }
+            handler.socket.holdOutput()
+            return (handler, handler.socket.outputHeld)
         }.get()
+        try await loop.submit { handler.socket.close() }.get()
         #expect(!held)
         try await loop.shutdownGracefully()
     }

@@ -5,6 +5,7 @@ spans are sent on shutdown, and promtool accepts the exporter's metrics."""
 
 import json
 import signal
+import time
 
 from conftest import free_port, wait_until
 from metrics_support import promtool_check, scrape
@@ -88,6 +89,12 @@ def test_a_dead_endpoint_drops_and_counts_without_blocking_or_growing(server, le
     assert expo.get("redislens_commands_total", command="set", category="write") == 120_000
     # Kept spans of 100,000 commands would take well over 100 MB; the bounded queue holds ~1 MB.
     assert rss_after - rss_before < 32 * 1024 * 1024, (rss_before, rss_after)
+    # Nor does it hold the shutdown: a refused connect fails the request at once (the
+    # exporter's retry policy decides), not after the HTTP client's own connect retries,
+    # which kept every request in flight for its 10 s connect timeout.
+    started = time.monotonic()
+    assert lens.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 8
 
 
 def test_the_last_spans_are_sent_on_shutdown(server, lens_factory):
