@@ -177,6 +177,16 @@ final class SharedUpstream {
         onEnd = nil
     }
 
+    /// The loop stopped (no task or event runs any more): forget the sessions, so nothing
+    /// keeps them, their pool or this connection alive.
+    func loopStopped() {
+        isOpen = false
+        sessions.removeAll()
+        freeSlots.removeAll()
+        paused.removeAll()
+        onEnd = nil
+    }
+
     /// Closes the connection (the loop's set is shutting down).
     func close() {
         connection.close()

@@ -179,6 +179,11 @@ final class UpstreamConnection: EpollHandler {
     override func loopStopped() {
         timeout = nil
         socket.close()
+        // A shared connection's sessions and this connection refer to each other (and the
+        // sessions to the pool, which holds the loop's shared connections): let go of them.
+        let shared = self.shared
+        self.shared = nil
+        shared?.loopStopped()
         finished()  // the pool's record of it (following failovers) holds it otherwise
     }
 
