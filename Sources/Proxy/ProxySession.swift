@@ -218,13 +218,7 @@ final class ProxySession: EpollHandler {
         _ bytes: UnsafeRawBufferPointer, to upstream: UpstreamConnection, counted: Bool = false
     ) {
         if !counted { sink.clientBytesReceived(bytes.count) }
-        if watchForTLSHello {
-            watchForTLSHello = false
-            // A TLS record header: a handshake (22), TLS major version 3.
-            if bytes.count >= 2 && bytes[0] == 0x16 && bytes[1] == 0x03 {
-                tls?.tlsOnPlainPort(peer: address, now: loop.timestamp())
-            }
-        }
+        if watchForTLSHello { checkForTLSHello(bytes) }
         let scan = machine.scanRequests(bytes, at: loop.timestamp(), table: commandTable, sink: sink)
         if scan.replicationStarted { pool.events.replicationStarted() }
         if scan.replicationBytes > 0 {
@@ -238,6 +232,16 @@ final class ProxySession: EpollHandler {
         // requests); a large write is sent at once.
         upstreamSent()
         if upstream.isFull { machine.upstreamFull() }
+    }
+
+    /// The first bytes from a plaintext client: a TLS client hello is reported (and relayed
+    /// like any other bytes, so Redis answers it as it would).
+    private func checkForTLSHello(_ bytes: UnsafeRawBufferPointer) {
+        watchForTLSHello = false
+        // A TLS record header: a handshake (22), TLS major version 3.
+        if bytes.count >= 2 && bytes[0] == 0x16 && bytes[1] == 0x03 {
+            tls?.tlsOnPlainPort(peer: address, now: loop.timestamp())
+        }
     }
 
     private func clientWritable() {
@@ -393,12 +397,7 @@ final class ProxySession: EpollHandler {
     /// its start while the session switches.
     private func forwardShared(_ bytes: UnsafeRawBufferPointer, to shared: SharedUpstream) {
         sink.clientBytesReceived(bytes.count)
-        if watchForTLSHello {
-            watchForTLSHello = false
-            if bytes.count >= 2 && bytes[0] == 0x16 && bytes[1] == 0x03 {
-                tls?.tlsOnPlainPort(peer: address, now: loop.timestamp())
-            }
-        }
+        if watchForTLSHello { checkForTLSHello(bytes) }
         let scan = machine.scanSharedRequests(bytes, at: loop.timestamp(), table: commandTable, sink: sink)
         if scan.completeEnd > 0 {
             let complete = UnsafeRawBufferPointer(rebasing: bytes[..<scan.completeEnd])
