@@ -17,17 +17,33 @@ final class OTLPFileWriter {
         self.descriptor = descriptor
     }
 
-    /// Writes `line` and a newline in one `write` (so lines stay whole).
-    func append(_ line: [UInt8]) {
-        var bytes = line
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+    /// Writes `line` and a newline in one `writev` (so lines stay whole); a short write
+    /// goes on from where it stopped.
+    func append(_ line: UnsafeRawBufferPointer) {
+        var newline = UInt8(ascii: "\n")
+        withUnsafeMutableBytes(of: &newline) { newlineBytes in
+            let parts = [
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: line.baseAddress), iov_len: line.count),
+                iovec(iov_base: newlineBytes.baseAddress, iov_len: 1),
+            ]
+            var skip = 0  // bytes of `parts` already written
+            let total = line.count + 1
+            while skip < total {
+                var rest = parts
+                var index = 0
+                var left = skip
+                while left >= rest[index].iov_len {
+                    left -= rest[index].iov_len
+                    index += 1
+                }
+                rest[index].iov_base = rest[index].iov_base.map { $0 + left }
+                rest[index].iov_len -= left
+                let written = rest[index...].withUnsafeBufferPointer {
+                    writev(descriptor, $0.baseAddress, Int32($0.count))
+                }
                 if written < 0 && errno == EINTR { continue }
                 if written <= 0 { return }
-                offset += written
+                skip += written
             }
         }
     }

@@ -55,10 +55,12 @@ public final class SpanExportService: Service, Sendable {
             await withTaskGroup(of: Void.self) { exports in
                 var inFlight = 0
                 var nextBatch = NIODeadline.now()
+                var work = ExportWork()
                 while !isStopping && !Task.isCancelled {
                     await queue.signal.wait(timeout: interval)
                     await drain(
-                        sender: sender, file: file, exports: &exports, inFlight: &inFlight, nextBatch: &nextBatch)
+                        sender: sender, file: file, exports: &exports, inFlight: &inFlight, nextBatch: &nextBatch,
+                        work: &work)
                 }
                 await exports.waitForAll()
             }
@@ -80,7 +82,7 @@ public final class SpanExportService: Service, Sendable {
     /// the export's CPU (and the data path's loss to it) stays bounded.
     private func drain(
         sender: OTLPHTTPSender?, file: OTLPFileWriter?, exports: inout TaskGroup<Void>, inFlight: inout Int,
-        nextBatch: inout NIODeadline
+        nextBatch: inout NIODeadline, work: inout ExportWork
     ) async {
         while !Task.isCancelled && !isStopping {
             if configuration.maxSpansPerSecond > 0 {
@@ -88,24 +90,23 @@ public final class SpanExportService: Service, Sendable {
                 if nextBatch > now { await stopLatch.wait(timeout: .nanoseconds((nextBatch - now).nanoseconds)) }
                 if isStopping { return }
             }
-            let batch = queue.take(configuration.batchSize)
-            if batch.isEmpty { return }
+            queue.take(configuration.batchSize, into: &work.batch)
+            let count = work.batch.count
+            if count == 0 { return }
             if configuration.maxSpansPerSecond > 0 {
-                let spacing = Int64(Double(batch.count) * 1e9 / Double(configuration.maxSpansPerSecond))
+                let spacing = Int64(Double(count) * 1e9 / Double(configuration.maxSpansPerSecond))
                 nextBatch = max(nextBatch, NIODeadline.now()) + .nanoseconds(spacing)
             }
-            let body = OTLPJSONEncoder.encode(batch, resource: configuration.resource)
-            file?.append(body)
-            if let sender {
+            let body = work.encode(resource: configuration.resource, file: file, needsBody: sender != nil)
+            if let sender, let body {
                 if inFlight >= max(configuration.maxConcurrentExports, 1) {
                     await exports.next()
                     inFlight -= 1
                 }
-                let count = batch.count
                 exports.addTask { _ = await self.send(body, spans: count, sender: sender, final: false) }
                 inFlight += 1
             } else {
-                metrics.exported(batch.count)
+                metrics.exported(count)
             }
             if queue.count < configuration.batchSize { return }
         }
@@ -119,16 +120,17 @@ public final class SpanExportService: Service, Sendable {
             if rest > 0 { metrics.dropped(rest, reason: .exportFailed) }
             return
         }
+        var work = ExportWork()
         while !Task.isCancelled {
-            let batch = queue.take(configuration.batchSize)
-            if batch.isEmpty { return }
-            let body = OTLPJSONEncoder.encode(batch, resource: configuration.resource)
-            file?.append(body)
-            guard let sender else {
-                metrics.exported(batch.count)
+            queue.take(configuration.batchSize, into: &work.batch)
+            let count = work.batch.count
+            if count == 0 { return }
+            let body = work.encode(resource: configuration.resource, file: file, needsBody: sender != nil)
+            guard let sender, let body else {
+                metrics.exported(count)
                 continue
             }
-            if !(await send(body, spans: batch.count, sender: sender, final: true)) {
+            if !(await send(body, spans: count, sender: sender, final: true)) {
                 // The endpoint is failing and the proxy is stopping: drop the rest now.
                 let rest = queue.take(Int.max).count
                 if rest > 0 { metrics.dropped(rest, reason: .exportFailed) }
@@ -138,7 +140,7 @@ public final class SpanExportService: Service, Sendable {
     }
 
     /// Sends one encoded batch of `spans` spans; false when it was dropped for good.
-    private func send(_ body: [UInt8], spans: Int, sender: OTLPHTTPSender, final: Bool) async -> Bool {
+    private func send(_ body: ByteBuffer, spans: Int, sender: OTLPHTTPSender, final: Bool) async -> Bool {
         let delivered = await attempts(body, spans: spans, sender: sender, final: final)
         failing.withLockedValue { $0 = !delivered }
         return delivered
@@ -146,8 +148,7 @@ public final class SpanExportService: Service, Sendable {
 
     /// Tries one batch until it is delivered or dropped: on graceful shutdown, a request
     /// already in flight is not tried again, and the final ones at most twice.
-    private func attempts(_ body: [UInt8], spans: Int, sender: OTLPHTTPSender, final: Bool) async -> Bool {
-        let buffer = ByteBuffer(bytes: body)
+    private func attempts(_ buffer: ByteBuffer, spans: Int, sender: OTLPHTTPSender, final: Bool) async -> Bool {
         var attempt = 1
         while true {
             let started = NIODeadline.now()
@@ -195,5 +196,23 @@ public final class SpanExportService: Service, Sendable {
         if let detail { metadata["detail"] = "\(detail)" }
         if suppressed > 0 { metadata["repeats_not_logged"] = "\(suppressed)" }
         logger.warning(message, metadata: metadata)
+    }
+}
+
+/// What the exporter reuses from batch to batch: the array a batch is taken into and the
+/// buffer it is encoded in, so a steady export allocates no fresh memory for either.
+private struct ExportWork: ~Copyable {
+    var batch: [SpanRecord] = []
+    var request = OTLPRequestBuffer()
+
+    /// Encodes the batch, appends it to `file`, and returns a copy for an HTTP request
+    /// when `needsBody` (requests are in flight while the next batch is encoded).
+    mutating func encode(resource: OTLPResource, file: OTLPFileWriter?, needsBody: Bool) -> ByteBuffer? {
+        request.encode(batch, resource: resource)
+        batch.removeAll(keepingCapacity: true)
+        return request.withUnsafeBytes { body in
+            file?.append(body)
+            return needsBody ? ByteBuffer(bytes: body) : nil
+        }
     }
 }

@@ -51,12 +51,19 @@ public final class SpanQueue: SpanSink {
 
     /// Removes and returns up to `limit` of the oldest spans.
     func take(_ limit: Int) -> [SpanRecord] {
+        var taken: [SpanRecord] = []
+        take(limit, into: &taken)
+        return taken
+    }
+
+    /// Moves up to `limit` of the oldest spans into `taken` (emptied first, its capacity
+    /// kept: the exporter reuses one array for every batch).
+    func take(_ limit: Int, into taken: inout [SpanRecord]) {
+        taken.removeAll(keepingCapacity: true)
         state.withLockedValue { spans in
             defer { length.store(spans.count, ordering: .relaxed) }
-            var taken: [SpanRecord] = []
             taken.reserveCapacity(min(limit, spans.count))
             while taken.count < limit, let span = spans.popFirst() { taken.append(span) }
-            return taken
         }
     }
 

@@ -14,12 +14,12 @@ struct CommandSpanSource: Sendable {
     var peer: SpanPeer
 
     /// The span name (`GET`, `CONFIG GET`, `OTHER`).
-    var name: String { QueryText.spanName(event, label: summary.label) }
+    var name: CommandText { QueryText.name(label: summary.label) }
 
     /// Writes the attributes, in order, with `name` as `db.operation.name`.
-    func write<Writer: SpanAttributeWriter & ~Copyable>(name: String, into writer: inout Writer) {
+    func write<Writer: SpanAttributeWriter & ~Copyable>(name: CommandText, into writer: inout Writer) {
         SpanBuilder.writeCommon(peer: peer, database: database, operation: name, into: &writer)
-        if let text = QueryText.render(event, summary: summary, mode: peer.queryText) {
+        if let text = QueryText.text(event, summary: summary, mode: peer.queryText) {
             writer.string("db.query.text", text)
         }
         writer.string("redis.command.category", summary.category.label)

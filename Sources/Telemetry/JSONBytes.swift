@@ -3,7 +3,7 @@
 /// through a pointer: appending to an array byte by byte (a capacity and uniqueness check
 /// per byte) was most of the encoder's time (`docs/decisions/0011-span-export-throughput.md`).
 /// Noncopyable, so the buffer has exactly one owner and is freed with it.
-struct JSONBytes: ~Copyable {
+struct JSONBytes: ~Copyable, CommandTextSink {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
@@ -20,6 +20,14 @@ struct JSONBytes: ~Copyable {
 
     /// A copy of what was appended.
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Reads what was appended, in place.
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Forgets what was appended; the buffer stays, for the next text.
+    mutating func removeAll() { count = 0 }
 
     /// Appends literal JSON text (punctuation, field names already quoted).
     @inline(__always)
@@ -49,6 +57,15 @@ struct JSONBytes: ~Copyable {
             base[count] = UInt8(ascii: "\"")
             count += 1
         }
+    }
+
+    /// Appends a command's text as a JSON string, written from its parts.
+    mutating func text(_ text: CommandText) {
+        reserve(1)
+        put(UInt8(ascii: "\""))
+        text.write(into: &self)
+        reserve(1)
+        put(UInt8(ascii: "\""))
     }
 
     /// Appends an unsigned integer in decimal, quoted (OTLP/JSON writes 64-bit integers as strings).
@@ -101,6 +118,18 @@ struct JSONBytes: ~Copyable {
             base[count + index] = Self.hexDigit(UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF)
         }
         count += 16
+    }
+
+    /// One byte of a ``CommandText``, escaped if JSON needs it.
+    @inline(__always)
+    mutating func appendText(_ byte: UInt8) {
+        if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+            reserve(1)
+            put(byte)
+        } else {
+            reserve(6)  // `\u00XX` at most
+            escaped(byte)
+        }
     }
 
     /// One byte of a string, escaped if JSON needs it; room was reserved.

@@ -26,8 +26,14 @@ public enum OTLPJSONEncoder {
     static let errorStatus: UInt64 = 2
 
     /// The request body for `spans`, as UTF-8 bytes (no trailing newline).
-    public static func encode(_ spans: some Collection<SpanRecord>, resource: OTLPResource) -> [UInt8] {
+    public static func encode(_ spans: [SpanRecord], resource: OTLPResource) -> [UInt8] {
         var json = JSONBytes(capacity: 256 + spans.count * 900)
+        encode(spans, resource: resource, into: &json)
+        return json.bytes
+    }
+
+    /// Appends the request body for `spans` to `json`.
+    static func encode(_ spans: [SpanRecord], resource: OTLPResource, into json: inout JSONBytes) {
         json.raw("{\"resourceSpans\":[{\"resource\":{\"attributes\":")
         attributes(resource.attributes, into: &json)
         json.raw("},\"scopeSpans\":[{\"scope\":{\"name\":")
@@ -35,14 +41,12 @@ public enum OTLPJSONEncoder {
         json.raw(",\"version\":")
         json.string(resource.scopeVersion)
         json.raw("},\"spans\":[")
-        var first = true
-        for span in spans {
-            if !first { json.raw(",") }
-            first = false
-            encode(span, into: &json)
+        // By index: the records are read in place (a `for` loop copied each one).
+        for index in spans.indices {
+            if index > 0 { json.raw(",") }
+            encode(spans[index], into: &json)
         }
         json.raw("]}]}]}")
-        return json.bytes
     }
 
     private static func encode(_ span: SpanRecord, into json: inout JSONBytes) {
@@ -65,7 +69,7 @@ public enum OTLPJSONEncoder {
             Self.attributes(attributes, into: &json)
         case .command(let source):
             let name = source.name
-            json.string(name)
+            json.text(name)
             times(of: span, into: &json)
             json.raw("[")
             source.write(name: name, into: &json)
@@ -120,6 +124,20 @@ extension JSONBytes: SpanAttributeWriter {
         attributeKey(key)
         raw(",\"value\":{\"stringValue\":")
         string(value)
+        raw("}}")
+    }
+
+    mutating func string(_ key: StaticString, _ value: CommandText) {
+        attributeKey(key)
+        raw(",\"value\":{\"stringValue\":")
+        text(value)
+        raw("}}")
+    }
+
+    mutating func string(_ key: StaticString, decimal value: Int) {
+        attributeKey(key)
+        raw(",\"value\":{\"stringValue\":")
+        quotedDecimal(Int64(value))
         raw("}}")
     }
 

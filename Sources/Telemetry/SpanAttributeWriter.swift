@@ -3,6 +3,10 @@
 protocol SpanAttributeWriter: ~Copyable {
     /// A `stringValue` attribute.
     mutating func string(_ key: StaticString, _ value: String)
+    /// A `stringValue` attribute made of a command's text.
+    mutating func string(_ key: StaticString, _ value: CommandText)
+    /// A `stringValue` attribute holding an integer in decimal (`db.namespace`).
+    mutating func string(_ key: StaticString, decimal value: Int)
     /// An `intValue` attribute.
     mutating func int(_ key: StaticString, _ value: Int64)
     /// A `boolValue` attribute.
@@ -25,6 +29,14 @@ struct SpanAttributeArray: SpanAttributeWriter {
 
     mutating func string(_ key: StaticString, _ value: String) {
         attributes.append(SpanAttribute(key.description, .string(value)))
+    }
+
+    mutating func string(_ key: StaticString, _ value: CommandText) {
+        string(key, value.description)
+    }
+
+    mutating func string(_ key: StaticString, decimal value: Int) {
+        string(key, String(value))
     }
 
     mutating func int(_ key: StaticString, _ value: Int64) {

@@ -30,7 +30,8 @@ struct SpanBuilder {
         trace: (high: UInt64, low: UInt64), spanID: UInt64
     ) -> SpanRecord {
         var attributes = SpanAttributeArray()
-        Self.writeCommon(peer: peer, database: database, operation: "MULTI", into: &attributes)
+        Self.writeCommon(
+            peer: peer, database: database, operation: CommandText(head: .word("MULTI")), into: &attributes)
         attributes.int("db.operation.batch.size", Int64(batchSize))
         attributes.string("redis.command.category", CommandCategory.transaction.label)
         attributes.int("redis.response.size", Int64(end.replyBytes))
@@ -56,11 +57,11 @@ struct SpanBuilder {
 
     /// The attributes every span has: the system, operation, database and both ends.
     static func writeCommon<Writer: SpanAttributeWriter & ~Copyable>(
-        peer: SpanPeer, database: Int, operation: String, into writer: inout Writer
+        peer: SpanPeer, database: Int, operation: CommandText, into writer: inout Writer
     ) {
         writer.string("db.system.name", "redis")
         writer.string("db.operation.name", operation)
-        writer.string("db.namespace", String(database))
+        writer.string("db.namespace", decimal: database)
         writer.string("server.address", peer.serverAddress)
         writer.int("server.port", Int64(peer.serverPort))
         writer.string("network.peer.address", peer.serverAddress)

@@ -62,7 +62,7 @@ public struct SpanRecord: Sendable, Equatable {
         get {
             switch content {
             case .text(let name, _): name
-            case .command(let source): source.name
+            case .command(let source): source.name.description
             }
         }
         set { content = .text(name: newValue, attributes: attributes) }

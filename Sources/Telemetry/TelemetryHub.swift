@@ -67,26 +67,6 @@ public final class TelemetryHub: Sendable {
     /// a key, and `?` for every other argument, so values and secrets never show:
     /// `SET user:1 ?`, `CONFIG SET ? ?`, `AUTH ?`.
     public static func sanitized(_ event: CommandEvent, label: String, showKey: Bool) -> String {
-        // Built in one string, with no array of words (a span's query text is built per kept
-        // command); a short one stays inline, allocating nothing.
-        var text = ""
-        var words = 0
-        func add(_ word: some StringProtocol) {
-            if words > 0 { text.append(" ") }
-            text.append(contentsOf: word)
-            words += 1
-        }
-        if label == "other" {
-            add("?")
-        } else {
-            for part in label.split(separator: "|") { add(part.uppercased()) }
-        }
-        var remaining = max(event.argumentCount - words, 0)
-        if showKey && remaining > 0 && !label.utf8.contains(UInt8(ascii: "|")) {
-            add(event.firstArgument.printable)
-            remaining -= 1
-        }
-        for _ in 0..<remaining { add("?") }
-        return text
+        QueryText.sanitized(event, label: label, showKey: showKey).description
     }
 }

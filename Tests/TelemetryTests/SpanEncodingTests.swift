@@ -44,6 +44,21 @@ import Testing
         #expect(json.contains("\"spans\":[" + one + "," + one + "]"))
     }
 
+    /// The exporter's kept buffer: each body replaces the last one, byte for byte what a
+    /// fresh encoding gives, whether the next batch is larger or smaller.
+    @Test func requestBufferHoldsExactlyTheLastBody() {
+        let spans = (0..<300).map { index in
+            SpanRecord(
+                traceIDHigh: 1, traceIDLow: UInt64(index), spanID: UInt64(index) + 1, name: "GET",
+                startUnixNanos: 10, endUnixNanos: 20, attributes: [SpanAttribute("db.namespace", .string("0"))])
+        }
+        var request = OTLPRequestBuffer()
+        for batch in [Array(spans), Array(spans.prefix(2)), [], Array(spans.suffix(100))] {
+            request.encode(batch, resource: resource)
+            #expect(request.withUnsafeBytes { Array($0) } == OTLPJSONEncoder.encode(batch, resource: resource))
+        }
+    }
+
     @Test func encodesAnEmptyBatch() {
         let json = String(decoding: OTLPJSONEncoder.encode([SpanRecord](), resource: resource), as: UTF8.self)
         #expect(json.hasSuffix(#""spans":[]}]}]}"#))
@@ -67,8 +82,11 @@ import Testing
             shard.record(Events.make(["EXEC"], reply: "*1\r\n:1\r\n"))
             shard.connectionOpened(id: 2, address: "[::1]:6000")
             shard.record(Events.make(["GET", "b"], reply: "$1\r\nx\r\n", connection: 2))
+            shard.record(Events.make(["GET", "k\u{01}\u{7F}é"], reply: "$-1\r\n"))
+            shard.record(Events.make(["GET", String(repeating: "long:", count: 10)], reply: "$-1\r\n"))
+            shard.record(Events.make(["NOSUCHCOMMAND", "x", "y"], reply: "-ERR unknown command\r\n"))
             let spans = sink.all
-            try #require(spans.count == 11)
+            try #require(spans.count == 14)
             let text = spans.map {
                 SpanRecord(
                     traceIDHigh: $0.traceIDHigh, traceIDLow: $0.traceIDLow, spanID: $0.spanID,

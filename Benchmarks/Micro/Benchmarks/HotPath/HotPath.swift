@@ -1,5 +1,6 @@
 import Benchmark
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import RESP
 import RedisCommands
@@ -83,6 +84,44 @@ let benchmarks: @Sendable () -> Void = {
         configuration.keyWindows.hotKeys = true
         record(observers: [], configuration: configuration, keys: 1_000, clientName: "web", benchmark)
     }
+
+    // The exporter's side of a kept span: 1,000 `GET user:N` spans (query text on, the
+    // default `sanitized`) encoded as one OTLP/JSON request body, into the buffer the
+    // exporter keeps from batch to batch.
+    Benchmark("Span encoding: OTLP/JSON of kept GET spans (per span)") { benchmark in
+        let spans = keptSpans(Fixtures.count)
+        let resource = OTLPResource(
+            attributes: [SpanAttribute("service.name", .string("redis-lens"))], scopeName: "redis-lens",
+            scopeVersion: "1.0.0")
+        var request = OTLPRequestBuffer()
+        request.encode(spans, resource: resource)
+        benchmark.startMeasurement()
+        for _ in 0..<max(benchmark.scaledIterations.count / Fixtures.count, 1) {
+            request.encode(spans, resource: resource)
+            blackHole(request.withUnsafeBytes { $0.count })
+        }
+        benchmark.stopMeasurement()
+    }
+}
+
+/// `count` spans as the observer keeps them at sample ratio 1: `GET user:N` from one
+/// connection, each with its upstream time.
+func keptSpans(_ count: Int) -> [SpanRecord] {
+    let sink = CollectingSpanSink()
+    var spans = SpanConfiguration()
+    spans.sampleRatio = 1
+    let hub = TelemetryHub(
+        configuration: TelemetryConfiguration(), logger: Logger(label: "micro"),
+        observers: [SpanObserver.factory(configuration: spans, sink: sink)])
+    let shard = hub.makeShard()
+    shard.connectionOpened(id: 1, address: "127.0.0.1:50000")
+    var event = Events.get(table: hub.commandTable)
+    for index in 0..<count {
+        event.firstArgument = ByteHead(Array("user:\(index)".utf8))
+        event.sentNanos = event.startNanos &+ 5_000
+        shard.record(&event)
+    }
+    return sink.spans.withLockedValue { $0 }
 }
 
 /// Records a `GET` hit per measured command into one shard with `observers`, after one
@@ -114,6 +153,15 @@ func record(
     }
     benchmark.stopMeasurement()
     blackHole(shard.snapshot())
+}
+
+/// A span sink that keeps every span.
+final class CollectingSpanSink: SpanSink {
+    let spans = NIOLockedValueBox<[SpanRecord]>([])
+    func submit(_ span: SpanRecord) { spans.withLockedValue { $0.append(span) } }
+    func submit(_ spans: [SpanRecord]) { self.spans.withLockedValue { $0 += spans } }
+    var isFull: Bool { false }
+    func droppedUnbuilt(_ count: Int) {}
 }
 
 /// A span sink that keeps nothing (sampled-out commands never reach it).
