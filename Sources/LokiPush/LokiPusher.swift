@@ -9,8 +9,10 @@ import Telemetry
 ///
 /// Event loops only append to a bounded queue; this service posts what is queued every
 /// second (in batches of at most ``batchSize`` lines) and once more at shutdown. A full
-/// queue or a failed push drops lines and counts them; nothing waits for Loki. A graceful
-/// shutdown cuts the wait between pushes short, not a push in flight.
+/// queue or a failed push (a refused connect fails at once) drops lines and counts them;
+/// nothing waits for Loki. A graceful shutdown cuts the wait between pushes short; the push
+/// in flight and the final one get ``shutdownGrace`` in all, then what is undelivered is
+/// dropped and counted, so a stuck Loki holds a shutdown for no longer than that.
 public final class LokiPusher: Service, ActivityLogSink {
     /// Lines in one push at most.
     public static let batchSize = 1000
@@ -23,12 +25,17 @@ public final class LokiPusher: Service, ActivityLogSink {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let interval: Duration
+    private let shutdownGrace: Duration
     private let failing = NIOLockedValueBox(false)
+
+    /// How long a graceful shutdown waits, from its start, for the push in flight and the
+    /// final push together.
+    public static let defaultShutdownGrace = Duration.seconds(2)
 
     /// Creates the pusher; it posts once `run()` runs.
     public init(
         url: LokiURL, group: any EventLoopGroup, counters: ActivityLogCounters, logger: Logger,
-        capacity: Int = 10_000, interval: Duration = .seconds(1)
+        capacity: Int = 10_000, interval: Duration = .seconds(1), shutdownGrace: Duration = defaultShutdownGrace
     ) {
         self.url = url
         self.queue = LokiQueue(capacity: capacity)
@@ -36,6 +43,7 @@ public final class LokiPusher: Service, ActivityLogSink {
         self.group = group
         self.logger = logger
         self.interval = interval
+        self.shutdownGrace = shutdownGrace
     }
 
     /// Queues one line (dropped and counted when the queue is full).
@@ -47,9 +55,25 @@ public final class LokiPusher: Service, ActivityLogSink {
         }
     }
 
-    /// Posts queued lines every interval until graceful shutdown, then once more.
+    /// Posts queued lines every interval until graceful shutdown, then once more; pushing
+    /// stops (cancelled) ``shutdownGrace`` after the graceful shutdown began.
     public func run() async throws {
-        let client = HTTPClient(eventLoopGroup: group)
+        // A refused or failed connect fails the push at once (it is dropped and counted like
+        // any failed push), rather than async-http-client retrying it until the request's
+        // deadline, 5 s that would also hold a shutdown.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroup: group, configuration: configuration)
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await self.pushUntilShutdown(client) }
+            tasks.addTask { await self.shutdownGraceExpiry() }
+            await tasks.next()
+            tasks.cancelAll()
+        }
+        try await client.shutdown()
+    }
+
+    private func pushUntilShutdown(_ client: HTTPClient) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
@@ -59,7 +83,16 @@ public final class LokiPusher: Service, ActivityLogSink {
             await flush(client)
         }
         await flush(client, final: true)
-        try await client.shutdown()
+    }
+
+    /// Returns ``shutdownGrace`` after graceful shutdown began, or when cancelled.
+    private func shutdownGraceExpiry() async {
+        do {
+            try await gracefulShutdown()
+            try await Task.sleep(for: shutdownGrace)
+        } catch {
+            return
+        }
     }
 
     /// Pushes the queue; stops at the first failed push (the rest waits for the next
@@ -104,7 +137,7 @@ public final class LokiPusher: Service, ActivityLogSink {
             _ = try? await response.body.collect(upTo: 64 * 1024)
             return (200..<300).contains(response.status.code) ? nil : "HTTP \(response.status.code)"
         } catch {
-            return "\(error)"
+            return Task.isCancelled ? "the shutdown grace (\(shutdownGrace)) ran out" : "\(error)"
         }
     }
 }

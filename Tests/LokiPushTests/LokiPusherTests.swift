@@ -26,11 +26,12 @@ extension ActivityLogCounters {
 
     func pusher(
         _ url: String, counters: ActivityLogCounters, logger: Logger = LogRecord().logger(label: "loki-push-tests"),
-        capacity: Int = 10_000, interval: Duration = .seconds(600)
+        capacity: Int = 10_000, interval: Duration = .seconds(600),
+        shutdownGrace: Duration = LokiPusher.defaultShutdownGrace
     ) throws -> LokiPusher {
         LokiPusher(
             url: try #require(LokiURL(parsing: url)), group: MultiThreadedEventLoopGroup.singleton, counters: counters,
-            logger: logger, capacity: capacity, interval: interval)
+            logger: logger, capacity: capacity, interval: interval, shutdownGrace: shutdownGrace)
     }
 
     @Test func writeCountsQueuedLinesAndDropsPastTheCapacity() throws {
@@ -122,6 +123,44 @@ extension ActivityLogCounters {
         #expect(receiver.pushes.count == 1)
         #expect(counters.pushedCount == 1)
         #expect(counters.droppedCount(.pushFailed) == 0)
+    }
+
+    /// A Loki that takes a push and never answers holds a graceful shutdown for the grace
+    /// only: then the push in flight and the lines queued behind it are dropped, counted.
+    @Test func aStuckPushAtShutdownIsDroppedWhenTheGraceRunsOut() async throws {
+        let answer = Gate()
+        let receiver = try await LokiReceiver.start { _ in
+            await answer.wait()
+            return .noContent
+        }
+        let counters = ActivityLogCounters()
+        let logs = LogRecord()
+        let grace = Duration.milliseconds(200)
+        let pusher = try pusher(
+            "http://127.0.0.1:\(receiver.port)", counters: counters, logger: logs.logger(label: "loki-push-tests"),
+            interval: .milliseconds(10), shutdownGrace: grace)
+        pusher.write(line: "stuck", unixNanos: 1)
+        let clock = ContinuousClock()
+        let waited = try await testGracefulShutdown { trigger in
+            var arrivals = receiver.arrivals.makeAsyncIterator()
+            async let run: Void = pusher.run()
+            _ = try #require(await arrivals.next())
+            pusher.write(line: "queued 1", unixNanos: 2)
+            pusher.write(line: "queued 2", unixNanos: 3)
+            let started = clock.now
+            trigger.triggerGracefulShutdown()
+            try await run
+            return clock.now - started
+        }
+        answer.open()
+        try await receiver.stop()
+        #expect(waited >= grace, "the push in flight had its grace")
+        #expect(receiver.pushes.count == 1, "nothing pushed once the grace ran out")
+        #expect(counters.droppedCount(.pushFailed) == 3, "every line written is pushed or counted")
+        #expect(counters.pushedCount == 0)
+        #expect(logs.all.map(\.message) == ["loki push failed"])
+        #expect(logs.all.first?.metadata["lines"] == "1")
+        #expect(logs.all.first?.metadata["reason"].map { "\($0)".contains("shutdown grace") } == true)
     }
 
     /// At shutdown a failing Loki is not tried batch after batch: the first failure drops

@@ -4,6 +4,7 @@ optionally after --activity-log-prefix; with --loki-url pushed to Loki's push AP
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -95,6 +96,7 @@ class LokiReceiver:
     def __init__(self, status=204):
         self.status = status
         self.pushes = []
+        self.arrived = 0  # pushes taken, answered or not
         self.hold = threading.Event()
         self.hold.set()
         receiver = self
@@ -102,6 +104,7 @@ class LokiReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.arrived += 1
                 receiver.hold.wait(30)
                 receiver.pushes.append((self.path, self.headers["Content-Type"], json.loads(body)))
                 self.send_response(receiver.status)
@@ -203,3 +206,14 @@ def test_a_stuck_loki_fills_the_queue_and_drops_are_counted(server, lens_factory
     assert written + dropped == commands
     assert dropped > 0 and written <= 10_000 + 1_000 + 100, (written, dropped)
     assert lens.raw().command("PING") == b"PONG"
+
+    # Loki holds the first push: a shutdown gives it the 2 s grace (not the push's own
+    # 5 s timeout), then drops what is undelivered and exits.
+    wait_until(lambda: receiver.arrived >= 1, 10, "a push at Loki")
+    assert receiver.arrived == 1
+    started = time.monotonic()
+    assert lens.stop() == 0
+    elapsed = time.monotonic() - started
+    assert 2 <= elapsed < 4.5, elapsed
+    failed = [json.loads(l) for l in lens.stdout().decode().splitlines() if '"loki push failed"' in l]
+    assert len(failed) == 1 and "shutdown grace" in failed[0]["reason"], failed

@@ -8,8 +8,8 @@ from conftest import Background, encode, wait_blocked
 def test_blpop_times_out(proxy):
     r = proxy.client()
     start = time.monotonic()
-    assert r.blpop(["blk:empty"], timeout=1) is None
-    assert time.monotonic() - start >= 0.9
+    assert r.blpop(["blk:empty"], timeout=0.2) is None
+    assert time.monotonic() - start >= 0.18
     # The connection is still usable afterwards.
     assert r.ping() is True
 
@@ -55,8 +55,8 @@ def test_xread_block_times_out(proxy):
     r = proxy.client()
     r.xadd("blk:s2", {"a": "1"})
     start = time.monotonic()
-    assert r.xread({"blk:s2": "$"}, block=1000) == []
-    assert time.monotonic() - start >= 0.9
+    assert r.xread({"blk:s2": "$"}, block=200) == []
+    assert time.monotonic() - start >= 0.18
 
 
 def test_wait_0_0(proxy):

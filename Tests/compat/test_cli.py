@@ -230,7 +230,7 @@ def test_flag_beats_environment(server, lens_factory):
 
 def test_environment_used_without_flags(server, lens_factory):
     proxy = lens_factory(None, env={"REDIS_LENS_UPSTREAM": server.url(), "REDIS_LENS_POOL_MAX": "1",
-                                    "REDIS_LENS_POOL_MIN_IDLE": "0", "REDIS_LENS_POOL_WAIT_TIMEOUT": "1"})
+                                    "REDIS_LENS_POOL_MIN_IDLE": "0", "REDIS_LENS_POOL_WAIT_TIMEOUT": "0.5"})
     holder = proxy.client()
     assert holder.set("env:k", "v") is True
     assert server.client().get("env:k") == b"v"

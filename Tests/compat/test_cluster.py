@@ -89,6 +89,10 @@ class Cluster:
         self.procs[port] = subprocess.Popen(
             ["redis-server", *listen, "--bind", LOOPBACK, "--cluster-enabled", "yes",
              "--cluster-config-file", f"nodes-{port}.conf", "--cluster-node-timeout", "2000",
+             # A replica's full sync starts at once (Redis 7 waits 5 s for more replicas by default),
+             # and a primary pings its replicas every second (default 10): CLUSTER SLOTS lists a
+             # replica only once its replication offset is not 0, which takes the first ping.
+             "--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "1",
              "--appendonly", "no", "--save", "", "--dir", str(directory), "--logfile", "redis.log"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -65,7 +65,9 @@ def test_upstream_killed_with_replies_owed(server, proxy):
     assert b"upstream connection lost" in proxy.logs()
 
 
-def test_upstream_killed_mid_pipeline_then_recovers(server, proxy):
+def test_upstream_killed_mid_pipeline_then_recovers(server, lens_factory):
+    # Readiness follows Redis within the INFO poll's interval: a second, not the default 5.
+    proxy = lens_factory(server, "--info-interval", "1")
     r = proxy.client(socket_timeout=30)
     value = "v" * 100
     completed = []

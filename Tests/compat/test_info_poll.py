@@ -115,7 +115,8 @@ def test_info_denied_by_acl_is_counted_but_keeps_the_proxy_ready(server, lens_fa
 
 
 def test_upstream_down_then_back(server, lens_factory):
-    lens = lens_factory(server, "--info-interval", str(INTERVAL))
+    # A client waits 0.5 s for Redis (not the default 5) before it is closed.
+    lens = lens_factory(server, "--info-interval", str(INTERVAL), "--pool-wait-timeout", "0.5")
     wait_polls(lens, 1)
     assert scrape(lens).get("redis_up") == 1
     server.kill()

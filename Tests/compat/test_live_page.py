@@ -85,7 +85,7 @@ def test_live_page_in_chromium(server, lens_factory, browser, tmp_path):
 
     # Some seconds of traffic for the charts (more for a screenshot to keep), then the
     # screenshot of the whole page.
-    seconds = 30 if os.environ.get("LIVE_PAGE_SCREENSHOT") else 6
+    seconds = 30 if os.environ.get("LIVE_PAGE_SCREENSHOT") else 3
     worker = threading.Thread(target=traffic, daemon=True)
     worker.start()
     try:

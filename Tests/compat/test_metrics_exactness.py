@@ -415,7 +415,9 @@ def test_pool_created_matches_connections_redis_accepted(server, lens_factory):
 
 def test_upstream_down_metrics(redis_factory, lens_factory):
     port = free_port()  # nothing listens here
-    lens = lens_factory(f"redis://{LOOPBACK}:{port}", ready=False)
+    # A client waits 0.5 s for Redis before it is closed; readiness follows the INFO poll every second.
+    lens = lens_factory(f"redis://{LOOPBACK}:{port}", "--pool-wait-timeout", "0.5", "--info-interval", "1",
+                        ready=False)
 
     def refused():
         expo = scrape(lens)

@@ -23,6 +23,14 @@ from conftest import LOOPBACK, free_port, http_get, wait_until
 from metrics_support import promtool_check, scrape
 
 MASTER = "mymaster"
+# A primary starts a replica's full sync at once (Redis 7 waits 5 s for more replicas by default).
+FAST_SYNC = ("--repl-diskless-sync-delay", "0")
+# Each sentinel's timers, tuned with SENTINEL DEBUG (milliseconds): it announces itself on
+# the servers' hello channel every 100 ms (default 2000), so the sentinels find each other
+# within a fraction of a second, and asks each server for INFO every second (default 10 s),
+# so a demoted primary is made a replica of the new one (and WAIT 1 is met) a second after
+# a failover rather than up to ten.
+SENTINEL_TIMERS = ("PUBLISH-PERIOD", 100, "INFO-PERIOD", 1000)
 
 
 class Sentinel:
@@ -55,6 +63,7 @@ class Sentinel:
             self.proc = subprocess.Popen(["redis-sentinel", config], stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if wait_until(self._answers, 20, f"redis-sentinel on port {self.port}") == "ok":
+                self.client().execute_command("SENTINEL", "DEBUG", *SENTINEL_TIMERS)
                 return self
         raise AssertionError("redis-sentinel did not start")
 
@@ -85,8 +94,8 @@ class Sentinel:
 def sentinel_group(redis_factory, tmp_path_factory):
     """(primary, replica, [3 sentinels]) ready for a failover: the replica in sync, every
     sentinel knowing the replica and the two other sentinels."""
-    primary = redis_factory()
-    replica = redis_factory("--replicaof", LOOPBACK, str(primary.port))
+    primary = redis_factory(*FAST_SYNC)
+    replica = redis_factory("--replicaof", LOOPBACK, str(primary.port), *FAST_SYNC)
     wait_until(lambda: replica.client().info("replication").get("master_link_status") == "up", 20,
                "the replica in sync")
     sentinels = [Sentinel(tmp_path_factory.mktemp("sentinel"), primary.port).start() for _ in range(3)]

@@ -277,7 +277,7 @@ def test_upstream_certificate_failure(cert, server_name, result, texts, tls_cert
     upstream and is closed without a reply."""
     server = redis_factory(tls=RedisTLS(tls_certs))
     lens = lens_factory(server, *upstream_tls_args(tls_certs, server_name=server_name), "--pool-min-idle", "0",
-                        "--pool-max-idle", "0", "--pool-wait-timeout", "1", "--info-interval", "0")
+                        "--pool-max-idle", "0", "--pool-wait-timeout", "0.5", "--info-interval", "0")
     survivor = lens.raw(timeout=20)
     assert survivor.command("SET", "up:k", "1") == b"OK"
     direct = server.client()
