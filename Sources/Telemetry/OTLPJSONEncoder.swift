@@ -121,45 +121,45 @@ public enum OTLPJSONEncoder {
 /// caller writes the brackets). Keys are literals that need no escaping.
 extension JSONBytes: SpanAttributeWriter {
     mutating func string(_ key: StaticString, _ value: String) {
-        attributeKey(key)
-        raw(",\"value\":{\"stringValue\":")
+        beginAttribute(key, Self.stringValue)
         string(value)
         raw("}}")
     }
 
     mutating func string(_ key: StaticString, _ value: CommandText) {
-        attributeKey(key)
-        raw(",\"value\":{\"stringValue\":")
+        beginAttribute(key, Self.stringValue)
         text(value)
         raw("}}")
     }
 
     mutating func string(_ key: StaticString, decimal value: Int) {
-        attributeKey(key)
-        raw(",\"value\":{\"stringValue\":")
-        quotedDecimal(Int64(value))
+        beginAttribute(key, Self.stringValue)
+        quotedDecimal(Int64(value))  // a JSON string of the digits
         raw("}}")
     }
 
     mutating func int(_ key: StaticString, _ value: Int64) {
-        attributeKey(key)
-        raw(",\"value\":{\"intValue\":")
+        beginAttribute(key, Self.intValue)
         quotedDecimal(value)
         raw("}}")
     }
 
     mutating func bool(_ key: StaticString, _ value: Bool) {
-        attributeKey(key)
-        raw(",\"value\":{\"boolValue\":")
+        beginAttribute(key, Self.boolValue)
         if value { raw("true") } else { raw("false") }
         raw("}}")
     }
 
-    /// A comma unless this is the first of the list, then `{"key":"KEY"`.
-    private mutating func attributeKey(_ key: StaticString) {
+    private static let stringValue: StaticString = "\",\"value\":{\"stringValue\":"
+    private static let intValue: StaticString = "\",\"value\":{\"intValue\":"
+    private static let boolValue: StaticString = "\",\"value\":{\"boolValue\":"
+
+    /// `{"key":"KEY` and `kind` (the key's closing quote and the value's opening), after a
+    /// comma unless it is the list's first.
+    private mutating func beginAttribute(_ key: StaticString, _ kind: StaticString) {
         if lastByte != UInt8(ascii: "[") { raw(",") }
         raw("{\"key\":\"")
         raw(key)
-        raw("\"")
+        raw(kind)
     }
 }
