@@ -119,7 +119,7 @@ public struct SharedLogin: Sendable, Equatable {
 /// | `UNWATCH`, `EXEC`, `DISCARD` while shared | shared (Redis answers `+OK` or its error; nothing is open) |
 /// | `SUBSCRIBE`, `PSUBSCRIBE`, `SSUBSCRIBE` | subscribe, unwound (subscriptions back to 0) |
 /// | `UNSUBSCRIBE`, `PUNSUBSCRIBE`, `SUNSUBSCRIBE` while shared | subscribe, reply (their reply count varies) |
-/// | `BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP BZPOPMIN BZPOPMAX BZMPOP XREAD XREADGROUP` | blocking, reply (`XREAD*` with or without `BLOCK`: the scanner keeps only the first arguments) |
+/// | `BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP BZPOPMIN BZPOPMAX BZMPOP XREAD XREADGROUP` | blocking, reply (`XREAD*` with or without `BLOCK`, as the scanner keeps only the first two arguments; but `XREAD STREAMS ...`, which cannot block, is shared) |
 /// | `WAIT`, `WAITAOF` | blocking, reset (on a new connection they would count from offset 0; writes sent before the first `WAIT` went over the shared connection) |
 /// | `MONITOR` | monitor, connection end |
 /// | `SYNC`, `PSYNC`, `REPLCONF` | replication, connection end |
@@ -158,10 +158,13 @@ public enum SharedRouting {
         case 5:
             if name.equalsCaseInsensitive("MULTI") { return .pin(.transaction, .unwound) }
             if name.equalsCaseInsensitive("WATCH") { return .pin(.watch, .unwound) }
-            if name.equalsCaseInsensitive("BLPOP") || name.equalsCaseInsensitive("BRPOP")
-                || name.equalsCaseInsensitive("XREAD")
-            {
+            if name.equalsCaseInsensitive("BLPOP") || name.equalsCaseInsensitive("BRPOP") {
                 return .pin(.blocking, .reply)
+            }
+            if name.equalsCaseInsensitive("XREAD") {
+                // Options come before STREAMS, so `XREAD STREAMS ...` never blocks. After
+                // `COUNT n`, a BLOCK would lie past the arguments the scanner keeps: pinned.
+                return second.equalsCaseInsensitive("STREAMS") ? .shared : .pin(.blocking, .reply)
             }
             if name.equalsCaseInsensitive("RESET") { return .pin(.reset, .reply) }
             if name.equalsCaseInsensitive("HELLO") { return .pin(.protocol, .reset) }

@@ -75,6 +75,11 @@ import Testing
         ] {
             #expect(route(name, "k", "0") == .pin(.blocking, .reply), "\(name)")
         }
+        // Options come before STREAMS: only `XREAD STREAMS ...` is known not to block.
+        #expect(route("XREAD", "streams", "k", "0") == .shared)
+        #expect(route("XREAD", "BLOCK", "0", "STREAMS", "k", "0") == .pin(.blocking, .reply))
+        #expect(route("XREAD", "COUNT", "1", "STREAMS", "k", "0") == .pin(.blocking, .reply))
+        #expect(route("XREADGROUP", "GROUP", "g", "c", "STREAMS", "k", ">") == .pin(.blocking, .reply))
     }
 
     @Test func selectIsSharedOnlyForTheSharedDatabase() {

@@ -112,6 +112,9 @@ def plain_commands(rng, i, count):
         ("SET", key),  # wrong arity
         ("RPUSH", f"c{i}:q", "x"),
         ("BLPOP", f"c{i}:q", 0),  # served at once: the list was just pushed to
+        ("XADD", f"c{i}:x", "1-1", "f", "v"),  # an error once the entry exists
+        ("XREAD", "STREAMS", f"c{i}:x", "0"),  # cannot block: stays shared
+        ("XREAD", "COUNT", 1, "STREAMS", f"c{i}:x", "0"),  # pins, as BLOCK could follow
     ]
     out = []
     for _ in range(count):
@@ -452,6 +455,14 @@ def test_pin_metrics_follow_a_transaction_and_a_subscription(server, lens_factor
     pinned, total = wait_pinned(lens, "subscribe", 0)
     assert total == subscriptions_before + 1
     assert holder.command("GET", "pin:k") == b"v"
+
+    # XREAD STREAMS cannot block and stays shared (counted at once if it pinned, before its
+    # reply); with COUNT first a BLOCK could follow, so that one pins, for its reply.
+    _, blocking_before = pin_numbers(lens, "blocking")
+    assert holder.command("XREAD", "STREAMS", "pin:x", "0") is None
+    assert pin_numbers(lens, "blocking")[1] == blocking_before
+    assert holder.command("XREAD", "COUNT", "1", "STREAMS", "pin:x", "0") is None
+    wait_until(lambda: pin_numbers(lens, "blocking") == (0, blocking_before + 1), 10, "one blocking pin, ended")
 
     # Batches: pipelines from several clients grow the histogram by at least their commands.
     count_before, sum_before = batch_numbers(scrape(lens))
