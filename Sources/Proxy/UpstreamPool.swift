@@ -450,27 +450,29 @@ public final class UpstreamPool: Service, Sendable {
         let count = state.withLockedValue { $0.machine.replenish() }
         for _ in 0..<count {
             connect(on: group.nextLoop()).whenComplete { result in
-                self.state.withLockedValue { $0.machine.replenished() }
+                // The connect stops counting as opening in the same lock that counts it idle
+                // (or gone): between two locks, a replenish would miss it and open one more.
                 switch result {
                 case .success(let lease):
                     // Completion runs on the connection's own loop.
                     self.noteConnect(success: true)
-                    self.checkIn(lease, wasUsed: false)
+                    self.checkIn(lease, wasUsed: false, replenished: true)
                 case .failure(let error):
                     self.noteConnect(success: false, error: error)
-                    self.discard(wasUsed: false)
+                    self.discard(wasUsed: false, replenished: true)
                 }
             }
         }
     }
 
     /// Puts a ready connection back: to the first waiter, into the idle list, or closed.
-    /// Runs on the connection's event loop.
-    private func checkIn(_ lease: LeasedConnection, wasUsed: Bool) {
+    /// Runs on the connection's event loop. `replenished`: it was opened by ``replenish()``.
+    private func checkIn(_ lease: LeasedConnection, wasUsed: Bool, replenished: Bool = false) {
         let loop = lease.value.loop
         let id = ObjectIdentifier(lease.value)
         let action = state.withLockedValue {
-            $0.machine.checkIn(
+            if replenished { $0.machine.replenished() }
+            return $0.machine.checkIn(
                 lease, id: id, on: ObjectIdentifier(loop), wasUsed: wasUsed, generation: $0.live[id]?.generation)
         }
         switch action {
@@ -486,8 +488,11 @@ public final class UpstreamPool: Service, Sendable {
         }
     }
 
-    private func discard(wasUsed: Bool) {
-        let waiter = state.withLockedValue { $0.machine.discard(wasUsed: wasUsed) }
+    private func discard(wasUsed: Bool, replenished: Bool = false) {
+        let waiter = state.withLockedValue {
+            if replenished { $0.machine.replenished() }
+            return $0.machine.discard(wasUsed: wasUsed)
+        }
         if let waiter { open(on: waiter.request.loop, for: waiter.request.promise) }
     }
 
