@@ -450,8 +450,6 @@ public final class UpstreamPool: Service, Sendable {
         let count = state.withLockedValue { $0.machine.replenish() }
         for _ in 0..<count {
             connect(on: group.nextLoop()).whenComplete { result in
-                // The connect stops counting as opening in the same lock that counts it idle
-                // (or gone): between two locks, a replenish would miss it and open one more.
                 switch result {
                 case .success(let lease):
                     // Completion runs on the connection's own loop.
@@ -471,9 +469,9 @@ public final class UpstreamPool: Service, Sendable {
         let loop = lease.value.loop
         let id = ObjectIdentifier(lease.value)
         let action = state.withLockedValue {
-            if replenished { $0.machine.replenished() }
-            return $0.machine.checkIn(
-                lease, id: id, on: ObjectIdentifier(loop), wasUsed: wasUsed, generation: $0.live[id]?.generation)
+            $0.machine.checkIn(
+                lease, id: id, on: ObjectIdentifier(loop), wasUsed: wasUsed, replenished: replenished,
+                generation: $0.live[id]?.generation)
         }
         switch action {
         case .keep:
@@ -489,10 +487,7 @@ public final class UpstreamPool: Service, Sendable {
     }
 
     private func discard(wasUsed: Bool, replenished: Bool = false) {
-        let waiter = state.withLockedValue {
-            if replenished { $0.machine.replenished() }
-            return $0.machine.discard(wasUsed: wasUsed)
-        }
+        let waiter = state.withLockedValue { $0.machine.discard(wasUsed: wasUsed, replenished: replenished) }
         if let waiter { open(on: waiter.request.loop, for: waiter.request.promise) }
     }
 

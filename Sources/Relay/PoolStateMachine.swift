@@ -158,11 +158,14 @@ package struct PoolStateMachine<Connection, Request> {
     }
 
     /// A ready connection comes back (`wasUsed`: from a client, else newly opened to idle),
-    /// opened in `generation` (the current one unless given).
+    /// opened in `generation` (the current one unless given). `replenished`: opened by
+    /// ``replenish()``, so it stops counting as being opened in the same step that counts it
+    /// idle (a replenish between the two would open one more).
     package mutating func checkIn(
         _ connection: Connection, id: ObjectIdentifier, on loop: ObjectIdentifier, wasUsed: Bool,
-        generation: UInt64? = nil
+        replenished: Bool = false, generation: UInt64? = nil
     ) -> CheckInAction {
+        if replenished { openingIdle -= 1 }
         if wasUsed { used -= 1 }
         if isShutDown || (generation ?? self.generation) != self.generation {
             total -= 1
@@ -189,8 +192,10 @@ package struct PoolStateMachine<Connection, Request> {
     }
 
     /// A connection is gone (closed, failed to open, not reusable): its slot is free. The
-    /// first waiting client, if any, gets a new connection opened for it.
-    package mutating func discard(wasUsed: Bool) -> Waiter? {
+    /// first waiting client, if any, gets a new connection opened for it. `replenished`: a
+    /// connect of ``replenish()`` failed.
+    package mutating func discard(wasUsed: Bool, replenished: Bool = false) -> Waiter? {
+        if replenished { openingIdle -= 1 }
         total -= 1
         if wasUsed { used -= 1 }
         guard !isShutDown, !waiters.isEmpty, total < limits.maxTotal else { return nil }
@@ -209,12 +214,6 @@ package struct PoolStateMachine<Connection, Request> {
         total += count
         openingIdle += count
         return count
-    }
-
-    /// A connect started by ``replenish()`` finished (then ``checkIn(_:id:on:wasUsed:)`` or
-    /// ``discard(wasUsed:)``).
-    package mutating func replenished() {
-        openingIdle -= 1
     }
 
     /// A connect starts.

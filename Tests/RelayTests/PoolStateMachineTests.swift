@@ -110,13 +110,29 @@ import Testing
         #expect(replenish == 2)
         let replenishAgain = pool.replenish()
         #expect(replenishAgain == 0)  // being opened counts
-        pool.replenished()
-        guard case .keep = pool.checkIn(1, id: key(4), on: a, wasUsed: false) else { Issue.record(); return }
-        pool.replenished()
-        _ = pool.discard(wasUsed: false)
+        guard case .keep = pool.checkIn(1, id: key(4), on: a, wasUsed: false, replenished: true) else {
+            Issue.record()
+            return
+        }
+        _ = pool.discard(wasUsed: false, replenished: true)
         #expect(pool.total == 1 && pool.used == 0 && pool.openingIdle == 0)
         let replenish2 = pool.replenish()
         #expect(replenish2 == 1)
+    }
+
+    /// A replenished connection moves from "being opened" to idle in one step: a replenish
+    /// right after sees it once, never zero times.
+    @Test func aReplenishedConnectionCountsOnceWhenItArrives() {
+        var pool = Self.machine(minIdle: 2, maxTotal: 10)
+        #expect(pool.replenish() == 2)
+        guard case .keep = pool.checkIn(1, id: key(4), on: a, wasUsed: false, replenished: true) else {
+            Issue.record()
+            return
+        }
+        #expect(pool.replenish() == 0)  // one idle, one still opening
+        _ = pool.discard(wasUsed: false, replenished: true)
+        #expect(pool.replenish() == 1)  // the failed one is replaced, once
+        #expect(pool.total == 2 && pool.openingIdle == 1)
     }
 
     @Test func shutdownClosesIdleFailsWaitersAndRefusesNewClients() {
