@@ -76,11 +76,16 @@ struct CommandText: Sendable, CustomStringConvertible {
         }
     }
 
-    /// The text as a string.
+    /// The text as a string: measured, then written in place (a short one stays inline, no
+    /// allocation; log lines and the slow log make one per command they show).
     var description: String {
-        var bytes = TextBytes()
-        write(into: &bytes)
-        return String(decoding: bytes.bytes, as: UTF8.self)
+        var length = TextLength()
+        write(into: &length)
+        return String(unsafeUninitializedCapacity: length.count) { buffer in
+            var fill = TextFill(buffer: buffer)
+            write(into: &fill)
+            return fill.count
+        }
     }
 
     /// ``RESP/ByteHead/printable``, byte by byte: printable ASCII as it is, every other
@@ -114,9 +119,20 @@ protocol CommandTextSink: ~Copyable {
     mutating func appendText(_ byte: UInt8)
 }
 
-/// Collects a text's bytes for ``CommandText/description``.
-private struct TextBytes: CommandTextSink {
-    var bytes: [UInt8] = []
+/// Counts a text's bytes for ``CommandText/description``.
+private struct TextLength: CommandTextSink {
+    var count = 0
 
-    mutating func appendText(_ byte: UInt8) { bytes.append(byte) }
+    mutating func appendText(_ byte: UInt8) { count += 1 }
+}
+
+/// Writes a text's bytes into a string's storage, measured first.
+private struct TextFill: CommandTextSink {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+    var count = 0
+
+    mutating func appendText(_ byte: UInt8) {
+        buffer[count] = byte
+        count += 1
+    }
 }
