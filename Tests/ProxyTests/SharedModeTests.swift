@@ -90,8 +90,9 @@ extension Integration {
                     #expect(
                         Wire(try await clients[1].request(Frames.command(["UNSUBSCRIBE"])))
                             == Wire("*3\r\n$11\r\nunsubscribe\r\n$1\r\nc\r\n:0\r\n"))
-                    try await waitUntil("both clients unpinned") {
-                        proxy.pool.shared.snapshot.pinned.allSatisfy { $0 == 0 }
+                    // A returned connection is RESET before the pool counts it idle: wait for both.
+                    try await waitUntil("both clients unpinned and their connections back in the pool") {
+                        proxy.pool.shared.snapshot.pinned.allSatisfy { $0 == 0 } && proxy.pool.snapshot.used == 0
                     }
                     #expect(Wire(try await clients[1].request(Frames.command(["GET", "k1"]))) == Wire("$1\r\nv\r\n"))
                     #expect(proxy.pool.snapshot.used == 0)
