@@ -56,6 +56,8 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     private var queued: [@Sendable () -> Void] = []  // under lock
     private var wakePending = false  // under lock
     private var stopRequested = false  // under lock
+    /// The loop's thread ended: tasks are no longer taken.
+    private var stopped = false  // under lock
     private var running: [@Sendable () -> Void] = []
     private var slots: [Slot] = []
     /// Sockets with output to send after this batch of events (see ``deferFlush(_:)``).
@@ -134,14 +136,18 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
     /// Whether the caller runs on this loop's thread.
     public var inEventLoop: Bool { pthread_equal(pthread_self(), thread) != 0 }
 
-    /// Runs `task` on the loop, after the events being handled.
+    /// Runs `task` on the loop, after the events being handled. Once the loop stopped the
+    /// task never runs (as on a NIO loop that shut down) and is released at once, so what it
+    /// captured (often this loop, through its owner) is not kept alive by the loop.
     public func execute(_ task: @escaping @Sendable () -> Void) {
-        let wake = lock.withLock { () -> Bool in
+        let (taken, wake) = lock.withLock { () -> (Bool, Bool) in
+            guard !stopped else { return (false, false) }
             queued.append(task)
-            guard !wakePending else { return false }
+            guard !wakePending else { return (true, false) }
             wakePending = true
-            return true
+            return (true, true)
         }
+        if !taken { logger.debug("a task queued after the loop stopped did not run") }
         if wake && !inEventLoop { wakeUp() }
     }
 
@@ -315,6 +321,15 @@ public final class EpollLoop: EventLoop, @unchecked Sendable {
         }
         released.removeAll()
         slots = []
+        // Tasks queued after the last turn never run; released here, outside the lock.
+        let late = lock.withLock { () -> [@Sendable () -> Void] in
+            stopped = true
+            defer { queued = [] }
+            return queued
+        }
+        if !late.isEmpty {
+            logger.debug("tasks queued as the loop stopped did not run", metadata: ["count": "\(late.count)"])
+        }
     }
 
     /// The last call filled the event array: more may be ready than it holds.

@@ -51,6 +51,26 @@ import Testing
         #expect(failure.withLockedValue { $0 as? EventLoopError } == .cancelled)
     }
 
+    /// A task queued once the loop stopped never runs, and the loop does not keep it: what
+    /// it captured is released at once (a pool's late callback capturing the loop's owner
+    /// was a reference cycle that outlived the proxy).
+    @Test func aTaskAfterTheLoopStoppedIsReleasedNotKept() async throws {
+        final class Captured: Sendable {}
+        let loop = try EpollLoop(name: "test")
+        try await loop.shutdownGracefully()
+        let ran = NIOLockedValueBox(false)
+        weak var released: Captured?
+        do {
+            let captured = Captured()
+            released = captured
+            loop.execute {
+                withExtendedLifetime(captured) { ran.withLockedValue { $0 = true } }
+            }
+        }
+        #expect(released == nil)
+        #expect(!ran.withLockedValue { $0 })
+    }
+
     @Test func timersSortByDeadlineAndCanBeRemoved() {
         var timers = LoopTimers()
         let base = NIODeadline.uptimeNanoseconds(1_000)
