@@ -55,6 +55,14 @@ public final class StreamSocket {
     /// Bytes of output the kernel (or, with TLS, `SSL_write`) took so far: an owner compares
     /// it with its own count to know which of the bytes it wrote have left.
     package private(set) var bytesSent: UInt64 = 0
+    /// Whether each send reads the loop's clock first, into ``sendStarted`` (upstream
+    /// connections: when their requests left).
+    package var stampsSends = false
+    /// The loop's clock just before the last send began (with ``stampsSends``). The
+    /// requests a send completed left no earlier; read after the send, the clock could
+    /// trail it by however long the thread was preempted, while the peer on another core
+    /// already had the bytes (and Redis may have answered part of them).
+    package private(set) var sendStarted: UInt64 = 0
 
     package init(fd: Int32, loop: EpollLoop) {
         self.fd = fd
@@ -315,6 +323,10 @@ public final class StreamSocket {
     }
 
     private func send(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if stampsSends {
+            loop.readClock()
+            sendStarted = loop.clockNanos
+        }
         loop.sentSinceClock = true
         if let tls { return send(tls, bytes) }
         var offset = 0

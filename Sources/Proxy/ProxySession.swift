@@ -317,15 +317,15 @@ final class ProxySession: EpollHandler {
         return true
     }
 
-    /// The upstream took bytes (or may have): the requests they completed get the time now
-    /// as their `sentNanos` (one clock read per write that took bytes, none otherwise).
+    /// The upstream took bytes (or may have): the requests they completed get the time the
+    /// send began as their `sentNanos` (the socket's clock read before it).
     func upstreamSent() {
         guard let upstream else { return }
         let sent = upstream.socket.bytesSent
         guard sent != upstreamSentSeen else { return }
         upstreamSentSeen = sent
         guard sent >= upstreamSentBase else { return }  // still the login's bytes
-        machine.upstreamSent(through: sent &- upstreamSentBase, at: loop.timestamp())
+        machine.upstreamSent(through: sent &- upstreamSentBase, at: upstream.socket.sendStarted)
     }
 
     /// The upstream's queued output drained: read the client again if it was held back.

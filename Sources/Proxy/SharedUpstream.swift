@@ -152,7 +152,7 @@ final class SharedUpstream {
             if socket.pendingBytes == 0 && !router.isEmpty { socket.holdOutput() }
         }
         guard marksHead < marks.count, marks[marksHead].end <= sent else { return }
-        let now = loop.timestamp()
+        let now = socket.sendStarted
         while marksHead < marks.count, marks[marksHead].end <= sent {
             let mark = marks[marksHead]
             marksHead += 1

@@ -68,8 +68,9 @@ final class UpstreamConnection: EpollHandler {
         let connection: UpstreamConnection
         do {
             let (fd, inProgress) = try SocketCalls.connect(to: address)
-            connection = UpstreamConnection(
-                socket: StreamSocket(fd: fd, loop: loop), login: login, tls: tls, target: target, promise: promise)
+            let socket = StreamSocket(fd: fd, loop: loop)
+            socket.stampsSends = true  // the requests' `sentNanos`
+            connection = UpstreamConnection(socket: socket, login: login, tls: tls, target: target, promise: promise)
             do {
                 try loop.register(fd, connection)
             } catch {
