@@ -2,8 +2,8 @@
 # Measures what spans cost: runs the same redis-benchmark suite through three redis-lens
 # processes (release build) in front of one redis-server: "off" (no OTLP endpoint, so no
 # span code runs), "r0.01" (--trace-sample-ratio 0.01) and "r1" (ratio 1.0), both
-# exporting to a local OTLP/HTTP sink (python http.server answering 200 in one write,
-# counting the spans it receives). Rotates the order every round and prints each test's
+# exporting to a local OTLP/HTTP sink (answering 200 in one write, counting the spans it
+# receives). OTLP_PROTOCOL=http/json exports JSON instead of the default protobuf. Rotates the order every round and prints each test's
 # median requests/s, the ratios to "off", the spans per second that reached the sink
 # during the "r1" runs (median), and the exporters' span counters (exported, dropped).
 # Starts everything on free loopback ports and stops exactly what it started.
@@ -40,13 +40,46 @@ sink_port=$(free_port)
 # proxies and Redis share: it answers in one write with TCP_NODELAY (http.server's headers
 # and body in two writes met the exporter's delayed ACK: one request per 40 ms), reads each
 # request into one buffer per connection (http.server's buffered reads and copies cost
-# about as much CPU as the exporter itself), and counts spans as `"spanId"` occurrences,
-# unparsed. GET answers the count so far.
+# about as much CPU as the exporter itself), and counts spans without parsing them: in
+# JSON as `"spanId"` occurrences, in protobuf by skipping from one span's length to the
+# next. GET answers the count so far.
 ${SINK_NICE:+nice -n $SINK_NICE} python3 - "$sink_port" <<'PY' &
 import socket, sys, threading
 spans = 0
 lock = threading.Lock()
 NEEDLE = b'"spanId"'
+
+def varint(buf, at):
+    value = shift = 0
+    while True:
+        byte = buf[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, at
+        shift += 7
+
+def protobuf_spans(buf, start, end, depth=0):
+    """Spans in an ExportTraceServiceRequest: field 2 of ScopeSpans (field 2 of
+    ResourceSpans, field 1 of the request), counted by skipping over them unparsed."""
+    found = 0
+    at = start
+    while at < end:
+        key, at = varint(buf, at)
+        if key & 7 == 0:
+            _, at = varint(buf, at)
+            continue
+        if key & 7 == 1 or key & 7 == 5:
+            at += 8 if key & 7 == 1 else 4
+            continue
+        length, at = varint(buf, at)
+        field = key >> 3
+        if depth == 2 and field == 2:
+            found += 1
+        elif (depth, field) in ((0, 1), (1, 2)):
+            found += protobuf_spans(buf, at, at + length, depth + 1)
+        at += length
+    return found
 
 def serve(conn):
     global spans
@@ -78,10 +111,15 @@ def serve(conn):
                 return
             have += n
         if head.startswith(b"post"):
-            found = buf.count(NEEDLE, end + 4, need)
+            if b"protobuf" in head:
+                found = protobuf_spans(buf, end + 4, need)
+                answer = b"Content-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n"
+            else:
+                found = buf.count(NEEDLE, end + 4, need)
+                answer = b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
             with lock:
                 spans += found
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            conn.sendall(b"HTTP/1.1 200 OK\r\n" + answer)
         else:
             text = str(spans).encode()
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(text), text))
@@ -111,6 +149,7 @@ start_proxy() {
 }
 start_proxy
 off_port=$port
+export REDIS_LENS_OTLP_PROTOCOL=${OTLP_PROTOCOL:-http/protobuf}
 start_proxy --otlp-endpoint "http://127.0.0.1:$sink_port" --trace-sample-ratio 0.01
 low_port=$port low_admin=$admin
 start_proxy --otlp-endpoint "http://127.0.0.1:$sink_port" --trace-sample-ratio 1
@@ -132,7 +171,7 @@ for round in $(seq 1 "$rounds"); do
     done
 done
 
-echo "redis-benchmark $* ; $rounds rounds, median requests/s; $(nproc) cores; $(date -u +%F)"
+echo "redis-benchmark $* ; $rounds rounds, median requests/s; $REDIS_LENS_OTLP_PROTOCOL; $(nproc) cores; $(date -u +%F)"
 python3 - "$results" <<'PY'
 import statistics, sys, collections
 rows = collections.defaultdict(lambda: collections.defaultdict(list))

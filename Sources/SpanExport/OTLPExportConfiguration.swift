@@ -4,6 +4,9 @@ import Telemetry
 public struct OTLPExportConfiguration: Sendable {
     /// The full traces URL (`http://collector:4318/v1/traces`); nil: no HTTP export.
     public var tracesEndpoint: String?
+    /// How request bodies are encoded (`--otlp-protocol`; default `http/protobuf`, as the
+    /// OpenTelemetry exporters do). `--otlp-file` lines are JSON either way.
+    public var encoding = OTLPEncoding.protobuf
     /// Extra HTTP headers (`OTEL_EXPORTER_OTLP_HEADERS`); never logged.
     public var headers: [(name: String, value: String)] = []
     /// Timeout of one export request, in seconds (default 10).

@@ -42,12 +42,14 @@ public final class SpanExportService: Service, Sendable {
         let file = try configuration.filePath.map { path throws(SpanExportError) in try OTLPFileWriter(path: path) }
         let sender = configuration.tracesEndpoint.map {
             OTLPHTTPSender(
-                url: $0, headers: configuration.headers, timeoutSeconds: configuration.timeoutSeconds, group: group)
+                url: $0, encoding: configuration.encoding, headers: configuration.headers,
+                timeoutSeconds: configuration.timeoutSeconds, group: group)
         }
         logger.info(
             "exporting spans",
             metadata: [
                 "endpoint": "\(configuration.tracesEndpoint.map(OTLPEnvironment.redacted) ?? "none")",
+                "protocol": "\(configuration.encoding.rawValue)",
                 "file": "\(configuration.filePath ?? "none")",
             ])
         let interval = Duration.nanoseconds(Int64(configuration.flushIntervalSeconds * 1e9))
@@ -55,7 +57,7 @@ public final class SpanExportService: Service, Sendable {
             await withTaskGroup(of: Void.self) { exports in
                 var inFlight = 0
                 var nextBatch = NIODeadline.now()
-                var work = ExportWork()
+                var work = ExportWork(encoding: configuration.encoding)
                 while !isStopping && !Task.isCancelled {
                     await queue.signal.wait(timeout: interval)
                     await drain(
@@ -120,7 +122,7 @@ public final class SpanExportService: Service, Sendable {
             if rest > 0 { metrics.dropped(rest, reason: .exportFailed) }
             return
         }
-        var work = ExportWork()
+        var work = ExportWork(encoding: configuration.encoding)
         while !Task.isCancelled {
             queue.take(configuration.batchSize, into: &work.batch)
             let count = work.batch.count
@@ -200,19 +202,35 @@ public final class SpanExportService: Service, Sendable {
 }
 
 /// What the exporter reuses from batch to batch: the array a batch is taken into and the
-/// buffer it is encoded in, so a steady export allocates no fresh memory for either.
+/// buffers it is encoded in, so a steady export allocates no fresh memory for either.
 private struct ExportWork: ~Copyable {
     var batch: [SpanRecord] = []
-    var request = OTLPRequestBuffer()
+    /// The HTTP request's body, in the endpoint's encoding.
+    var request: OTLPRequestBuffer
+    /// The `--otlp-file` line (JSON), when the request is not that already.
+    var line = OTLPRequestBuffer(encoding: .json)
+
+    init(encoding: OTLPEncoding) {
+        request = OTLPRequestBuffer(encoding: encoding)
+    }
 
     /// Encodes the batch, appends it to `file`, and returns a copy for an HTTP request
     /// when `needsBody` (requests are in flight while the next batch is encoded).
     mutating func encode(resource: OTLPResource, file: OTLPFileWriter?, needsBody: Bool) -> ByteBuffer? {
-        request.encode(batch, resource: resource)
-        batch.removeAll(keepingCapacity: true)
-        return request.withUnsafeBytes { body in
-            file?.append(body)
-            return needsBody ? ByteBuffer(bytes: body) : nil
+        defer { batch.removeAll(keepingCapacity: true) }
+        var body: ByteBuffer?
+        if needsBody {
+            request.encode(batch, resource: resource)
+            body = request.withUnsafeBytes { ByteBuffer(bytes: $0) }
         }
+        if let file {
+            if needsBody && request.encoding == .json {
+                request.withUnsafeBytes { file.append($0) }
+            } else {
+                line.encode(batch, resource: resource)
+                line.withUnsafeBytes { file.append($0) }
+            }
+        }
+        return body
     }
 }

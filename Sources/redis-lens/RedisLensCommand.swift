@@ -126,6 +126,9 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "OTLP/HTTP base URL; spans go to URL/v1/traces (OTEL_EXPORTER_OTLP_ENDPOINT). (default: off)")
     var otlpEndpoint: String?
 
+    @Option(help: "Export encoding: http/protobuf or http/json (OTEL_EXPORTER_OTLP_PROTOCOL). (default: http/protobuf)")
+    var otlpProtocol: String?
+
     @Option(help: "Extra export headers, key=value,... (OTEL_EXPORTER_OTLP_HEADERS).")
     var otlpHeaders: String?
 

@@ -56,6 +56,14 @@ extension RedisLensCommand {
             export.tracesEndpoint = try Self.url(
                 OTLPEnvironment.tracesURL(base: text), source: "OTEL_EXPORTER_OTLP_ENDPOINT")
         }
+        let protocolVariables = ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]
+        if let (text, source) = values.standard(otlpProtocol, "otlp-protocol", otel: protocolVariables) {
+            guard let encoding = OTLPEncoding(rawValue: text.lowercased()) else {
+                throw ConfigurationError(
+                    "invalid \(source): '\(text)' is not http/protobuf or http/json (grpc is not supported)")
+            }
+            export.encoding = encoding
+        }
         let headerVariables = ["OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS"]
         if let (text, source) = values.standard(otlpHeaders, "otlp-headers", otel: headerVariables) {
             guard let headers = OTLPEnvironment.keyValueList(text) else {

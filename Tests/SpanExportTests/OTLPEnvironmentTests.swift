@@ -1,3 +1,4 @@
+import Telemetry
 import Testing
 
 @testable import SpanExport
@@ -65,5 +66,54 @@ import Testing
         #expect(ExportResponse(body: Array(#"{"partialSuccess":{"rejectedSpans":7}}"#.utf8)).rejectedSpans == 7)
         #expect(ExportResponse(body: Array("{}".utf8)) == ExportResponse(body: []))
         #expect(ExportResponse(body: Array(#"{"code":3,"message":"bad json"}"#.utf8)).message == "bad json")
+    }
+
+    /// Protobuf answers: `ExportTraceServiceResponse` and `google.rpc.Status`, as python's
+    /// protobuf serializes them; fields it does not know are skipped.
+    @Test func readsProtobufResponses() {
+        // partial_success { rejected_spans: 3, error_message: "too old" }
+        let partial: [UInt8] = [0x0a, 0x0b, 0x08, 0x03, 0x12, 0x07] + Array("too old".utf8)
+        #expect(
+            ExportResponse(protobuf: partial, isStatus: false)
+                == ExportResponse(
+                    body: Array(#"{"partialSuccess":{"rejectedSpans":"3","errorMessage":"too old"}}"#.utf8)))
+        // An unknown fixed64, fixed32 and varint field first, then the same.
+        let padded: [UInt8] = [0x11] + [UInt8](repeating: 1, count: 8) + [0x1d, 1, 2, 3, 4, 0x20, 0x96, 0x01] + partial
+        #expect(ExportResponse(protobuf: padded, isStatus: false).rejectedSpans == 3)
+        // Status { code: 3, message: "bad body" }
+        let status: [UInt8] = [0x08, 0x03, 0x12, 0x08] + Array("bad body".utf8)
+        #expect(ExportResponse(protobuf: status, isStatus: true).message == "bad body")
+        #expect(ExportResponse(protobuf: [], isStatus: false) == ExportResponse(body: []))
+    }
+
+    /// Truncated or malformed protobuf reads as what was read before it, never past the end.
+    @Test func readsMalformedProtobufAsEmpty() {
+        let partial: [UInt8] = [0x0a, 0x0b, 0x08, 0x03, 0x12, 0x07] + Array("too old".utf8)
+        for cut in 0..<partial.count {
+            #expect(ExportResponse(protobuf: Array(partial.prefix(cut)), isStatus: false).rejectedSpans == 0)
+        }
+        for bytes: [UInt8] in [
+            [0xff], [0x80, 0x80], [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f], [0x0b, 0x00], Array("{}".utf8),
+        ] {
+            #expect(ExportResponse(protobuf: bytes, isStatus: false) == ExportResponse(body: []))
+            #expect(ExportResponse(protobuf: bytes, isStatus: true) == ExportResponse(body: []))
+        }
+    }
+
+    /// The answer is read in the encoding its Content-Type names, else in the request's.
+    @Test func responsesAreReadInTheirOwnEncoding() {
+        let json = Array(#"{"partialSuccess":{"rejectedSpans":"2"}}"#.utf8)
+        let protobuf: [UInt8] = [0x0a, 0x02, 0x08, 0x02]
+        let cases: [([UInt8], String?, OTLPEncoding)] = [
+            (json, "application/json", .protobuf), (json, nil, .json), (json, "text/plain", .json),
+            (protobuf, "application/x-protobuf", .json), (protobuf, nil, .protobuf),
+            (protobuf, "text/plain", .protobuf),
+        ]
+        for (body, type, encoding) in cases {
+            #expect(
+                OTLPHTTPSender.response(body, contentType: type, requestEncoding: encoding, isError: false)
+                    .rejectedSpans
+                    == 2)
+        }
     }
 }

@@ -45,17 +45,22 @@ import Testing
     }
 
     /// The exporter's kept buffer: each body replaces the last one, byte for byte what a
-    /// fresh encoding gives, whether the next batch is larger or smaller.
-    @Test func requestBufferHoldsExactlyTheLastBody() {
+    /// fresh encoding gives, whether the next batch is larger or smaller, in either encoding.
+    @Test(arguments: OTLPEncoding.allCases)
+    func requestBufferHoldsExactlyTheLastBody(encoding: OTLPEncoding) {
         let spans = (0..<300).map { index in
             SpanRecord(
                 traceIDHigh: 1, traceIDLow: UInt64(index), spanID: UInt64(index) + 1, name: "GET",
                 startUnixNanos: 10, endUnixNanos: 20, attributes: [SpanAttribute("db.namespace", .string("0"))])
         }
-        var request = OTLPRequestBuffer()
+        var request = OTLPRequestBuffer(encoding: encoding)
         for batch in [Array(spans), Array(spans.prefix(2)), [], Array(spans.suffix(100))] {
             request.encode(batch, resource: resource)
-            #expect(request.withUnsafeBytes { Array($0) } == OTLPJSONEncoder.encode(batch, resource: resource))
+            let fresh =
+                encoding == .json
+                ? OTLPJSONEncoder.encode(batch, resource: resource)
+                : OTLPProtobufEncoder.encode(batch, resource: resource)
+            #expect(request.withUnsafeBytes { Array($0) } == fresh)
         }
     }
 
@@ -98,6 +103,10 @@ import Testing
             let expected = String(decoding: OTLPJSONEncoder.encode(text, resource: resource), as: UTF8.self)
             #expect(encoded == expected)
             #expect(encoded.contains(#""attributes":[{"key":"db.system.name""#))
+            // The same both ways in protobuf (its own paths: CommandText, db.namespace's digits).
+            #expect(
+                OTLPProtobufEncoder.encode(spans, resource: resource)
+                    == OTLPProtobufEncoder.encode(text, resource: resource))
         }
     }
 }

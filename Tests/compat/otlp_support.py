@@ -1,10 +1,12 @@
-"""An OTLP/HTTP receiver for tests, and a strict reader of OTLP/JSON trace requests.
+"""An OTLP/HTTP receiver for tests, and a strict reader of OTLP trace requests.
 
 The receiver is a real HTTP server (python's http.server in a thread) on a loopback
-port. Every body is checked against the OTLP/JSON rules (lowerCamelCase names, ids as
-lowercase hex, enums as integers, 64-bit integers as strings) and then parsed by
-protobuf's own JSON parser into `ExportTraceServiceRequest`, after the hex ids are
-converted to base64 as the OTLP specification says for that step.
+port. A protobuf body (`application/x-protobuf`, the default) is parsed by protobuf into
+`ExportTraceServiceRequest` and must serialize back to exactly its bytes (every field
+known, in field order, lengths minimal). A JSON body (`application/json`) is checked
+against the OTLP/JSON rules (lowerCamelCase names, ids as lowercase hex, enums as
+integers, 64-bit integers as strings) and then parsed by protobuf's own JSON parser,
+after the hex ids are converted to base64 as the OTLP specification says for that step.
 """
 
 import base64
@@ -20,15 +22,19 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
 from conftest import LOOPBACK, wait_until
 
+PROTOBUF = "application/x-protobuf"
 HEX_ID = {"traceId": re.compile(r"^[0-9a-f]{32}$"), "spanId": re.compile(r"^[0-9a-f]{16}$"),
           "parentSpanId": re.compile(r"^[0-9a-f]{16}$")}
 
 
 class OTLPReceiver:
-    """Collects POSTed bodies; `respond(index, body)` picks (status, headers, body) per request."""
+    """Collects POSTed bodies; `respond(index, body)` picks (status, headers, body) per request.
+
+    Answers are JSON unless the headers name another Content-Type; without `respond`, every
+    request gets an empty success in its own encoding (`{}`, or no bytes for protobuf)."""
 
     def __init__(self, respond=None):
-        self.respond = respond or (lambda index, body: (200, {}, b"{}"))
+        self.respond = respond
         self.requests = []  # dicts: time, path, headers, body
         self.lock = threading.Lock()
         receiver = self
@@ -40,9 +46,14 @@ class OTLPReceiver:
                     index = len(receiver.requests)
                     receiver.requests.append({"time": time.monotonic(), "path": self.path,
                                               "headers": dict(self.headers), "body": body})
-                status, headers, reply = receiver.respond(index, body)
+                if receiver.respond:
+                    status, headers, reply = receiver.respond(index, body)
+                elif self.headers.get("Content-Type") == PROTOBUF:
+                    status, headers, reply = 200, {"Content-Type": PROTOBUF}, b""
+                else:
+                    status, headers, reply = 200, {}, b"{}"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                headers = {"Content-Type": "application/json", **headers}
                 self.send_header("Content-Length", str(len(reply)))
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -73,7 +84,9 @@ class OTLPReceiver:
 
     def spans(self):
         """Every span of every request received so far, parsed strictly."""
-        return [span for body in self.bodies() for span in parse_request(body)[1]]
+        with self.lock:
+            requests = list(self.requests)
+        return [span for r in requests for span in parse_request(r["body"], r["headers"].get("Content-Type"))[1]]
 
     def wait_for_span(self, predicate, what, timeout=20):
         return wait_until(lambda: [s for s in self.spans() if predicate(s)], timeout, what)
@@ -111,11 +124,21 @@ def _value(any_value):
     return getattr(any_value, kind) if kind else None
 
 
-def parse_request(body):
-    """(ExportTraceServiceRequest, [span dicts]) from one OTLP/JSON body; fails on any deviation."""
-    document = json.loads(body)
-    _check_json_rules(document)
-    request = json_format.Parse(json.dumps(_hex_ids_to_base64(document)), ExportTraceServiceRequest())
+def parse_request(body, content_type=None):
+    """(ExportTraceServiceRequest, [span dicts]) from one OTLP body, protobuf or JSON (told
+    apart by the first byte, which must agree with `content_type` when given); fails on any
+    deviation."""
+    is_json = body[:1] == b"{"
+    if content_type is not None:
+        assert content_type == ("application/json" if is_json else PROTOBUF), \
+            f"a {'JSON' if is_json else 'protobuf'} body sent as {content_type}"
+    if is_json:
+        document = json.loads(body)
+        _check_json_rules(document)
+        request = json_format.Parse(json.dumps(_hex_ids_to_base64(document)), ExportTraceServiceRequest())
+    else:
+        request = ExportTraceServiceRequest.FromString(body)
+        assert request.SerializeToString() == body, "not protobuf's own encoding of the request"
     spans = []
     for resource_spans in request.resource_spans:
         resource = {a.key: _value(a.value) for a in resource_spans.resource.attributes}

@@ -7,9 +7,13 @@ import json
 import signal
 import time
 
+import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (ExportTracePartialSuccess,
+                                                                      ExportTraceServiceResponse)
+
 from conftest import free_port, wait_until
 from metrics_support import promtool_check, scrape
-from otlp_support import OTLPReceiver, parse_request
+from otlp_support import PROTOBUF, OTLPReceiver, parse_request
 
 FAST = ("--otlp-flush-interval", "0.05", "--trace-sample-ratio", "1")
 
@@ -44,14 +48,27 @@ def test_503_with_retry_after_is_retried_after_that_delay(server, lens_factory):
     assert span_ids(first["body"]) <= delivered()
 
 
-def test_400_and_partial_success_are_not_retried_and_logged_once(server, lens_factory):
+def protobuf_status(code, message):
+    """A google.rpc.Status (code = 1, message = 2), as protobuf writes it."""
+    text = message.encode()
+    return bytes([0x08, code, 0x12, len(text)]) + text
+
+
+@pytest.mark.parametrize("protocol", ["http/protobuf", "http/json"])
+def test_400_and_partial_success_are_not_retried_and_logged_once(server, lens_factory, protocol):
     def respond(index, body):
+        if protocol == "http/json":
+            if index % 2 == 0:
+                return 400, {}, json.dumps({"code": 3, "message": "bad request body"}).encode()
+            return 200, {}, json.dumps({"partialSuccess": {"rejectedSpans": "1", "errorMessage": "too old"}}).encode()
+        answer = {"Content-Type": PROTOBUF}
         if index % 2 == 0:
-            return 400, {}, json.dumps({"code": 3, "message": "bad request body"}).encode()
-        return 200, {}, json.dumps({"partialSuccess": {"rejectedSpans": "1", "errorMessage": "too old"}}).encode()
+            return 400, answer, protobuf_status(3, "bad request body")
+        partial = ExportTracePartialSuccess(rejected_spans=1, error_message="too old")
+        return 200, answer, ExportTraceServiceResponse(partial_success=partial).SerializeToString()
 
     with OTLPReceiver(respond) as receiver:
-        lens = lens_factory(server, "--otlp-endpoint", receiver.endpoint, *FAST)
+        lens = lens_factory(server, "--otlp-endpoint", receiver.endpoint, "--otlp-protocol", protocol, *FAST)
         client = lens.client()
         for i in range(6):  # one request each: every batch is sent before the next command
             client.set(f"k{i}", i)

@@ -11,7 +11,7 @@ import redis
 
 from conftest import LOOPBACK, ErrorReply, wait_until
 from metrics_support import scrape
-from otlp_support import OTLPReceiver, file_spans
+from otlp_support import OTLPReceiver, file_spans, parse_request
 
 FAST = ("--otlp-flush-interval", "0.05")
 
@@ -22,12 +22,16 @@ def mark(client):
         client.execute_command("ECHO")
 
 
-def test_a_command_becomes_a_span_with_every_attribute(redis_factory, lens_factory):
+@pytest.mark.parametrize("protocol,content_type", [
+    (None, "application/x-protobuf"), ("http/protobuf", "application/x-protobuf"), ("http/json", "application/json")])
+def test_a_command_becomes_a_span_with_every_attribute(redis_factory, lens_factory, protocol, content_type):
     server = redis_factory()
     with OTLPReceiver() as receiver:
         env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_SERVICE_NAME": "checkout",
                "OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=t%201,api-key=k",
                "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=test,service.name=ignored"}
+        if protocol:
+            env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = protocol
         lens = lens_factory(server.url(db=2), "--trace-sample-ratio", "1", *FAST, env=env)
         raw = lens.raw()
         client_port = raw.sock.getsockname()[1]
@@ -43,7 +47,7 @@ def test_a_command_becomes_a_span_with_every_attribute(redis_factory, lens_facto
         assert [s["name"] for s in spans] == ["SET", "GET", "GET", "LPUSH", "CONFIG GET"]
         request = receiver.requests[0]
         assert request["path"] == "/v1/traces"
-        assert request["headers"]["Content-Type"] == "application/json"
+        assert request["headers"]["Content-Type"] == content_type
         assert request["headers"]["x-tenant"] == "t 1" and request["headers"]["api-key"] == "k"
     set_span, hit, miss, error, config = spans
     for span in spans:
@@ -142,6 +146,36 @@ def test_the_ratio_holds_over_20000_commands(server, lens_factory):
         expo = scrape(lens)
     assert expo.sum("redislens_spans_dropped_total") == 0
     assert 1000 - 154 <= kept <= 1000 + 154, kept
+
+
+def test_protobuf_and_json_carry_the_same_requests(server, lens_factory, tmp_path):
+    """Every batch goes to the endpoint as protobuf and to --otlp-file as JSON: parsed by
+    protobuf, the two are the same requests, whatever the commands held."""
+    path = tmp_path / "spans.jsonl"
+    with OTLPReceiver() as receiver:
+        lens = lens_factory(server, "--otlp-endpoint", receiver.endpoint, "--otlp-file", str(path),
+                            "--trace-sample-ratio", "1", "--span-query-text", "full", *FAST)
+        client = lens.client()
+        client.set("k\u00e9\x01\"\\", b"\x00\xff value")
+        client.get("k\u00e9\x01\"\\")
+        client.get("missing")
+        client.set("long:" * 100, "v")
+        with pytest.raises(redis.ResponseError):
+            client.lpush("long:" * 100, "x")
+        pipe = client.pipeline(transaction=True)
+        pipe.incr("n").incr("n")
+        pipe.execute()
+        client.execute_command("SELECT", "3")
+        client.execute_command("CONFIG", "GET", "maxmemory")
+        mark(client)
+        receiver.wait_for_span(lambda s: s["name"] == "ECHO", "the last span")
+        wait_until(lambda: any(s["name"] == "ECHO" for s in file_spans(path)), 20, "the last line")
+        with receiver.lock:
+            sent = [parse_request(r["body"], r["headers"]["Content-Type"])[0] for r in receiver.requests]
+    assert all(r["headers"]["Content-Type"] == "application/x-protobuf" for r in receiver.requests)
+    written = [parse_request(line)[0] for line in path.read_bytes().splitlines()]
+    assert sum(len(r.resource_spans[0].scope_spans[0].spans) for r in sent) >= 12
+    assert sorted(r.SerializeToString() for r in sent) == sorted(r.SerializeToString() for r in written)
 
 
 def test_watch_conflict_is_the_parents_outcome(server, lens_factory, tmp_path):

@@ -69,6 +69,14 @@ let benchmarks: @Sendable () -> Void = {
         record(observers: [SpanObserver.factory(configuration: spans, sink: DiscardingSpanSink())], benchmark)
     }
 
+    // Spans on at sample ratio 1 with the export queue full: what each command pays while
+    // the exporter's pace holds spans back (kept, then dropped unbuilt and counted).
+    Benchmark("Metric recording with spans on at ratio 1, export queue full (per command)") { benchmark in
+        var spans = SpanConfiguration()
+        spans.sampleRatio = 1
+        record(observers: [SpanObserver.factory(configuration: spans, sink: FullSpanSink())], benchmark)
+    }
+
     // Hot keys on, over 1,000 keys (more than the 400 counters: replacements too), with the
     // upstream time set: what `--hotkeys` and the size and upstream histograms cost.
     Benchmark("Metric recording with hot keys on, 1,000 keys (per command)") { benchmark in
@@ -86,21 +94,24 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The exporter's side of a kept span: 1,000 `GET user:N` spans (query text on, the
-    // default `sanitized`) encoded as one OTLP/JSON request body, into the buffer the
-    // exporter keeps from batch to batch.
-    Benchmark("Span encoding: OTLP/JSON of kept GET spans (per span)") { benchmark in
-        let spans = keptSpans(Fixtures.count)
-        let resource = OTLPResource(
-            attributes: [SpanAttribute("service.name", .string("redis-lens"))], scopeName: "redis-lens",
-            scopeVersion: "1.0.0")
-        var request = OTLPRequestBuffer()
-        request.encode(spans, resource: resource)
-        benchmark.startMeasurement()
-        for _ in 0..<max(benchmark.scaledIterations.count / Fixtures.count, 1) {
+    // default `sanitized`) encoded as one OTLP request body, into the buffer the exporter
+    // keeps from batch to batch: JSON (`--otlp-file`, `http/json`) and protobuf (the default).
+    for encoding in OTLPEncoding.allCases {
+        let name = encoding == .json ? "OTLP/JSON" : "OTLP/protobuf"
+        Benchmark("Span encoding: \(name) of kept GET spans (per span)") { benchmark in
+            let spans = keptSpans(Fixtures.count)
+            let resource = OTLPResource(
+                attributes: [SpanAttribute("service.name", .string("redis-lens"))], scopeName: "redis-lens",
+                scopeVersion: "1.0.0")
+            var request = OTLPRequestBuffer(encoding: encoding)
             request.encode(spans, resource: resource)
-            blackHole(request.withUnsafeBytes { $0.count })
+            benchmark.startMeasurement()
+            for _ in 0..<max(benchmark.scaledIterations.count / Fixtures.count, 1) {
+                request.encode(spans, resource: resource)
+                blackHole(request.withUnsafeBytes { $0.count })
+            }
+            benchmark.stopMeasurement()
         }
-        benchmark.stopMeasurement()
     }
 }
 
@@ -169,6 +180,14 @@ struct DiscardingSpanSink: SpanSink {
     func submit(_ span: SpanRecord) {}
     func submit(_ spans: [SpanRecord]) {}
     var isFull: Bool { false }
+    func droppedUnbuilt(_ count: Int) {}
+}
+
+/// A span sink that is always full: every kept span is dropped unbuilt.
+struct FullSpanSink: SpanSink {
+    func submit(_ span: SpanRecord) {}
+    func submit(_ spans: [SpanRecord]) {}
+    var isFull: Bool { true }
     func droppedUnbuilt(_ count: Int) {}
 }
 
