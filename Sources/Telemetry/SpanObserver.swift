@@ -4,8 +4,8 @@ import RedisCommands
 /// The per-event-loop ``CommandObserver`` that turns commands into spans.
 ///
 /// The sampling decision is made after the reply, from a trace id drawn from a per-loop
-/// generator: unsampled commands cost two random numbers and a dictionary lookup, and
-/// allocate nothing. A kept command's span is plain values (the event, its summary, the
+/// generator: unsampled commands cost two random numbers (and, while some connection has
+/// a `MULTI` open, a dictionary lookup), and allocate nothing. A kept command's span is plain values (the event, its summary, the
 /// connection's ``SpanPeer``, ids and times: no allocation, no text) handed to the
 /// ``SpanSink``; the exporter turns it into text. A `MULTI`
 /// transaction is held (bounded) until `EXEC`/`DISCARD` and decided once, as a whole.
@@ -23,6 +23,10 @@ public final class SpanObserver: CommandObserver {
     private var unreportedDrops = 0
     /// Drops reported at once at most (the count shown lags by less than this per loop).
     static let dropReportBatch = 64
+    /// Connections with a `MULTI` open. While there is none, a command looks its connection
+    /// up only when it opens a transaction, changes the database, or its span is built: most
+    /// commands are sampled out (or dropped unbuilt), and the lookup was most of their cost.
+    private(set) var openTransactions = 0
 
     /// Creates an observer sending kept spans to `sink`; `seed` fixes the ids (tests).
     public init(configuration: SpanConfiguration, sink: any SpanSink, seed: UInt64? = nil) {
@@ -43,12 +47,14 @@ public final class SpanObserver: CommandObserver {
 
     /// Remembers the client's address and starts it in the upstream URL's database.
     public func connectionOpened(id: UInt64, address: String) {
-        connections[id] = SpanConnectionState(address: address, configuration: configuration)
+        let replaced = connections.updateValue(
+            SpanConnectionState(address: address, configuration: configuration), forKey: id)
+        if replaced?.transaction.isOpen == true { openTransactions -= 1 }
     }
 
     /// Forgets the connection (an open transaction is dropped: it never ran).
     public func connectionClosed(id: UInt64) {
-        connections[id] = nil
+        if connections.removeValue(forKey: id)?.transaction.isOpen == true { openTransactions -= 1 }
         if unreportedDrops > 0 { reportDrops() }
     }
 
@@ -60,17 +66,24 @@ public final class SpanObserver: CommandObserver {
     /// Samples one command and, if kept, builds and submits its span.
     public func observe(_ event: CommandEvent, summary: CommandSummary) {
         let id = event.connectionID
-        let connection = connections[id]  // one lookup per command
-        if connection?.transaction.isOpen == true {
-            observeInTransaction(event, summary: summary)
-            return
+        let succeeded = event.outcome == .replied && event.error == nil && !event.queued
+        let opensTransaction = succeeded && event.name.equalsCaseInsensitive("MULTI")
+        let databaseChange = succeeded ? Self.databaseChange(event) : nil
+        var connection: SpanConnectionState?
+        var lookedUp = false
+        if openTransactions > 0 || opensTransaction || databaseChange != nil {
+            connection = connections[id]
+            lookedUp = true
+            if connection?.transaction.isOpen == true {
+                observeInTransaction(event, summary: summary)
+                return
+            }
+            if opensTransaction, let connection {
+                connection.transaction.open(event)
+                openTransactions += 1
+                return
+            }
         }
-        let succeeded = event.outcome == .replied && event.error == nil
-        if succeeded && !event.queued && event.name.equalsCaseInsensitive("MULTI"), let connection {
-            connection.transaction.open(event)
-            return
-        }
-        let database = connection?.database ?? configuration.initialDatabase
         let trace = (high: ids.next(), low: ids.nextNonZero())
         if sampler.keep(traceIDLow: trace.low, isError: SpanBuilder.isError(event), isSlow: summary.slow) {
             if sink.isFull {
@@ -78,15 +91,15 @@ public final class SpanObserver: CommandObserver {
                 if unreportedDrops >= Self.dropReportBatch { reportDrops() }
             } else {
                 if unreportedDrops > 0 { reportDrops() }
+                if !lookedUp { connection = connections[id] }
                 sink.submit(
                     builder.span(
-                        event, summary: summary, peer: connection?.peer ?? unknownPeer, database: database,
-                        trace: trace, spanID: ids.nextNonZero()))
+                        event, summary: summary, peer: connection?.peer ?? unknownPeer,
+                        database: connection?.database ?? configuration.initialDatabase, trace: trace,
+                        spanID: ids.nextNonZero()))
             }
         }
-        if succeeded && !event.queued, let database = Self.databaseChange(event) {
-            connection?.database = database
-        }
+        if let databaseChange { connection?.database = databaseChange }
     }
 
     private func observeInTransaction(_ event: CommandEvent, summary: CommandSummary) {
@@ -119,6 +132,7 @@ public final class SpanObserver: CommandObserver {
         }
         let pendingDatabase = connections[id]!.transaction.pendingDatabase
         connections[id]!.transaction.close()
+        openTransactions -= 1
         let executed = event.outcome == .replied && event.error == nil && !event.replyIsNull
         if event.name.equalsCaseInsensitive("RESET") {
             connections[id]!.database = 0
