@@ -3,27 +3,17 @@ import Testing
 @testable import Telemetry
 
 @Suite struct OTLPProtobufEncoding {
-    let resource = OTLPResource(
-        attributes: [SpanAttribute("service.name", .string("redis-lens"))], scopeName: "redis-lens",
-        scopeVersion: "0.1.0")
+    let resource = EncodingFixtures.resource
 
     /// The bytes python's protobuf (opentelemetry-proto's `ExportTraceServiceRequest`)
-    /// serializes for the span of `OTLPJSONEncoding.encodesOneSpanExactly`.
+    /// serializes for `EncodingFixtures.oneSpan`.
     @Test func encodesOneSpanAsProtobufDoes() {
-        let span = SpanRecord(
-            traceIDHigh: 0x0123_4567_89ab_cdef, traceIDLow: 0xfedc_ba98_7654_3210, spanID: 0x0a0b_0c0d_0e0f_1011,
-            name: "GET", startUnixNanos: 1_700_000_000_000_000_001, endUnixNanos: 1_700_000_000_000_250_001,
-            attributes: [
-                SpanAttribute("db.system.name", .string("redis")),
-                SpanAttribute("server.port", .int(6379)),
-                SpanAttribute("redis.cache.hit", .bool(false)),
-            ])
         let expected =
             "0ab5010a1e0a1c0a0c736572766963652e6e616d65120c0a0a72656469732d6c656e731292010a130a0a72656469732d6c656e"
             + "731205302e312e30127b0a100123456789abcdeffedcba987654321012080a0b0c0d0e0f10112a034745543003390100"
             + "2a36fe9c97174191d02d36fe9c97174a190a0e64622e73797374656d2e6e616d6512070a0572656469734a120a0b73657276"
             + "65722e706f7274120318eb314a150a0f72656469732e63616368652e68697412021000"
-        #expect(hex(OTLPProtobufEncoder.encode([span], resource: resource)) == expected)
+        #expect(hex(OTLPProtobufEncoder.encode([EncodingFixtures.oneSpan], resource: resource)) == expected)
     }
 
     /// A parent, an error status and a negative integer (ten varint bytes); a long text

@@ -3,21 +3,28 @@ import Testing
 
 @testable import Telemetry
 
-@Suite struct OTLPJSONEncoding {
-    let resource = OTLPResource(
+/// The resource and the one span both encodings' exact-bytes tests encode.
+enum EncodingFixtures {
+    static let resource = OTLPResource(
         attributes: [SpanAttribute("service.name", .string("redis-lens"))], scopeName: "redis-lens",
         scopeVersion: "0.1.0")
 
+    static let oneSpan = SpanRecord(
+        traceIDHigh: 0x0123_4567_89ab_cdef, traceIDLow: 0xfedc_ba98_7654_3210, spanID: 0x0a0b_0c0d_0e0f_1011,
+        name: "GET", startUnixNanos: 1_700_000_000_000_000_001, endUnixNanos: 1_700_000_000_000_250_001,
+        attributes: [
+            SpanAttribute("db.system.name", .string("redis")),
+            SpanAttribute("server.port", .int(6379)),
+            SpanAttribute("redis.cache.hit", .bool(false)),
+        ])
+}
+
+@Suite struct OTLPJSONEncoding {
+    let resource = EncodingFixtures.resource
+
     @Test func encodesOneSpanExactly() {
-        let span = SpanRecord(
-            traceIDHigh: 0x0123_4567_89ab_cdef, traceIDLow: 0xfedc_ba98_7654_3210, spanID: 0x0a0b_0c0d_0e0f_1011,
-            name: "GET", startUnixNanos: 1_700_000_000_000_000_001, endUnixNanos: 1_700_000_000_000_250_001,
-            attributes: [
-                SpanAttribute("db.system.name", .string("redis")),
-                SpanAttribute("server.port", .int(6379)),
-                SpanAttribute("redis.cache.hit", .bool(false)),
-            ])
-        let json = String(decoding: OTLPJSONEncoder.encode([span], resource: resource), as: UTF8.self)
+        let json = String(
+            decoding: OTLPJSONEncoder.encode([EncodingFixtures.oneSpan], resource: resource), as: UTF8.self)
         #expect(
             json
                 == #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"redis-lens"}}]},"#
