@@ -17,12 +17,25 @@ release_scratch=.build-release
 release_log=$(mktemp)
 scripts/build-release.sh redis-lens --scratch-path "$release_scratch" >"$release_log" 2>&1 &
 release_build=$!
-trap 'kill "$release_build" 2>/dev/null || true; rm -f "$release_log"' EXIT
-
-swift test --skip-build
+# The Swift tests run beside the first pytest run for the same reason (both mostly wait on
+# sockets; each test starts its own servers on free loopback ports); their output is shown
+# once they end. The binary's path is asked first: SwiftPM holds `.build` while testing.
 export REDIS_LENS_BIN="$(swift build --show-bin-path)/redis-lens"
+swift_log=$(mktemp)
+swift test --skip-build >"$swift_log" 2>&1 &
+swift_tests=$!
+trap 'kill "$release_build" "$swift_tests" 2>/dev/null || true; rm -f "$release_log" "$swift_log"' EXIT
+
 release_test=Tests/compat/test_deploy.py::test_release_binary_is_static_swift_and_serves
 python3 -m pytest -q -p no:cacheprovider Tests/compat --deselect "$release_test"
+
+swift_status=0
+wait "$swift_tests" || swift_status=$?
+cat "$swift_log"
+if [ "$swift_status" -ne 0 ]; then
+    echo "swift test failed" >&2
+    exit 1
+fi
 
 # Issue 30: the transparency and telemetry modules again with every proxy in shared mode
 # (--lens-pool-mode shared adds --pool-mode shared; tests marked dedicated_pool keep

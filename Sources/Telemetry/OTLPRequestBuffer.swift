@@ -1,19 +1,3 @@
-/// How an OTLP/HTTP request body is encoded (`--otlp-protocol`, `OTEL_EXPORTER_OTLP_PROTOCOL`).
-public enum OTLPEncoding: String, Sendable, CaseIterable {
-    /// `http/protobuf`: protobuf's binary wire format, OpenTelemetry's default.
-    case protobuf = "http/protobuf"
-    /// `http/json`: the OTLP/JSON mapping (also what `--otlp-file` writes, one request per line).
-    case json = "http/json"
-
-    /// The request's `Content-Type`.
-    public var contentType: String {
-        switch self {
-        case .protobuf: "application/x-protobuf"
-        case .json: "application/json"
-        }
-    }
-}
-
 /// The exporter's request body: every batch is encoded into this one buffer, kept from
 /// batch to batch. A fresh buffer per batch (hundreds of KiB) cost page faults on every
 /// batch, a quarter of the encoder's time (`docs/decisions/0011-span-export-throughput.md`).
