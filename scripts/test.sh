@@ -8,15 +8,21 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
-swift build --build-tests
+# The dependencies are resolved once, before the two builds below read them.
+swift package resolve
 
 # The release binary exactly as Deploy/Dockerfile builds it (one test of Tests/compat/test_deploy.py
-# checks it) builds meanwhile, in a scratch path of its own: the tests mostly wait on sockets, so
-# the build uses the cores they leave idle (about three minutes less than one after the other).
+# checks it) builds meanwhile, in a scratch path of its own, at the lowest priority: it takes
+# the CPU the debug build and the tests leave idle (the tests mostly wait on sockets) without
+# slowing either, so it is done about when they are.
 release_scratch=.build-release
 release_log=$(mktemp)
-scripts/build-release.sh redis-lens --scratch-path "$release_scratch" >"$release_log" 2>&1 &
+nice -n 19 scripts/build-release.sh redis-lens --scratch-path "$release_scratch" >"$release_log" 2>&1 &
 release_build=$!
+trap 'kill "$release_build" 2>/dev/null || true; rm -f "$release_log"' EXIT
+
+swift build --build-tests
+
 # The Swift tests run beside the first pytest run for the same reason (both mostly wait on
 # sockets; each test starts its own servers on free loopback ports); their output is shown
 # once they end. The binary's path is asked first: SwiftPM holds `.build` while testing.
