@@ -1,6 +1,6 @@
 /// Encodes spans as one OTLP `ExportTraceServiceRequest` in protobuf's binary wire format
 /// (OTLP/HTTP `application/x-protobuf`, OpenTelemetry's default protocol): the same
-/// request, field for field, as ``OTLPJSONEncoder`` writes, in about 40% of the bytes and
+/// request, field for field, as ``OTLPJSONEncoder`` writes, in under half the bytes and
 /// with no hex or decimal text to make.
 enum OTLPProtobufEncoder {
     // Field numbers, from opentelemetry-proto's `trace/v1/trace.proto`,
