@@ -13,8 +13,11 @@ public struct OTLPExportConfiguration: Sendable {
     public var timeoutSeconds: Double = 10
     /// Who produced the spans (`service.name`, scope `redis-lens`).
     public var resource = OTLPResource(attributes: [], scopeName: "redis-lens", scopeVersion: "0")
-    /// Spans per request at most (default 512).
-    public var batchSize = 512
+    /// Spans per request at most (default 2048, about 1 MB in protobuf): each request costs
+    /// the exporter and the HTTP client about half a millisecond of CPU, as much as encoding
+    /// some 700 spans, so at high rates fewer, larger requests leave the data path more CPU
+    /// (`docs/decisions/0011-span-export-throughput.md`, part H8).
+    public var batchSize = 2048
     /// Longest a span waits before it is sent, in seconds (default 1).
     public var flushIntervalSeconds: Double = 1
     /// Spans queued at most; more are dropped (default 8192).

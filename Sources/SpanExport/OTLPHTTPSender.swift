@@ -31,6 +31,9 @@ final class OTLPHTTPSender: Sendable {
         // connect timeout) for every request in flight to an endpoint that is down.
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        // The export's own requests are never traced (a bootstrapped tracer would otherwise
+        // get a span per export request; even the no-op one cost a span's bookkeeping each).
+        configuration.tracing.tracer = nil
         self.client = HTTPClient(eventLoopGroup: group, configuration: configuration)
         self.url = url
         self.encoding = encoding

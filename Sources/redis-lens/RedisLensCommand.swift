@@ -141,7 +141,7 @@ struct RedisLensCommand: ParsableCommand {
     @Option(help: "More resource attributes, key=value,... (OTEL_RESOURCE_ATTRIBUTES).")
     var otlpResourceAttributes: String?
 
-    @Option(help: "Spans per export request at most. (default: 512)")
+    @Option(help: "Spans per export request at most. (default: 2048)")
     var otlpBatchSize: String?
 
     @Option(help: "Seconds a span waits at most before it is exported. (default: 1)")

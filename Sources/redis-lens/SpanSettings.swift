@@ -84,7 +84,7 @@ extension RedisLensCommand {
             export.timeoutSeconds = Double(millis) / 1000
         }
         export.resource = try resource(values)
-        export.batchSize = try values.integer(otlpBatchSize, "otlp-batch-size", 512, in: 1...100_000)
+        export.batchSize = try values.integer(otlpBatchSize, "otlp-batch-size", 2048, in: 1...100_000)
         export.flushIntervalSeconds = try values.seconds(otlpFlushInterval, "otlp-flush-interval", 1)
         export.maxQueue = try values.integer(otlpMaxQueue, "otlp-max-queue", 8192, in: 1...10_000_000)
         export.maxSpansPerSecond = try values.integer(
