@@ -476,8 +476,9 @@ def test_dockerfile_builds_like_ci():
         r'^swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked --product "\$product"',
         script, flags=re.M), "one release build command, for the chosen product"
     assert "product=redis-lens" in script, "the script's default product is the proxy"
-    assert re.search(r"^scripts/build-release\.sh( redis-lens)?( |$)", read("scripts", "test.sh"), flags=re.M), \
-        "CI (scripts/test.sh) must run the same build script"
+    assert re.search(r"^scripts/build-release\.sh( redis-lens)?( |$)", read("scripts", "release-test.sh"),
+                     flags=re.M), "CI (scripts/release-test.sh) must run the same build script"
+    assert re.search(r"^\./scripts/release-test\.sh$", read(".ci", "run"), flags=re.M), "CI runs the release check"
     stages = re.findall(r"^FROM (\S+)", text, flags=re.M)
     assert len(stages) == 2 and stages[0].startswith("${SWIFT_IMAGE}") and "slim" in stages[1]
     assert re.search(r"ARG SWIFT_IMAGE=swift:\S+", text)
@@ -509,7 +510,7 @@ def test_dockerfile_healthcheck_works_against_the_real_binary(server, lens_facto
 
 def test_release_binary_is_static_swift_and_serves(server, tmp_path):
     binary = os.environ.get("REDIS_LENS_RELEASE_BIN")
-    assert binary, "set REDIS_LENS_RELEASE_BIN to the scripts/build-release.sh binary (scripts/test.sh does)"
+    assert binary, "set REDIS_LENS_RELEASE_BIN to the scripts/build-release.sh binary (scripts/release-test.sh does)"
     linked = subprocess.run(["ldd", binary], capture_output=True, timeout=30).stdout.decode()
     libraries = {line.split()[0].split(".so")[0] for line in linked.splitlines()
                  if line.strip() and "ld-linux" not in line}
