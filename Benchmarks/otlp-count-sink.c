@@ -101,6 +101,7 @@ static void *serve(void *argument) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     size_t capacity = 1 << 21, have = 0;
     uint8_t *buf = malloc(capacity + 1);
+    if (buf == NULL) goto done;
     for (;;) {
         // The head: up to the blank line.
         uint8_t *blank = NULL;
@@ -123,8 +124,10 @@ static void *serve(void *argument) {
         buf[head_length] = (uint8_t)saved;
         size_t need = head_length + body_length;
         if (need > capacity) {
+            uint8_t *larger = realloc(buf, need + 1);
+            if (larger == NULL) goto done;
+            buf = larger;
             capacity = need;
-            buf = realloc(buf, capacity + 1);
         }
         while (have < need) {
             ssize_t got = recv(fd, buf + have, need - have, 0);
