@@ -6,8 +6,8 @@
 # (Benchmarks/otlp-count-sink.c, compiled here). OTLP_PROTOCOL=http/json exports JSON
 # instead of the default protobuf. Rotates the order every round and prints each test's
 # median requests/s, the ratios to "off" (of the medians, and round by round), the spans
-# per second that reached the sink during the "r1" runs (median), and the exporters' span
-# counters (exported, dropped).
+# per second that reached the sink during the "r1" runs (median), each proxy's CPU per
+# command over all its runs, and the exporters' span counters (exported, dropped).
 # Starts everything on free loopback ports and stops exactly what it started.
 # REDIS_LENS_BIN=path runs that binary instead of building the release one.
 #
@@ -68,24 +68,34 @@ start_proxy() {
     exit 1
 }
 start_proxy
-off_port=$port
+off_port=$port off_admin=$admin off_pid=${pids[-1]}
 export REDIS_LENS_OTLP_PROTOCOL=${OTLP_PROTOCOL:-http/protobuf}
 start_proxy --otlp-endpoint "http://127.0.0.1:$sink_port" --trace-sample-ratio 0.01
-low_port=$port low_admin=$admin
+low_port=$port low_admin=$admin low_pid=${pids[-1]}
 start_proxy --otlp-endpoint "http://127.0.0.1:$sink_port" --trace-sample-ratio 1
-all_port=$port all_admin=$admin
+all_port=$port all_admin=$admin all_pid=${pids[-1]}
 
 run() { redis-benchmark -p "$1" -q "${@:2}" 2>/dev/null | tr '\r' '\n' | grep -E '^[A-Za-z_ ()0-9]+: [0-9.]+ requests per second' ; }
 sink_count() { curl -s "http://127.0.0.1:$sink_port/"; }
 now() { date +%s.%N; }
+# The proxy's CPU (user + system clock ticks) and the commands it answered: their ratio
+# over a target's runs moves far less with the machine's state than requests/s does.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+commands() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^redislens_commands_total[{ ]/ {sum += $NF} END {printf "%d\n", sum}'; }
 results=$(mktemp)
 rates=$(mktemp)
+cpu=$(mktemp)
 orders=("off r0.01 r1" "r0.01 r1 off" "r1 off r0.01")
 for round in $(seq 1 "$rounds"); do
     for target in ${orders[$(((round - 1) % 3))]}; do
-        case $target in off) port=$off_port ;; r0.01) port=$low_port ;; r1) port=$all_port ;; esac
-        before=$(sink_count) started=$(now)
+        case $target in
+            off) port=$off_port admin=$off_admin pid=$off_pid ;;
+            r0.01) port=$low_port admin=$low_admin pid=$low_pid ;;
+            r1) port=$all_port admin=$all_admin pid=$all_pid ;;
+        esac
+        before=$(sink_count) started=$(now) ticks=$(cpu_ticks "$pid") answered=$(commands "$admin")
         run "$port" "$@" | sed -E "s/^([A-Za-z_ ()0-9]+): ([0-9.]+) requests per second.*/$target \1 \2/" >>"$results"
+        echo "$target $(($(cpu_ticks "$pid") - ticks)) $(($(commands "$admin") - answered))" >>"$cpu"
         # Spans that reached the sink while the r1 run lasted, per second.
         if [ "$target" = r1 ]; then echo "$before $(sink_count) $started $(now)" >>"$rates"; fi
     done
@@ -118,8 +128,20 @@ rates = [(int(after) - int(before)) / (float(end) - float(start))
 print(f"r1: spans/s reaching the sink during the runs: median {statistics.median(rates):.0f} "
       f"(runs: {', '.join(f'{r:.0f}' for r in rates)})")
 PY
+python3 - "$cpu" "$(getconf CLK_TCK)" <<'PY'
+import collections, sys
+ticks, answered = collections.Counter(), collections.Counter()
+for line in open(sys.argv[1]):
+    target, used, count = line.split()
+    ticks[target] += int(used)
+    answered[target] += int(count)
+per = {t: ticks[t] / int(sys.argv[2]) / answered[t] * 1e6 for t in ticks if answered[t]}
+print("proxy CPU per command, all rounds: " + ", ".join(
+    f"{t} {per[t]:.3f} µs" + (f" (+{per[t] - per['off']:.3f})" if t != "off" else "")
+    for t in ("off", "r0.01", "r1") if t in per))
+PY
 for name in r0.01 r1; do
     case $name in r0.01) admin=$low_admin ;; r1) admin=$all_admin ;; esac
     echo "$name: $(curl -s "http://127.0.0.1:$admin/metrics" | grep -E '^redislens_spans_(exported|dropped)_total' | tr '\n' ' ')"
 done
-rm -f "$results" "$rates"
+rm -f "$results" "$rates" "$cpu"
