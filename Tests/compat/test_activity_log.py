@@ -71,7 +71,8 @@ def test_sampling_and_off_by_default(server, lens_factory):
     written = expo.get("redislens_activity_log_lines_total")
     # Binomial(400+, 0.5): outside 100..300 has a chance below 1e-20.
     assert 100 < written < 300, written
-    assert len(activity_lines(sampled)) == written
+    # A line is counted when queued; a thread of its own writes it to stdout after.
+    wait_until(lambda: len(activity_lines(sampled)) == written, 10, f"{written} lines on stdout")
 
     plain = lens_factory(server, "--log-format", "json")
     plain.raw().command("GET", "k")
@@ -161,8 +162,9 @@ def test_push_to_loki(server, lens_factory, loki):
     assert stamps == sorted(stamps) and all(stamp > 1_600_000_000 * 10**9 for stamp in stamps)
     assert {l["key"] for l in receiver.lines() if l["command"] == "set"} >= {f"k:{i}" for i in range(50)}
     assert activity_lines(lens) == [], "with --loki-url the activity log goes to Loki only"
-    expo = scrape(lens)
-    assert expo.get("redislens_activity_log_pushed_total") == len(receiver.lines())
+    # A push is counted once Loki's answer is read, after Loki has stored its lines.
+    expo = wait_until(lambda: (e := scrape(lens)).get("redislens_activity_log_pushed_total") == len(receiver.lines())
+                      and e, 10, "every line Loki holds counted as pushed")
     assert expo.get("redislens_activity_log_dropped_total", reason="push_failed") == 0
 
 
@@ -182,7 +184,9 @@ def test_failed_pushes_are_counted_and_logged(server, lens_factory, loki):
                       and e, 15, "a failed push counted")
     assert expo.get("redislens_activity_log_pushed_total") == 0
     assert lens.raw().command("PING") == b"PONG"
-    warnings = [json.loads(l) for l in lens.stdout().decode().splitlines() if '"loki push failed"' in l]
+    # The drop is counted just before the warning is logged.
+    warnings = wait_until(lambda: [json.loads(l) for l in lens.stdout().decode().splitlines()
+                                   if '"loki push failed"' in l], 10, "the push failure logged")
     assert len(warnings) == 1 and warnings[0]["reason"] == "HTTP 500", warnings
 
 

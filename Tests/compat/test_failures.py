@@ -23,7 +23,9 @@ def test_upstream_unreachable_at_connect(lens_factory):
     assert raw.read_until_eof() == b""  # closed, with no reply of the proxy's own
     wait_until(lambda: scrape(proxy).get("redislens_client_connections_refused_total", reason="upstream_unavailable")
                == 1, 10, "the refusal counted")
-    lines = [line for line in proxy.logs().splitlines() if b"client connection closed: upstream unavailable" in line]
+    # Counted under the lock, logged just after it.
+    lines = wait_until(lambda: [line for line in proxy.logs().splitlines()
+                                if b"client connection closed: upstream unavailable" in line], 10, "the refusal logged")
     assert len(lines) == 1 and b"connect refused 127.0.0.1:%d" % dead_port in lines[0], lines
 
 
@@ -62,7 +64,7 @@ def test_upstream_killed_with_replies_owed(server, proxy):
     disconnects = wait_until(lambda: scrape(proxy).sum("redislens_upstream_disconnects_total"), 10,
                              "the lost upstream connection counted")
     assert disconnects == 1
-    assert b"upstream connection lost" in proxy.logs()
+    wait_until(lambda: b"upstream connection lost" in proxy.logs(), 10, "the lost connection logged")
 
 
 def test_upstream_killed_mid_pipeline_then_recovers(server, lens_factory):

@@ -77,8 +77,17 @@ def test_400_and_partial_success_are_not_retried_and_logged_once(server, lens_fa
         ids = [span_ids(body) for body in bodies]
         refused = sum(len(ids[n]) for n in range(0, 6, 2))  # the 400s: every span dropped
         accepted = sum(len(ids[n]) for n in range(1, 6, 2))  # the partial successes: one span rejected each
-        expo = wait_until(lambda: (e := scrape(lens)).get("redislens_spans_dropped_total", reason="rejected") == 3
-                          and e, 10, "the last response counted")
+        # Up to four requests are in flight, so their answers may be counted in any order;
+        # each is counted, then logged.
+        def settled():
+            e = scrape(lens)
+            logs = lens.logs().decode()
+            done = (e.get("redislens_spans_dropped_total", reason="rejected") == 3
+                    and e.get("redislens_otlp_export_errors_total", status="400") == 3
+                    and e.get("redislens_spans_dropped_total", reason="export_failed") == refused
+                    and "OTLP export refused" in logs and "OTLP endpoint rejected spans" in logs)
+            return done and e
+        expo = wait_until(settled, 10, "every response counted and logged")
     assert len(bodies) == 6 and all(len(a & b) == 0 for n, a in enumerate(ids) for b in ids[n + 1:]), \
         "a span was sent twice: a 400 or a partial success was retried"
     assert expo.get("redislens_otlp_export_errors_total", status="400") == 3
