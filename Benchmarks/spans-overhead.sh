@@ -49,7 +49,7 @@ sink_port=$(free_port)
 # 2-core machine at 57k spans/s). GET answers the count so far.
 sink_dir=$(mktemp -d)
 "$(command -v clang || command -v cc)" -O2 -pthread -o "$sink_dir/otlp-count-sink" Benchmarks/otlp-count-sink.c
-${SINK_NICE:+nice -n $SINK_NICE} "$sink_dir/otlp-count-sink" "$sink_port" &
+"$sink_dir/otlp-count-sink" "$sink_port" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$sink_port/" >/dev/null && break; sleep 0.05; done
 

@@ -5,10 +5,10 @@ import RedisCommands
 ///
 /// The sampling decision is made after the reply, from a trace id drawn from a per-loop
 /// generator: unsampled commands cost two random numbers (and, while some connection has
-/// a `MULTI` open, a dictionary lookup), and allocate nothing. A kept command's span is plain values (the event, its summary, the
-/// connection's ``SpanPeer``, ids and times: no allocation, no text) handed to the
-/// ``SpanSink``; the exporter turns it into text. A `MULTI`
-/// transaction is held (bounded) until `EXEC`/`DISCARD` and decided once, as a whole.
+/// a `MULTI` open, a dictionary lookup), and allocate nothing. A kept command's span is
+/// plain values (the event, its summary, the connection's ``SpanPeer``, ids and times: no
+/// allocation, no text) handed to the ``SpanSink``; the exporter turns it into text. A
+/// `MULTI` transaction is held (bounded) until `EXEC`/`DISCARD` and decided once, as a whole.
 public final class SpanObserver: CommandObserver {
     private let configuration: SpanConfiguration
     private let sampler: SpanSampler
